@@ -1,0 +1,321 @@
+"""The canonical data model, for every stage of the pipeline.
+
+One schema serves SQLite (embedded default) and PostgreSQL (production). Times
+are naive wall-clock datetimes in Asia/Shanghai, the zone every agency exports
+in. Schema changes go through Alembic migrations in ``connectors/migrations``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+SOURCES: tuple[str, ...] = ("police", "womens_federation", "petition", "hotline_12345")
+"""The four agencies, also the names of the drop-folder subfolders."""
+
+RISK_LEVELS: tuple[str, ...] = ("蓝", "黄", "橙", "红")
+"""Risk levels from lowest to highest."""
+
+DISPUTE_TYPES: tuple[str, ...] = (
+    "婚姻家庭", "邻里", "债务/经济", "物业", "劳资/欠薪",
+    "土地/宅基地", "继承", "消费", "施工扰民", "其他",
+)
+"""The one dispute taxonomy that every agency category maps to."""
+
+
+def _json(**kw: Any) -> Any:
+    return Field(default=None, sa_column=Column(JSONType, nullable=True), **kw)
+
+
+class Run(SQLModel, table=True):
+    """One execution of the pipeline (nightly, manual rerun, demo)."""
+
+    __tablename__ = "run"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(default="nightly", max_length=32)
+    started_at: datetime
+    finished_at: datetime | None = None
+    status: str = Field(default="running", max_length=16)
+    params: dict[str, Any] | None = _json()
+    counts: dict[str, Any] | None = _json()
+
+
+class SourceFile(SQLModel, table=True):
+    """An ingested unit of input: a dropped file or one HTTP page."""
+
+    __tablename__ = "source_file"
+    __table_args__ = (UniqueConstraint("sha256", name="uq_source_file_sha256"),)
+    id: int | None = Field(default=None, primary_key=True)
+    source: str | None = Field(default=None, max_length=32, index=True)
+    kind: str = Field(default="file", max_length=16)  # file | http_page
+    name: str = Field(max_length=512)
+    sha256: str = Field(max_length=64)
+    size: int = 0
+    file_format: str | None = Field(default=None, max_length=16)
+    encoding: str | None = Field(default=None, max_length=32)
+    sheet: str | None = Field(default=None, max_length=256)
+    header_row: int | None = None
+    status: str = Field(default="ingested", max_length=16)  # ingested | quarantined
+    rows_in: int = 0
+    leads_new: int = 0
+    leads_updated: int = 0
+    leads_unchanged: int = 0
+    rejected: int = 0
+    error: str | None = None
+    run_id: int | None = Field(default=None, foreign_key="run.id")
+    ingested_at: datetime
+
+
+class RawRow(SQLModel, table=True):
+    """A row exactly as read (after header detection), kept for lineage."""
+
+    __tablename__ = "raw_row"
+    id: int | None = Field(default=None, primary_key=True)
+    file_id: int = Field(foreign_key="source_file.id", index=True)
+    row_number: int  # 1-based row number in the sheet or CSV, header included
+    data: dict[str, Any] | None = _json()
+
+
+class Lead(SQLModel, table=True):
+    """A canonical lead: one agency record, normalized."""
+
+    __tablename__ = "lead"
+    __table_args__ = (UniqueConstraint("source", "source_ref", name="uq_lead_source_ref"),)
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=32)
+    source_ref: str = Field(max_length=128)
+    raw_row_id: int | None = Field(default=None, foreign_key="raw_row.id")
+    file_id: int | None = Field(default=None, foreign_key="source_file.id")
+    version: int = 1
+    content_hash: str = Field(max_length=64)
+    reported_at: datetime | None = Field(default=None, index=True)
+    reporter_name: str | None = Field(default=None, max_length=128)
+    reporter_name_masked: bool = False
+    reporter_names: list[str] | None = _json()
+    reporter_phone: str | None = Field(default=None, max_length=32, index=True)
+    phones: list[str] | None = _json()
+    reporter_id: str | None = Field(default=None, max_length=18, index=True)
+    reporter_id_valid: bool | None = None
+    reporter_sex: str | None = Field(default=None, max_length=2)
+    reporter_birth: date | None = None
+    reporter_age: int | None = None
+    address: str | None = None
+    district: str | None = Field(default=None, max_length=64)
+    town: str | None = Field(default=None, max_length=64)
+    village: str | None = Field(default=None, max_length=64)
+    village_code: str | None = Field(default=None, max_length=12, index=True)
+    category_raw: str | None = Field(default=None, max_length=256)
+    dispute_type: str = Field(default="其他", max_length=16)
+    description: str | None = None
+    disposition: str | None = None
+    urgency: str | None = Field(default=None, max_length=16)
+    channel: str | None = Field(default=None, max_length=16)
+    headcount: int | None = None
+    repeat_flag: bool | None = None
+    skip_level: bool | None = None
+    dv_flag: bool | None = None
+    flags: list[str] | None = _json()  # normalization warnings kept with the lead
+    extra: dict[str, Any] | None = _json()  # source fields without a canonical column
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    first_seen_at: datetime
+    updated_at: datetime
+
+
+class LeadVersion(SQLModel, table=True):
+    """A superseded version of a lead that its agency later corrected."""
+
+    __tablename__ = "lead_version"
+    id: int | None = Field(default=None, primary_key=True)
+    lead_id: int = Field(foreign_key="lead.id", index=True)
+    version: int
+    content_hash: str = Field(max_length=64)
+    raw_row_id: int | None = Field(default=None, foreign_key="raw_row.id")
+    data: dict[str, Any] | None = _json()
+    replaced_at: datetime
+
+
+class RejectedRow(SQLModel, table=True):
+    """An input row that could not become a lead, with the reason."""
+
+    __tablename__ = "rejected_row"
+    id: int | None = Field(default=None, primary_key=True)
+    file_id: int = Field(foreign_key="source_file.id", index=True)
+    raw_row_id: int | None = Field(default=None, foreign_key="raw_row.id")
+    row_number: int
+    column: str | None = Field(default=None, max_length=128)
+    reason: str
+    run_id: int | None = Field(default=None, foreign_key="run.id")
+
+
+class Person(SQLModel, table=True):
+    """A person recognized across leads and cases (reporter or named party)."""
+
+    __tablename__ = "person"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str | None = Field(default=None, max_length=128)
+    name_pinyin: str | None = Field(default=None, max_length=256)
+    id_number: str | None = Field(default=None, max_length=18, index=True)
+    phones: list[str] | None = _json()
+    created_at: datetime
+    updated_at: datetime
+
+
+class Case(SQLModel, table=True):
+    """One dispute between the same parties, grouping leads from any agency."""
+
+    __tablename__ = "case"
+    id: str = Field(primary_key=True, max_length=32)  # stable, e.g. C20240503-000123
+    status: str = Field(default="open", max_length=16)  # open | closed | merged
+    merged_into: str | None = Field(default=None, max_length=32)
+    dispute_type: str = Field(default="其他", max_length=16)
+    district: str | None = Field(default=None, max_length=64)
+    town: str | None = Field(default=None, max_length=64)
+    village: str | None = Field(default=None, max_length=64)
+    village_code: str | None = Field(default=None, max_length=12)
+    lead_count: int = 0
+    sources: list[str] | None = _json()
+    first_reported_at: datetime | None = None
+    last_reported_at: datetime | None = None
+    risk_level: str | None = Field(default=None, max_length=2)
+    risk_score: float | None = None
+    created_run_id: int | None = Field(default=None, foreign_key="run.id")
+    created_at: datetime
+    updated_at: datetime
+
+
+class CaseLink(SQLModel, table=True):
+    """The link of one lead to its case, with the evidence that joined it."""
+
+    __tablename__ = "case_link"
+    lead_id: int = Field(primary_key=True, foreign_key="lead.id")
+    case_id: str = Field(foreign_key="case.id", index=True, max_length=32)
+    score: float = 0.0
+    method: str = Field(default="auto", max_length=16)  # auto | seed | coordinator
+    evidence: list[dict[str, Any]] | None = _json()
+    run_id: int | None = Field(default=None, foreign_key="run.id")
+    linked_at: datetime
+
+
+class LinkReview(SQLModel, table=True):
+    """A pair of leads in the uncertain band, waiting for a coordinator."""
+
+    __tablename__ = "link_review"
+    __table_args__ = (UniqueConstraint("lead_a", "lead_b", name="uq_link_review_pair"),)
+    id: int | None = Field(default=None, primary_key=True)
+    lead_a: int = Field(foreign_key="lead.id")
+    lead_b: int = Field(foreign_key="lead.id")
+    score: float
+    evidence: list[dict[str, Any]] | None = _json()
+    status: str = Field(default="pending", max_length=16)  # pending | merge | split
+    decided_by: str | None = Field(default=None, max_length=64)
+    decided_at: datetime | None = None
+    run_id: int | None = Field(default=None, foreign_key="run.id")
+
+
+class CaseEvent(SQLModel, table=True):
+    """A change in case identity (created, merged, split), logged per run."""
+
+    __tablename__ = "case_event"
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int | None = Field(default=None, foreign_key="run.id")
+    kind: str = Field(max_length=16)  # created | merged | split | grown
+    case_id: str = Field(max_length=32, index=True)
+    other_case_id: str | None = Field(default=None, max_length=32)
+    detail: dict[str, Any] | None = _json()
+    at: datetime
+
+
+class RiskAssessment(SQLModel, table=True):
+    """A case's risk level with the signals and source words behind it."""
+
+    __tablename__ = "risk_assessment"
+    __table_args__ = (Index("ix_risk_case_current", "case_id", "is_current"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: str = Field(foreign_key="case.id", max_length=32)
+    run_id: int | None = Field(default=None, foreign_key="run.id")
+    level: str = Field(max_length=2)
+    score: float
+    computed_level: str = Field(max_length=2)
+    signals: list[dict[str, Any]] | None = _json()  # [{signal, points, red_flag, evidence}]
+    override_level: str | None = Field(default=None, max_length=2)
+    override_by: str | None = Field(default=None, max_length=64)
+    override_reason: str | None = None
+    is_current: bool = True
+    assessed_at: datetime
+
+
+class Mediator(SQLModel, table=True):
+    """A mediator of the roster, with jurisdiction, specialties and capacity."""
+
+    __tablename__ = "mediator"
+    id: str = Field(primary_key=True, max_length=32)
+    name: str = Field(max_length=64)
+    phone: str | None = Field(default=None, max_length=32)
+    organization: str | None = Field(default=None, max_length=128)
+    town: str | None = Field(default=None, max_length=64)
+    village_codes: list[str] | None = _json()
+    specialties: list[str] | None = _json()
+    max_level: str = Field(default="红", max_length=2)
+    capacity: int = 20
+    active: bool = True
+
+
+class Assignment(SQLModel, table=True):
+    """A case routed to a lead mediator and co-agencies, with the why."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (Index("ix_assignment_case_current", "case_id", "is_current"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: str = Field(foreign_key="case.id", max_length=32)
+    mediator_id: str | None = Field(default=None, foreign_key="mediator.id", max_length=32)
+    co_agencies: list[str] | None = _json()
+    reasons: list[str] | None = _json()
+    runners_up: list[dict[str, Any]] | None = _json()
+    status: str = Field(default="proposed", max_length=16)  # proposed | confirmed
+    is_current: bool = True
+    run_id: int | None = Field(default=None, foreign_key="run.id")
+    assigned_at: datetime
+
+
+class FollowUpTask(SQLModel, table=True):
+    """A follow-up step of a high-risk case's plan, with its deadline."""
+
+    __tablename__ = "follow_up_task"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: str = Field(foreign_key="case.id", max_length=32, index=True)
+    assignment_id: int | None = Field(default=None, foreign_key="assignment.id")
+    kind: str = Field(max_length=64)
+    due_at: datetime
+    status: str = Field(default="open", max_length=16)
+    created_at: datetime
+
+
+class Alert(SQLModel, table=True):
+    """A new lead that touched an open high-risk case; masked text only."""
+
+    __tablename__ = "alert"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: str = Field(foreign_key="case.id", max_length=32, index=True)
+    lead_id: int | None = Field(default=None, foreign_key="lead.id")
+    level: str = Field(max_length=2)
+    kind: str = Field(max_length=32)
+    message: str
+    run_id: int | None = Field(default=None, foreign_key="run.id")
+    created_at: datetime
+    delivered_at: datetime | None = None
+
+
+class SourceCursor(SQLModel, table=True):
+    """Where an HTTP source's pull stands, committed after each page."""
+
+    __tablename__ = "source_cursor"
+    name: str = Field(primary_key=True, max_length=64)
+    updated_since: str | None = Field(default=None, max_length=64)
+    page_cursor: str | None = Field(default=None, max_length=256)
+    updated_at: datetime
