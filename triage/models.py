@@ -7,9 +7,10 @@ in. Schema changes go through Alembic migrations in ``connectors/migrations``.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
+from pydantic import NaiveDatetime
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
@@ -39,8 +40,8 @@ class Run(SQLModel, table=True):
     __tablename__ = "run"
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(default="nightly", max_length=32)
-    started_at: datetime
-    finished_at: datetime | None = None
+    started_at: NaiveDatetime
+    finished_at: NaiveDatetime | None = None
     status: str = Field(default="running", max_length=16)
     params: dict[str, Any] | None = _json()
     counts: dict[str, Any] | None = _json()
@@ -69,7 +70,7 @@ class SourceFile(SQLModel, table=True):
     rejected: int = 0
     error: str | None = None
     run_id: int | None = Field(default=None, foreign_key="run.id")
-    ingested_at: datetime
+    ingested_at: NaiveDatetime
 
 
 class RawRow(SQLModel, table=True):
@@ -94,7 +95,7 @@ class Lead(SQLModel, table=True):
     file_id: int | None = Field(default=None, foreign_key="source_file.id")
     version: int = 1
     content_hash: str = Field(max_length=64)
-    reported_at: datetime | None = Field(default=None, index=True)
+    reported_at: NaiveDatetime | None = Field(default=None, index=True)
     reporter_name: str | None = Field(default=None, max_length=128)
     reporter_name_masked: bool = False
     reporter_names: list[str] | None = _json()
@@ -120,11 +121,12 @@ class Lead(SQLModel, table=True):
     repeat_flag: bool | None = None
     skip_level: bool | None = None
     dv_flag: bool | None = None
+    parties: list[str] | None = _json()  # other people the description names, e.g. 鲁某
     flags: list[str] | None = _json()  # normalization warnings kept with the lead
     extra: dict[str, Any] | None = _json()  # source fields without a canonical column
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
-    first_seen_at: datetime
-    updated_at: datetime
+    first_seen_at: NaiveDatetime
+    updated_at: NaiveDatetime
 
 
 class LeadVersion(SQLModel, table=True):
@@ -137,7 +139,7 @@ class LeadVersion(SQLModel, table=True):
     content_hash: str = Field(max_length=64)
     raw_row_id: int | None = Field(default=None, foreign_key="raw_row.id")
     data: dict[str, Any] | None = _json()
-    replaced_at: datetime
+    replaced_at: NaiveDatetime
 
 
 class RejectedRow(SQLModel, table=True):
@@ -162,8 +164,8 @@ class Person(SQLModel, table=True):
     name_pinyin: str | None = Field(default=None, max_length=256)
     id_number: str | None = Field(default=None, max_length=18, index=True)
     phones: list[str] | None = _json()
-    created_at: datetime
-    updated_at: datetime
+    created_at: NaiveDatetime
+    updated_at: NaiveDatetime
 
 
 class Case(SQLModel, table=True):
@@ -180,13 +182,13 @@ class Case(SQLModel, table=True):
     village_code: str | None = Field(default=None, max_length=12)
     lead_count: int = 0
     sources: list[str] | None = _json()
-    first_reported_at: datetime | None = None
-    last_reported_at: datetime | None = None
+    first_reported_at: NaiveDatetime | None = None
+    last_reported_at: NaiveDatetime | None = None
     risk_level: str | None = Field(default=None, max_length=2)
     risk_score: float | None = None
     created_run_id: int | None = Field(default=None, foreign_key="run.id")
-    created_at: datetime
-    updated_at: datetime
+    created_at: NaiveDatetime
+    updated_at: NaiveDatetime
 
 
 class CaseLink(SQLModel, table=True):
@@ -199,7 +201,7 @@ class CaseLink(SQLModel, table=True):
     method: str = Field(default="auto", max_length=16)  # auto | seed | coordinator
     evidence: list[dict[str, Any]] | None = _json()
     run_id: int | None = Field(default=None, foreign_key="run.id")
-    linked_at: datetime
+    linked_at: NaiveDatetime
 
 
 class LinkReview(SQLModel, table=True):
@@ -214,7 +216,7 @@ class LinkReview(SQLModel, table=True):
     evidence: list[dict[str, Any]] | None = _json()
     status: str = Field(default="pending", max_length=16)  # pending | merge | split
     decided_by: str | None = Field(default=None, max_length=64)
-    decided_at: datetime | None = None
+    decided_at: NaiveDatetime | None = None
     run_id: int | None = Field(default=None, foreign_key="run.id")
 
 
@@ -228,7 +230,7 @@ class CaseEvent(SQLModel, table=True):
     case_id: str = Field(max_length=32, index=True)
     other_case_id: str | None = Field(default=None, max_length=32)
     detail: dict[str, Any] | None = _json()
-    at: datetime
+    at: NaiveDatetime
 
 
 class RiskAssessment(SQLModel, table=True):
@@ -247,7 +249,7 @@ class RiskAssessment(SQLModel, table=True):
     override_by: str | None = Field(default=None, max_length=64)
     override_reason: str | None = None
     is_current: bool = True
-    assessed_at: datetime
+    assessed_at: NaiveDatetime
 
 
 class Mediator(SQLModel, table=True):
@@ -280,7 +282,7 @@ class Assignment(SQLModel, table=True):
     status: str = Field(default="proposed", max_length=16)  # proposed | confirmed
     is_current: bool = True
     run_id: int | None = Field(default=None, foreign_key="run.id")
-    assigned_at: datetime
+    assigned_at: NaiveDatetime
 
 
 class FollowUpTask(SQLModel, table=True):
@@ -291,9 +293,9 @@ class FollowUpTask(SQLModel, table=True):
     case_id: str = Field(foreign_key="case.id", max_length=32, index=True)
     assignment_id: int | None = Field(default=None, foreign_key="assignment.id")
     kind: str = Field(max_length=64)
-    due_at: datetime
+    due_at: NaiveDatetime
     status: str = Field(default="open", max_length=16)
-    created_at: datetime
+    created_at: NaiveDatetime
 
 
 class Alert(SQLModel, table=True):
@@ -307,8 +309,8 @@ class Alert(SQLModel, table=True):
     kind: str = Field(max_length=32)
     message: str
     run_id: int | None = Field(default=None, foreign_key="run.id")
-    created_at: datetime
-    delivered_at: datetime | None = None
+    created_at: NaiveDatetime
+    delivered_at: NaiveDatetime | None = None
 
 
 class SourceCursor(SQLModel, table=True):
@@ -318,4 +320,4 @@ class SourceCursor(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=64)
     updated_since: str | None = Field(default=None, max_length=64)
     page_cursor: str | None = Field(default=None, max_length=256)
-    updated_at: datetime
+    updated_at: NaiveDatetime
