@@ -1,0 +1,142 @@
+"""Load and validate the deployment's configuration files under ``data/``.
+
+Every file is validated on load; an error names the file (and the row for CSV
+files) so whoever maintains the deployment can fix it without reading code.
+"""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from triage.normalize.addresses import Gazetteer
+from triage.normalize.categories import CategoryMapper
+from triage.masking import MaskingPolicy
+from triage.risk import RiskConfig
+from triage.routing import MediatorSpec, RoutingConfig
+from triage.sources import SourceSpec, load_specs
+
+
+class ConfigError(Exception):
+    """A configuration file is missing or invalid; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class TriageConfig:
+    """Everything the stages read from ``data/``, loaded once per run."""
+
+    data_dir: Path
+    specs: dict[str, SourceSpec]
+    categories: CategoryMapper
+    gazetteer: Gazetteer
+    risk: RiskConfig
+    routing: RoutingConfig
+    mediators: list[MediatorSpec]
+    masking: MaskingPolicy
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"配置文件不存在: {path}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"配置文件格式错误 {path}: {exc}") from exc
+
+
+def read_csv_rows(path: Path) -> list[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return [{k: (v or "").strip() for k, v in row.items() if k} for row in
+                    csv.DictReader(fh)]
+    except FileNotFoundError as exc:
+        raise ConfigError(f"配置文件不存在: {path}") from exc
+
+
+def _validated(path: Path, model: Any, content: Any) -> Any:
+    try:
+        return model.model_validate(content)
+    except ValidationError as exc:
+        raise ConfigError(f"配置文件无效 {path}:\n{exc}") from exc
+
+
+def load_gazetteer(data_dir: Path) -> Gazetteer:
+    folder = data_dir / "gazetteer"
+    units: list[dict[str, str]] = []
+    aliases: list[dict[str, str]] = []
+    for path in sorted(folder.glob("*.csv")):
+        rows = read_csv_rows(path)
+        (aliases if path.name.startswith("aliases") else units).extend(rows)
+    if not units:
+        raise ConfigError(f"地名库为空: {folder} 下没有单位文件")
+    try:
+        return Gazetteer.from_rows(units, aliases)
+    except (KeyError, ValueError) as exc:
+        raise ConfigError(f"地名库无效 {folder}: {exc}") from exc
+
+
+def load_roster(path: Path, gazetteer: Gazetteer) -> list[MediatorSpec]:
+    """Mediators with their village short names resolved to gazetteer codes."""
+    mediators = []
+    seen: set[str] = set()
+    for line, row in enumerate(read_csv_rows(path), start=2):
+        try:
+            spec = MediatorSpec.model_validate({
+                **row,
+                "villages": [v for v in row.get("villages", "").split("|") if v],
+                "specialties": [s for s in row.get("specialties", "").split("|") if s],
+                "active": row.get("active", "1").lower() not in ("0", "false", "否", "no"),
+                "capacity": row.get("capacity") or 20,
+                "max_level": row.get("max_level") or "红",
+            })
+        except ValidationError as exc:
+            raise ConfigError(f"调解员名册无效 {path} 第{line}行:\n{exc}") from exc
+        if spec.mediator_id in seen:
+            raise ConfigError(f"调解员名册无效 {path} 第{line}行: mediator_id 重复 {spec.mediator_id}")
+        seen.add(spec.mediator_id)
+        codes = []
+        for village in spec.villages:
+            match = gazetteer.resolve(f"{spec.town}{village}")
+            if match.level != "village" or match.village_code is None:
+                raise ConfigError(
+                    f"调解员名册无效 {path} 第{line}行 villages 列: 在地名库中找不到 {spec.town}{village}")
+            codes.append(match.village_code)
+        mediators.append(spec.model_copy(update={"village_codes": codes}))
+    if not mediators:
+        raise ConfigError(f"调解员名册为空: {path}")
+    return mediators
+
+
+def load_config(data_dir: Path) -> TriageConfig:
+    """Load every configuration file under ``data_dir``."""
+    sources_dir = data_dir / "sources"
+    raw_specs = {str(p): read_toml(p) for p in sorted(sources_dir.glob("*.toml"))}
+    try:
+        specs = load_specs(raw_specs)
+    except ValueError as exc:
+        raise ConfigError(f"来源配置无效 {sources_dir}: {exc}") from exc
+    taxonomy_path = data_dir / "taxonomy.toml"
+    try:
+        categories = CategoryMapper.from_config(read_toml(taxonomy_path))
+    except ValueError as exc:
+        raise ConfigError(f"分类映射无效 {taxonomy_path}: {exc}") from exc
+    gazetteer = load_gazetteer(data_dir)
+    risk_path = data_dir / "lexicons" / "risk.toml"
+    routing_path = data_dir / "config" / "routing.toml"
+    masking_path = data_dir / "config" / "masking.toml"
+    return TriageConfig(
+        data_dir=data_dir,
+        specs=specs,
+        categories=categories,
+        gazetteer=gazetteer,
+        risk=_validated(risk_path, RiskConfig, read_toml(risk_path)),
+        routing=_validated(routing_path, RoutingConfig, read_toml(routing_path)),
+        mediators=load_roster(data_dir / "rosters" / "mediators.csv", gazetteer),
+        masking=_validated(masking_path, MaskingPolicy, read_toml(masking_path)),
+    )

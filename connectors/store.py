@@ -1,0 +1,121 @@
+"""Database access shared by the stages: resources, frames and upserts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, Select, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel
+
+from connectors.config import TriageConfig, load_config
+from connectors.db import make_engine, upgrade
+from connectors.settings import Settings
+from triage.models import Lead, Mediator, Run
+
+CHUNK = 500
+LEAD_COLUMNS = (
+    "id", "source", "source_ref", "reported_at", "reporter_name", "reporter_name_masked",
+    "reporter_phone", "phones", "reporter_id", "reporter_id_valid", "district", "town",
+    "village", "village_code", "dispute_type", "description", "urgency", "headcount",
+    "repeat_flag", "skip_level", "dv_flag", "person_id", "first_seen_at", "updated_at",
+)
+
+
+@dataclass
+class Resources:
+    """What every stage is handed: settings, the database and the loaded configuration."""
+
+    settings: Settings
+    engine: Engine
+    config: TriageConfig
+
+
+def open_resources(settings: Settings | None = None, *, migrate: bool = True) -> Resources:
+    """Load configuration, open the database and bring its schema up to date."""
+    settings = settings or Settings()
+    config = load_config(settings.data_dir)
+    settings.ensure_folders()
+    engine = make_engine(settings.db_url)
+    if migrate:
+        upgrade(engine)
+    return Resources(settings, engine, config)
+
+
+def now() -> datetime:
+    """Wall-clock now (Asia/Shanghai on deployments), to the second."""
+    return datetime.now().replace(microsecond=0)
+
+
+def read_frame(engine: Engine, stmt: Select[Any]) -> pd.DataFrame:
+    """Run a select and return its rows as a DataFrame (JSON columns decoded)."""
+    with engine.connect() as conn:
+        result = conn.execute(stmt)
+        return pd.DataFrame(result.mappings().all(), columns=list(result.keys()))
+
+
+def leads_frame(engine: Engine, columns: Sequence[str] = LEAD_COLUMNS) -> pd.DataFrame:
+    """All leads with the columns the linking, scoring and sharing stages use."""
+    cols = [getattr(Lead, c) for c in columns]
+    return read_frame(engine, select(*cols).order_by(Lead.id))  # type: ignore[arg-type]
+
+
+def upsert(
+    session: Session, model: type[SQLModel], rows: Sequence[Mapping[str, Any]],
+    keys: Sequence[str], update: Iterable[str] | None = None,
+) -> None:
+    """Insert rows, updating ``update`` columns where ``keys`` already exist."""
+    if not rows:
+        return
+    table = model.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    ins_mod: Any = postgresql if dialect == "postgresql" else sqlite
+    cols = list(update) if update is not None else [c for c in rows[0] if c not in keys]
+    for start in range(0, len(rows), CHUNK):
+        stmt = ins_mod.insert(table).values(list(rows[start:start + CHUNK]))
+        if cols:
+            stmt = stmt.on_conflict_do_update(
+                index_elements=list(keys), set_={c: stmt.excluded[c] for c in cols})
+        else:
+            stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
+        session.execute(stmt)
+
+
+def sync_roster(res: Resources) -> int:
+    """Make the mediator table match the roster file; missing ones become inactive."""
+    rows = [{
+        "id": m.mediator_id, "name": m.name, "phone": m.phone, "organization": m.organization,
+        "town": m.town, "village_codes": m.village_codes, "specialties": m.specialties,
+        "max_level": m.max_level, "capacity": m.capacity, "active": m.active,
+    } for m in res.config.mediators]
+    with Session(res.engine) as s, s.begin():
+        upsert(s, Mediator, rows, ["id"])
+        listed = [r["id"] for r in rows]
+        s.execute(Mediator.__table__.update().where(  # type: ignore[attr-defined]
+            Mediator.id.not_in(listed)).values(active=False))  # type: ignore[attr-defined]
+    return len(rows)
+
+
+def start_run(engine: Engine, kind: str, params: Mapping[str, Any]) -> int:
+    with Session(engine) as s:
+        run = Run(kind=kind, started_at=now(), params=dict(params))
+        s.add(run)
+        s.commit()
+        assert run.id is not None
+        return run.id
+
+
+def finish_run(engine: Engine, run_id: int, counts: Mapping[str, Any], status: str) -> None:
+    with Session(engine) as s:
+        run = s.get(Run, run_id)
+        if run is None:
+            return
+        run.finished_at = now()
+        run.status = status
+        run.counts = dict(counts)
+        s.add(run)
+        s.commit()

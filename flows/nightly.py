@@ -1,0 +1,97 @@
+"""The nightly flow: ingest → link → score → route → share, one task per stage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from connectors.settings import Settings
+from connectors.store import finish_run, open_resources, start_run, sync_roster
+from flows import stages
+
+
+@task(retries=2, retry_delay_seconds=10)
+def prepare(settings: Settings) -> int:
+    res = open_resources(settings)
+    return sync_roster(res)
+
+
+@task
+def ingest(settings: Settings, run_id: int) -> stages.IngestSummary:
+    return stages.ingest_inbox(open_resources(settings, migrate=False), run_id)
+
+
+@task
+def link(settings: Settings, run_id: int) -> dict[str, int]:
+    return stages.link_stage(open_resources(settings, migrate=False), run_id)
+
+
+@task
+def score(settings: Settings, run_id: int, new_lead_ids: list[int]) -> dict[str, int]:
+    return stages.score_stage(open_resources(settings, migrate=False), run_id, new_lead_ids)
+
+
+@task
+def route(settings: Settings, run_id: int) -> dict[str, int]:
+    return stages.route_stage(open_resources(settings, migrate=False), run_id)
+
+
+@task
+def share(settings: Settings, run_id: int, summary: dict[str, Any]) -> list[str]:
+    paths = stages.share_stage(open_resources(settings, migrate=False), run_id, summary)
+    return [str(p) for p in paths]
+
+
+@flow(name="nightly-triage", log_prints=False)
+def nightly(kind: str = "nightly", dry_run: bool = False) -> dict[str, Any]:
+    """Run every stage over what waits in the drop folder; return the run summary."""
+    logger = get_run_logger()
+    settings = Settings()
+    mediators = prepare(settings)
+    res = open_resources(settings, migrate=False)
+    run_id = start_run(res.engine, kind, {"dry_run": dry_run})
+    summary: dict[str, Any] = {"run_id": run_id, "mediators": mediators}
+    try:
+        got = ingest(settings, run_id)
+        summary["ingest"] = stages.summary_dict(got)
+        logger.info("ingested %s rows: %s new, %s updated, %s unchanged, %s rejected; "
+                    "%s files quarantined", got.rows_in, got.leads_new, got.leads_updated,
+                    got.leads_unchanged, got.rejected, got.quarantined)
+        summary["link"] = link(settings, run_id)
+        summary["risk"] = score(settings, run_id, got.new_lead_ids)
+        summary["route"] = route(settings, run_id)
+        if not dry_run:
+            summary["outputs"] = share(settings, run_id, summary)
+    except Exception:
+        finish_run(res.engine, run_id, _counts(summary), "failed")
+        raise
+    finish_run(res.engine, run_id, _counts(summary), "completed")
+    create_table_artifact(key="ingested-files", table=[
+        {k: v for k, v in f.items() if k != "moved_to"} for f in summary["ingest"]["files"]],
+        description="每个文件：数据行 = 新线索 + 更正 + 重复 + 拒收")
+    create_markdown_artifact(key="run-summary", markdown=_markdown(summary))
+    return summary
+
+
+def _counts(summary: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in summary.items() if k not in ("ingest", "outputs")}
+    ing = summary.get("ingest", {})
+    out["ingest"] = {k: v for k, v in ing.items() if k != "files"}
+    return out
+
+
+def _markdown(summary: dict[str, Any]) -> str:
+    ing = summary["ingest"]
+    risk = summary.get("risk", {})
+    return "\n".join([
+        f"# 运行 {summary['run_id']}",
+        f"- 数据行 {ing['rows_in']} = 新线索 {ing['leads_new']} + 更正 {ing['leads_updated']}"
+        f" + 重复 {ing['leads_unchanged']} + 拒收 {ing['rejected']}",
+        f"- 隔离文件 {ing['quarantined']}，重复文件 {ing['duplicates']}",
+        f"- 案件 {summary.get('link', {}).get('cases', 0)}；"
+        + "，".join(f"{k} {v}" for k, v in risk.items()),
+        f"- 已分派 {summary.get('route', {}).get('routed', 0)}，"
+        f"待人工指派 {summary.get('route', {}).get('unrouted', 0)}",
+    ])

@@ -1,0 +1,80 @@
+"""Risk scoring from the shipped lexicon: signals, negation, red flags, history."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from pydantic import ValidationError
+
+from triage.risk import RiskConfig, RiskScorer, check_override, level_for
+
+
+@pytest.fixture(scope="module")
+def scorer(config) -> RiskScorer:
+    return RiskScorer(config.risk)
+
+
+def lead(i: int, text: str, source: str = "police", days: int = 0, **kw) -> dict:
+    return {"id": i, "source": source, "description": text,
+            "reported_at": datetime(2024, 5, 1) + timedelta(days=days), **kw}
+
+
+def names(a) -> set[str]:
+    return {s["signal"] for s in a.signals}
+
+
+def test_threat_is_a_red_flag_with_its_words(scorer: RiskScorer) -> None:
+    a = scorer.score([lead(1, "男方酒后扬言要和她同归于尽，邻居劝阻")])
+    assert a.level == "红"
+    threat = next(s for s in a.signals if s["signal"] == "扬言伤害/报复")
+    assert threat["red_flag"]
+    assert any("同归于尽" in e["words"] for e in threat["evidence"])
+    assert threat["evidence"][0]["lead_id"] == 1
+
+
+def test_negation_does_not_count(scorer: RiskScorer) -> None:
+    plain = scorer.score([lead(1, "双方因停车位发生口角，没有动手，未受伤")])
+    assert "肢体冲突/受伤" not in names(plain)
+    assert plain.level == "蓝"
+    hit = scorer.score([lead(1, "双方因停车位发生口角，对方动手推搡")])
+    assert "肢体冲突/受伤" in names(hit)
+
+
+def test_domestic_violence_flag_and_text(scorer: RiskScorer) -> None:
+    a = scorer.score([lead(1, "其丈夫张某酒后殴打她，脸部淤青", dv_flag=True)])
+    assert {"家庭暴力", "肢体冲突/受伤"} <= names(a)
+    assert a.level in ("橙", "红")
+
+
+def test_repeated_accelerating_cross_agency_reports_raise_the_level(scorer: RiskScorer) -> None:
+    one = scorer.score([lead(1, "因欠款发生争吵")])
+    many = scorer.score([lead(i, "因欠款发生争吵", source=s, days=i)
+                         for i, s in enumerate(["police", "hotline_12345", "police", "petition"])])
+    assert {"反复报告", "多部门报告", "短期内频繁报告"} <= names(many)
+    assert many.score > one.score
+    assert level_for(many.score, {"黄": 15, "橙": 35, "红": 60}) == many.level
+
+
+def test_collective_petition_from_headcount(scorer: RiskScorer) -> None:
+    a = scorer.score([lead(1, "反映拖欠工资问题", source="petition", headcount=12,
+                           skip_level=True)])
+    assert {"集体访", "群体性/越级"} <= names(a)
+
+
+def test_override_rules() -> None:
+    check_override("黄", "红", None)  # raising needs nothing
+    with pytest.raises(ValueError, match="理由"):
+        check_override("红", "黄", "  ")
+    check_override("红", "黄", "双方已达成书面协议，回访确认")
+
+
+def test_config_validation_names_the_problem(config) -> None:
+    raw = config.risk.model_dump()
+    raw["levels"] = {"黄": 50, "橙": 30, "红": 60}
+    with pytest.raises(ValidationError, match="rise"):
+        RiskConfig.model_validate(raw)
+    raw = config.risk.model_dump()
+    raw["signal"][0]["patterns"] = ["(unclosed"]
+    with pytest.raises(ValidationError, match="bad pattern"):
+        RiskConfig.model_validate(raw)
