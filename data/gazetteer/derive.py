@@ -23,6 +23,9 @@ def short_forms(name: str, level: str) -> tuple[str, list[str]]:
         if name.endswith("地区办事处"):
             base = name[: -len("地区办事处")]
             return base + "地区", [base, base + "镇", name]
+        ethnic = re.match(r"(.{2,})(回族|满族|蒙古族|朝鲜族)乡$", name)
+        if ethnic:  # 于家务回族乡: everyday 于家务乡 / 于家务, never 于家务回族
+            return name, [ethnic.group(1) + "乡", ethnic.group(1)]
         if name.endswith("镇") or name.endswith("乡"):
             return name, [name[:-1]]
         return name, aliases
@@ -32,12 +35,19 @@ def short_forms(name: str, level: str) -> tuple[str, list[str]]:
             return base + "社区", [base, base + "小区", name]
         if name.endswith("居委会"):
             base = name[: -len("居委会")]
+            if "社区第" in base:  # 三里河社区第一居委会 -> 三里河第一社区, not 三里河社区第一社区
+                plain = base.replace("社区第", "第", 1)
+                return plain + "社区", [plain, base, name]
             return base + "社区", [base, base + "小区", name]
         if name.endswith("村委会"):
             base = name[: -len("村委会")]
             short = re.sub(r"村$", "", base)
+            if len(short) < 2:  # 董村村委会: a one-character alias (董) would match anything
+                short = ""
             return base + ("" if base.endswith("村") else "村"), [short, name]
         return name, aliases
+    if level == "district" and name.endswith("区") and len(name) >= 3:
+        return name, [name[:-1]]  # 昌平区 -> 昌平
     return name, aliases
 
 
