@@ -14,9 +14,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from triage.masking import MaskingPolicy
 from triage.normalize.addresses import Gazetteer
 from triage.normalize.categories import CategoryMapper
-from triage.masking import MaskingPolicy
 from triage.risk import RiskConfig
 from triage.routing import MediatorSpec, RoutingConfig
 from triage.sources import SourceSpec, load_specs

@@ -7,6 +7,7 @@ cell: the canonical mapping happens in ``triage.canonical``.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import zipfile
@@ -113,10 +114,8 @@ def read_csv_grid(path: Path) -> tuple[list[list[object]], str]:
     encoding = detect_encoding(data)
     text = data.decode(encoding)
     dialect: type[csv.Dialect] | csv.Dialect = csv.excel
-    try:
+    with contextlib.suppress(csv.Error):
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        pass
     grid: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
     return grid, encoding
 
@@ -160,10 +159,10 @@ def read_table(path: Path, specs: Sequence[SourceSpec], hint: str | None = None)
         seen: list[str] = []
         best: RawTable | None = None
         for name in wb.sheet_names:
-            grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            table = _table_from_grid(path, grid, "xlsx", None, name, specs, hint)
+            sheet_grid: list[list[object]] = [list(r) for r in wb.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+            table = _table_from_grid(path, sheet_grid, "xlsx", None, name, specs, hint)
             if table is None:
-                seen = seen or _headers_seen(grid)
+                seen = seen or _headers_seen(sheet_grid)
                 continue
             if best is None or table.match.score > best.match.score:
                 best = table

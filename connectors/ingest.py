@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from connectors.files import RawTable, UnreadableFile, read_table
 from triage.canonical import NormalizeContext, _jsonable, canonicalize
@@ -79,7 +79,7 @@ def ingest_file(
     """Ingest one file; never raises for a bad file, it reports it as quarantined."""
     digest = file_digest(path)
     with Session(engine) as s:
-        known = s.scalars(select(SourceFile).where(SourceFile.sha256 == digest)).first()
+        known = s.scalars(select(SourceFile).where(col(SourceFile.sha256) == digest)).first()
         if known is not None and known.status == "ingested":
             return FileOutcome(path, "duplicate", source=known.source, file_id=known.id)
     try:
@@ -120,7 +120,7 @@ def _store(
                  "data": _raw_dict(table.headers, table.rows[i])}
                 for i in range(start, min(start + CHUNK, len(table.rows)))
             ]
-            result = s.execute(insert(RawRow).returning(RawRow.id, sort_by_parameter_order=True),
+            result = s.execute(insert(RawRow).returning(col(RawRow.id), sort_by_parameter_order=True),
                                params)
             raw_ids.extend(r[0] for r in result)
         if batch.rejected:
@@ -163,7 +163,7 @@ def _upsert_leads(
         values = {**lead, "raw_row_id": raw_id, "file_id": file_id, "updated_at": now}
         if old is None:
             values.update(version=1, first_seen_at=now)
-            new_id = s.execute(insert(Lead).returning(Lead.id), [values]).scalar_one()
+            new_id = s.execute(insert(Lead).returning(col(Lead.id)), [values]).scalar_one()
             out.leads_new += 1
             out.new_lead_ids.append(new_id)
             existing[ref] = {**values, "id": new_id}

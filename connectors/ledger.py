@@ -13,10 +13,12 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, select
+from sqlmodel import col
 
-from connectors.store import leads_frame, read_frame
+from connectors.store import leads_frame, read_frame, select_columns
+from triage.frames import records
 from triage.masking import MaskingPolicy, mask_record
-from triage.models import Assignment, Case, CaseLink, Mediator, RiskAssessment, SOURCES
+from triage.models import SOURCES, Assignment, Case, CaseLink, Mediator, RiskAssessment
 from triage.risk import SOURCE_LABELS
 
 LEAD_HEADERS = {
@@ -39,10 +41,10 @@ EXPORT_COLUMNS = ["source", "source_ref", "case_id", "person_id", "dispute_type"
 
 def case_table(engine: Engine, mediators: pd.DataFrame) -> pd.DataFrame:
     """One row per open case with risk, signals, assignment and reporting agencies."""
-    cases = read_frame(engine, select(  # type: ignore[call-overload]
-        Case.id, Case.status, Case.dispute_type, Case.town, Case.village, Case.lead_count,
-        Case.sources, Case.first_reported_at, Case.last_reported_at, Case.risk_level,
-        Case.risk_score).where(Case.status == "open"))
+    cases = read_frame(engine, select_columns(
+        Case, "id", "status", "dispute_type", "town", "village", "lead_count", "sources",
+        "first_reported_at", "last_reported_at", "risk_level", "risk_score",
+    ).where(col(Case.status) == "open"))
     risk = read_frame(engine, select(RiskAssessment.case_id, RiskAssessment.signals)  # type: ignore[call-overload]
                       .where(RiskAssessment.is_current == True))  # noqa: E712
     assign = read_frame(engine, select(  # type: ignore[call-overload]
@@ -57,7 +59,7 @@ def case_table(engine: Engine, mediators: pd.DataFrame) -> pd.DataFrame:
     df["co_agencies"] = df["co_agencies"].map(lambda v: "、".join(v) if isinstance(v, list) else "")
     df["reasons"] = df["reasons"].map(lambda v: "；".join(v) if isinstance(v, list) else "")
     df["sources"] = df["sources"].map(
-        lambda v: "、".join(SOURCE_LABELS.get(s, s) for s in v) if isinstance(v, list) else "")
+        lambda v: "、".join(SOURCE_LABELS.get(str(s), str(s)) for s in v) if isinstance(v, list) else "")
     df["_order"] = df["risk_level"].map(LEVEL_ORDER).fillna(9)
     return df.sort_values(["_order", "risk_score", "case_id"],
                           ascending=[True, False, True]).drop(columns="_order")
@@ -102,7 +104,7 @@ def export_cases(engine: Engine, out: Path) -> int:
 
 def _masked(df: pd.DataFrame, masking: MaskingPolicy, receiver: str) -> pd.DataFrame:
     policy = masking.for_receiver(receiver)
-    return pd.DataFrame([mask_record(r, policy) for r in df.to_dict("records")],
+    return pd.DataFrame([mask_record(r, policy) for r in records(df)],
                         columns=df.columns)
 
 
@@ -182,13 +184,13 @@ def briefing_text(cases: pd.DataFrame, summary: dict[str, Any]) -> str:
             f"拒收 {ing.get('rejected', 0)}",
         ]
     counts = cases["risk_level"].value_counts()
-    lines.append("- 在办案件 {}：".format(len(cases)) + "，".join(
+    lines.append(f"- 在办案件 {len(cases)}：" + "，".join(
         f"{lvl} {int(counts.get(lvl, 0))}" for lvl in ("红", "橙", "黄", "蓝")))
     high = cases[cases["risk_level"].isin(["红", "橙"])].head(30)
     if not high.empty:
         lines += ["", "## 红色、橙色案件", "", "| 案件 | 等级 | 类型 | 村/社区 | 牵头调解员 | 共调单位 | 信号 |",
                   "|---|---|---|---|---|---|---|"]
-        for r in high.to_dict("records"):
+        for r in records(high):
             signals = "；".join(s.split("（")[0] for s in str(r["signals"]).split("；"))
             lines.append(f"| {r['case_id']} | {r['risk_level']} | {r['dispute_type']} | "
                          f"{r['village'] or r['town'] or ''} | {r['mediator']} | "

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, Select, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from connectors.config import TriageConfig, load_config
 from connectors.db import make_engine, upgrade
@@ -58,10 +58,15 @@ def read_frame(engine: Engine, stmt: Select[Any]) -> pd.DataFrame:
         return pd.DataFrame(result.mappings().all(), columns=list(result.keys()))
 
 
+def select_columns(model: type[SQLModel], *names: str) -> Select[Any]:
+    """``select`` of some columns of a table, by name."""
+    table = model.__table__  # type: ignore[attr-defined]
+    return select(*(table.c[n] for n in names))
+
+
 def leads_frame(engine: Engine, columns: Sequence[str] = LEAD_COLUMNS) -> pd.DataFrame:
     """All leads with the columns the linking, scoring and sharing stages use."""
-    cols = [getattr(Lead, c) for c in columns]
-    return read_frame(engine, select(*cols).order_by(Lead.id))  # type: ignore[arg-type]
+    return read_frame(engine, select_columns(Lead, *columns).order_by(col(Lead.id)))
 
 
 def upsert(

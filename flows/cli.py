@@ -70,7 +70,8 @@ def demo(
     seed: Annotated[int, typer.Option(help="随机种子 / random seed")] = 7,
     verbose: Annotated[bool, typer.Option(help="显示详细日志 / show Prefect logs")] = False,
 ) -> None:
-    """生成示例导出文件放入收件箱并运行一次夜间流程 / Write sample exports to the drop folder and run the nightly flow once."""
+    """生成示例导出文件放入收件箱并运行一次夜间流程 /
+    Write sample exports to the drop folder and run the nightly flow once."""
     from connectors.demo_exports import write_demo_exports
 
     settings = Settings()
@@ -135,7 +136,8 @@ def demo_data(
 def export_cases_cmd(
     out: Annotated[Path, typer.Option(help="输出 CSV 文件 / output CSV file")],
 ) -> None:
-    """每条线索一行：来源、编号、案件、报告人、类型、地点、风险、调解员 / One row per lead with its case, risk and mediator."""
+    """每条线索一行：来源、编号、案件、报告人、类型、地点、风险、调解员 /
+    One row per lead with its case, risk and mediator."""
     from connectors.ledger import export_cases
     from connectors.store import open_resources
 

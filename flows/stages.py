@@ -14,18 +14,27 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from connectors import dropfolder
 from connectors.ingest import FileOutcome, ingest_file
 from connectors.ledger import write_outputs
 from connectors.store import Resources, leads_frame, now, read_frame, upsert
 from triage.canonical import NormalizeContext
-from triage.linking import link_leads
-from triage.linking import group_persons
+from triage.frames import records
+from triage.linking import group_persons, link_leads
 from triage.models import (
-    RISK_LEVELS, Alert, Assignment, Case, CaseEvent, CaseLink, FollowUpTask, Lead, Mediator,
-    Person, RiskAssessment,
+    RISK_LEVELS,
+    Alert,
+    Assignment,
+    Case,
+    CaseEvent,
+    CaseLink,
+    FollowUpTask,
+    Lead,
+    Mediator,
+    Person,
+    RiskAssessment,
 )
 from triage.risk import RiskScorer, effective_level
 from triage.routing import CaseToRoute, follow_up_plan, route_cases
@@ -175,7 +184,7 @@ def _persist_persons(s: Session, leads: pd.DataFrame, stamp: Any) -> None:
         else:
             first = by_id.loc[lids[0]]
             person = Person(
-                name=first["reporter_name"] if not first["reporter_name_masked"] else None,
+                name=None if first["reporter_name_masked"] else str(first["reporter_name"] or "") or None,
                 id_number=next((r for r, v in zip(by_id.loc[lids, "reporter_id"],
                                                   by_id.loc[lids, "reporter_id_valid"],
                                                   strict=True) if v is True), None),
@@ -188,7 +197,7 @@ def _persist_persons(s: Session, leads: pd.DataFrame, stamp: Any) -> None:
             pid = person.id
         stale = [lid for lid in lids if person_of.loc[lid] != pid]
         if stale:
-            s.execute(update(Lead).where(Lead.id.in_(stale)).values(person_id=pid))  # type: ignore[attr-defined]
+            s.execute(update(Lead).where(col(Lead.id).in_(stale)).values(person_id=pid))  # type: ignore[attr-defined]
 
 
 def score_stage(res: Resources, run_id: int | None = None,
@@ -203,15 +212,15 @@ def score_stage(res: Resources, run_id: int | None = None,
         RiskAssessment.case_id, RiskAssessment.level, RiskAssessment.override_level,
         RiskAssessment.override_by, RiskAssessment.override_reason,
     ).where(RiskAssessment.is_current == True))  # noqa: E712
-    before = {r["case_id"]: r for r in current.to_dict("records")}
+    before = {r["case_id"]: r for r in records(current)}
     scorer = RiskScorer(res.config.risk)
     stamp = now()
     rows, case_updates = [], []
     new_ids = set(new_lead_ids)
     alerts = []
     for cid, group in leads.groupby("case_id"):
-        records = group.to_dict("records")
-        a = scorer.score(records)
+        rows_of_case = records(group)
+        a = scorer.score(rows_of_case)
         prev = before.get(cid, {})
         override = prev.get("override_level") or None
         level = effective_level(a.level, override)
@@ -221,7 +230,7 @@ def score_stage(res: Resources, run_id: int | None = None,
                      "override_reason": prev.get("override_reason"), "is_current": True,
                      "assessed_at": stamp})
         case_updates.append({"id": cid, "risk_level": level, "risk_score": a.score})
-        fresh = [r for r in records if int(r["id"]) in new_ids]
+        fresh = [r for r in rows_of_case if int(r["id"]) in new_ids]
         was = prev.get("level")
         if fresh and was in ("红", "橙"):
             alerts.append({
@@ -250,13 +259,13 @@ def _sources(records: Sequence[dict[str, Any]]) -> str:
 
 def route_stage(res: Resources, run_id: int | None = None) -> dict[str, int]:
     """Route cases whose level or membership changed, and plan follow-ups for 红/橙."""
-    cases = read_frame(res.engine, select(Case).where(Case.status == "open"))  # type: ignore[call-overload]
+    cases = read_frame(res.engine, select(Case).where(col(Case.status) == "open"))  # type: ignore[call-overload]
     if cases.empty:
         return {"routed": 0}
     assess = read_frame(res.engine, select(RiskAssessment.case_id, RiskAssessment.signals)  # type: ignore[call-overload]
                         .where(RiskAssessment.is_current == True))  # noqa: E712
     signals = {r["case_id"]: tuple(s["signal"] for s in (r["signals"] or []))
-               for r in assess.to_dict("records")}
+               for r in records(assess)}
     leads = leads_frame(res.engine, ("id", "description"))
     links = read_frame(res.engine, select(CaseLink.lead_id, CaseLink.case_id))  # type: ignore[call-overload]
     texts = (leads.merge(links, left_on="id", right_on="lead_id")
@@ -270,7 +279,7 @@ def route_stage(res: Resources, run_id: int | None = None) -> dict[str, int]:
     to_route = [
         CaseToRoute(r["id"], r["village_code"], r["town"], r["dispute_type"],
                     r["risk_level"] or "蓝", signals.get(r["id"], ()), texts.get(r["id"], ""))
-        for r in cases.to_dict("records") if r["id"] not in confirmed
+        for r in records(cases) if r["id"] not in confirmed
     ]
     for c in to_route:  # re-routing: a case's own proposed assignment does not count as load
         prev = current.loc[current["case_id"] == c.case_id, "mediator_id"] if not current.empty \

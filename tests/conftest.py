@@ -13,11 +13,11 @@ from sqlalchemy import text
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="triage-prefect-"))
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
-from connectors.db import make_engine  # noqa: E402
-from connectors.settings import REPO_DATA, Settings  # noqa: E402
-from connectors.store import Resources, open_resources  # noqa: E402
+from connectors.db import make_engine
+from connectors.settings import REPO_DATA, Settings
+from connectors.store import Resources, open_resources
 
-from .postgres import ensure_test_database  # noqa: E402
+from .postgres import ensure_test_database
 
 _pg_url: str | None = None
 _pg_error: str | None = None
@@ -28,7 +28,7 @@ def _postgres_url() -> str:
     if _pg_url is None and _pg_error is None:
         try:
             _pg_url = os.environ.get("TRIAGE_TEST_DATABASE_URL") or ensure_test_database()
-        except Exception as exc:  # noqa: BLE001 - reported as a skip or failure below
+        except Exception as exc:
             _pg_error = str(exc)
     if _pg_url is None:
         if os.environ.get("CI"):

@@ -90,6 +90,17 @@ def parties_in(text: str | None) -> list[str]:
     return out
 
 
+def _office_town(cells: Mapping[str, object], ctx: NormalizeContext) -> str | None:
+    """The town of the reporting office (北七家派出所), to place town-less addresses."""
+    for key in ("unit", "handler"):
+        office = clean_cell(cells.get(key))
+        if office:
+            town = ctx.gazetteer.resolve(office).town_code
+            if town:
+                return town
+    return None
+
+
 def canonical_lead(
     source: str, cells: Mapping[str, object], ctx: NormalizeContext,
     headers: Mapping[str, str],
@@ -118,7 +129,7 @@ def canonical_lead(
     if ident is not None and not ident.valid and not ident.masked:
         flags.append(f"身份证号无效:{ident.problem or '格式错误'}")
     address = clean_cell(cells.get("address"))
-    where = ctx.gazetteer.resolve(address)
+    where = ctx.gazetteer.resolve(address, _office_town(cells, ctx))
     if address and where.level != "village":
         flags.append("地址未定位到村/社区")
     description = clean_text(cells.get("description"))

@@ -9,6 +9,7 @@ oldest id survives and the merge is reported.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from triage.frames import records
 from triage.normalize.phones import mask_phone
 
 
@@ -86,7 +88,7 @@ def link_leads(
     ds = DisjointSet()
     evidence: dict[int, list[dict[str, Any]]] = defaultdict(list)
     by_key: dict[tuple[str, str], list[tuple[datetime, int, object]]] = defaultdict(list)
-    for row in leads.to_dict("records"):
+    for row in records(leads):
         lid = int(row["id"])
         ds.find(lid)
         when = row.get("reported_at")
@@ -100,7 +102,7 @@ def link_leads(
         if len(members) < 2:
             continue
         members.sort()
-        for (t0, a, ta), (t1, b, tb) in zip(members, members[1:], strict=False):
+        for (t0, a, ta), (t1, b, tb) in itertools.pairwise(members):
             if t1 - t0 > window or not _types_agree(ta, tb):
                 continue
             if ds.find(a) != ds.find(b):
@@ -174,7 +176,7 @@ def group_persons(leads: pd.DataFrame) -> dict[int, int]:
     """Lead id → representative lead id of its reporter (same person across cases)."""
     ds = DisjointSet()
     first: dict[tuple[str, str], int] = {}
-    for row in leads.to_dict("records"):
+    for row in records(leads):
         lid = int(row["id"])
         ds.find(lid)
         for key in person_keys(row):

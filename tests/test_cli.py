@@ -1,0 +1,61 @@
+"""The ``triage`` command line, as a coordinator calls it."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+
+from .exports import POLICE_HEADERS, police_rows, write_csv
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("TRIAGE_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("TRIAGE_DATABASE_URL", raising=False)
+    return tmp_path / "home"
+
+
+def test_help_is_bilingual() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    assert "流水线" in result.output and "pipeline" in result.output
+    for cmd in ("demo", "run", "ingest", "export", "demo-data"):
+        assert cmd in result.output
+
+
+def test_ingest_then_export(home: Path, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "jq.csv", POLICE_HEADERS, police_rows(3), "gbk")
+    result = runner.invoke(app, ["ingest", str(path), "--source", "police"])
+    assert result.exit_code == 0, result.output
+    assert "新线索 3" in result.output
+    assert path.exists()  # ingest by hand leaves the file where it is
+    again = runner.invoke(app, ["ingest", str(path)])
+    assert "duplicate" in again.output
+    out = tmp_path / "cases.csv"
+    result = runner.invoke(app, ["export", "cases", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["source_ref"] for r in rows] == [r[0] for r in police_rows(3)]
+
+
+def test_unreadable_file_exits_non_zero(home: Path, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "x.csv", ["序号", "商品"], [[1, "苹果"]])
+    result = runner.invoke(app, ["ingest", str(path)])
+    assert result.exit_code == 2
+    assert "quarantined" in result.output
+
+
+def test_demo_data_writes_truth(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["demo-data", str(tmp_path / "d"), "--cases", "20",
+                                 "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    truth = list(csv.DictReader((tmp_path / "d" / "truth.csv").open(encoding="utf-8")))
+    assert truth and {"source", "source_ref", "case_id", "risk_level"} <= set(truth[0])

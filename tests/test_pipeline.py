@@ -1,0 +1,105 @@
+"""The whole job, stage by stage, on generated exports, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from connectors.demo_exports import write_demo_exports
+from connectors.ledger import EXPORT_COLUMNS, export_cases
+from connectors.store import Resources, sync_roster
+from flows import stages
+from triage.models import Assignment, Case, CaseLink, Lead, RejectedRow, RiskAssessment
+
+
+def _run(res: Resources) -> dict:
+    sync_roster(res)
+    ingest = stages.ingest_inbox(res)
+    return {
+        "ingest": ingest,
+        "link": stages.link_stage(res),
+        "risk": stages.score_stage(res, None, ingest.new_lead_ids),
+        "route": stages.route_stage(res),
+        "outputs": stages.share_stage(res, None, {"ingest": stages.summary_dict(ingest)}),
+    }
+
+
+def _scalar(res: Resources, stmt) -> int:
+    with Session(res.engine) as s:
+        return int(s.execute(stmt).scalar_one())
+
+
+def test_every_row_is_a_lead_or_rejected_and_every_case_is_routed(res: Resources) -> None:
+    manifest = write_demo_exports(res.settings.inbox, 60, 11)
+    out = _run(res)
+    ing = out["ingest"]
+    assert ing.quarantined == 0 and ing.balanced
+    assert ing.rows_in == manifest.total_rows
+    leads = _scalar(res, select(func.count()).select_from(Lead))
+    rejected = _scalar(res, select(func.count()).select_from(RejectedRow))
+    assert rejected == ing.rejected >= 1
+    assert ing.leads_new == leads
+    truth = pd.read_csv(res.settings.inbox / "truth.csv", dtype=str)
+    assert leads == len(truth)
+    assert not list(res.settings.inbox.glob("*/*.csv")) + list(res.settings.inbox.glob("*/*.xlsx"))
+    # every lead has a case, every open case an assessment and an assignment
+    assert _scalar(res, select(func.count()).select_from(CaseLink)) == leads
+    open_cases = _scalar(res, select(func.count()).select_from(Case).where(Case.status == "open"))
+    assert open_cases == out["link"]["cases"]
+    assert _scalar(res, select(func.count()).select_from(RiskAssessment).where(
+        RiskAssessment.is_current == True)) == open_cases  # noqa: E712
+    assert _scalar(res, select(func.count()).select_from(Assignment).where(
+        Assignment.is_current == True, Assignment.mediator_id.is_not(None))) == open_cases  # noqa: E712
+    assert sum(out["risk"][k] for k in ("红", "橙", "黄", "蓝")) == open_cases
+
+
+def test_second_run_changes_nothing_and_case_ids_are_stable(res: Resources) -> None:
+    write_demo_exports(res.settings.inbox, 40, 5)
+    _run(res)
+    with Session(res.engine) as s:
+        before = dict(s.execute(select(CaseLink.lead_id, CaseLink.case_id)).all())
+    # the same exports dropped again: nothing new, same cases
+    write_demo_exports(res.settings.inbox, 40, 5)
+    again = _run(res)
+    assert again["ingest"].leads_new == 0 and again["ingest"].leads_updated == 0
+    assert again["ingest"].duplicates == len(again["ingest"].files)
+    with Session(res.engine) as s:
+        after = dict(s.execute(select(CaseLink.lead_id, CaseLink.case_id)).all())
+    assert after == before
+
+
+def test_outputs_are_masked_for_their_receiver(res: Resources, tmp_path: Path) -> None:
+    write_demo_exports(res.settings.inbox, 40, 3)
+    out = _run(res)
+    names = [p.name for p in out["outputs"]]
+    assert any(n.startswith("台账_派出所") for n in names)
+    assert any(n.startswith("台账_12345") for n in names)
+    assert any(n.startswith("工作清单_") for n in names)
+    with Session(res.engine) as s:
+        phones = {p for (ps,) in s.execute(select(Lead.phones)) for p in (ps or [])
+                  if "*" not in p}
+        ids = {i for (i,) in s.execute(select(Lead.reporter_id).where(
+            Lead.reporter_id_valid == True)) if i}  # noqa: E712
+    hotline = next(p for p in out["outputs"] if p.name.startswith("台账_12345"))
+    cells = {str(c) for ws in load_workbook(hotline, read_only=True).worksheets
+             for row in ws.iter_rows(values_only=True) for c in row if c is not None}
+    text = "\n".join(cells)
+    assert phones and not any(p in text for p in phones)
+    assert ids and not any(i in text for i in ids)
+    briefing = next(p for p in out["outputs"] if p.suffix == ".md").read_text("utf-8")
+    assert not any(p in briefing for p in phones)
+
+    export = tmp_path / "cases.csv"
+    n = export_cases(res.engine, export)
+    with export.open(encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        rows = list(reader)
+    assert reader.fieldnames == EXPORT_COLUMNS
+    assert len(rows) == n == _scalar(res, select(func.count()).select_from(Lead))
+    assert all(r["case_id"] and r["risk_level"] in ("红", "橙", "黄", "蓝") for r in rows)
+    assert not any(p in export.read_text("utf-8") for p in phones)
