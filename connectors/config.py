@@ -38,6 +38,8 @@ class TriageConfig:
     routing: RoutingConfig
     mediators: list[MediatorSpec]
     masking: MaskingPolicy
+    jurisdiction: tuple[str, ...]
+    default_area_code: str
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -130,6 +132,14 @@ def load_config(data_dir: Path) -> TriageConfig:
     risk_path = data_dir / "lexicons" / "risk.toml"
     routing_path = data_dir / "config" / "routing.toml"
     masking_path = data_dir / "config" / "masking.toml"
+    deployment_path = data_dir / "config" / "deployment.toml"
+    deployment = read_toml(deployment_path)
+    jurisdiction = []
+    for town in deployment.get("jurisdiction", []):
+        unit = gazetteer.find_town(str(town))
+        if unit is None:
+            raise ConfigError(f"配置文件无效 {deployment_path}: jurisdiction 中的 {town} 不在地名库中")
+        jurisdiction.append(unit.code)
     return TriageConfig(
         data_dir=data_dir,
         specs=specs,
@@ -139,4 +149,6 @@ def load_config(data_dir: Path) -> TriageConfig:
         routing=_validated(routing_path, RoutingConfig, read_toml(routing_path)),
         mediators=load_roster(data_dir / "rosters" / "mediators.csv", gazetteer),
         masking=_validated(masking_path, MaskingPolicy, read_toml(masking_path)),
+        jurisdiction=tuple(jurisdiction),
+        default_area_code=str(deployment.get("default_area_code", "010")),
     )

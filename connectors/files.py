@@ -159,7 +159,8 @@ def read_table(path: Path, specs: Sequence[SourceSpec], hint: str | None = None)
         seen: list[str] = []
         best: RawTable | None = None
         for name in wb.sheet_names:
-            sheet_grid: list[list[object]] = [list(r) for r in wb.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+            sheet = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheet_grid: list[list[object]] = [list(r) for r in sheet]
             table = _table_from_grid(path, sheet_grid, "xlsx", None, name, specs, hint)
             if table is None:
                 seen = seen or _headers_seen(sheet_grid)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -76,15 +77,14 @@ def demo(
 
     settings = Settings()
     settings.ensure_folders()
-    manifest = write_demo_exports(settings.inbox, cases, seed)
-    truth = settings.home / "demo_truth"
-    truth.mkdir(parents=True, exist_ok=True)
-    for name in ("truth.csv", "cases.csv"):
-        src = settings.inbox / name
-        if src.exists():
-            src.replace(truth / name)
+    staging = settings.home / "demo" / f"cases{cases}-seed{seed}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    manifest = write_demo_exports(staging, cases, seed)
+    for f in manifest.files:  # the agencies' files go to the inbox; the truth stays beside
+        shutil.copy(f.path, settings.inbox / f.source / Path(f.path).name)
     console.print(f"已生成示例数据 / sample exports: {len(manifest.files)} 个文件，"
-                  f"{manifest.total_rows} 行 → {settings.inbox}")
+                  f"{manifest.total_rows} 行 → {settings.inbox}（真值表 / truth: {manifest.truth_path}）")
     _print_summary(_run_flow("demo", verbose), settings)
 
 

@@ -41,7 +41,8 @@ from triage.routing import CaseToRoute, follow_up_plan, route_cases
 
 
 def normalize_context(res: Resources) -> NormalizeContext:
-    return NormalizeContext(res.config.gazetteer, res.config.categories)
+    cfg = res.config
+    return NormalizeContext(cfg.gazetteer, cfg.categories, cfg.default_area_code, cfg.jurisdiction)
 
 
 @dataclass

@@ -66,3 +66,20 @@ def write_xlsx(path: Path, headers: Sequence[str], rows: Sequence[Sequence[objec
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def drop_demo(inbox: Path, cases: int, seed: int):  # type: ignore[no-untyped-def]
+    """Generate demo exports beside the inbox and drop the agencies' files into it."""
+    import shutil
+
+    from connectors.demo_exports import write_demo_exports
+
+    staging = inbox.parent / f"demo-{cases}-{seed}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    manifest = write_demo_exports(staging, cases, seed)
+    for f in manifest.files:
+        target = inbox / f.source / Path(f.path).name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(f.path, target)
+    return manifest

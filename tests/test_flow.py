@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from prefect.testing.utilities import prefect_test_harness
 
-from connectors.demo_exports import write_demo_exports
 from flows.nightly import nightly
+
+from .exports import drop_demo
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +23,7 @@ def test_nightly_flow_runs_every_stage(prefect_api, tmp_path: Path,
     home = tmp_path / "home"
     monkeypatch.setenv("TRIAGE_HOME", str(home))
     monkeypatch.delenv("TRIAGE_DATABASE_URL", raising=False)
-    manifest = write_demo_exports(home / "inbox", 30, 2)
+    manifest = drop_demo(home / "inbox", 30, 2)
     summary = nightly(kind="test")
     ing = summary["ingest"]
     assert ing["balanced"] and ing["rows_in"] == manifest.total_rows

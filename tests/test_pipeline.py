@@ -10,11 +10,12 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from connectors.demo_exports import write_demo_exports
 from connectors.ledger import EXPORT_COLUMNS, export_cases
 from connectors.store import Resources, sync_roster
 from flows import stages
 from triage.models import Assignment, Case, CaseLink, Lead, RejectedRow, RiskAssessment
+
+from .exports import drop_demo
 
 
 def _run(res: Resources) -> dict:
@@ -35,7 +36,7 @@ def _scalar(res: Resources, stmt) -> int:
 
 
 def test_every_row_is_a_lead_or_rejected_and_every_case_is_routed(res: Resources) -> None:
-    manifest = write_demo_exports(res.settings.inbox, 60, 11)
+    manifest = drop_demo(res.settings.inbox, 60, 11)
     out = _run(res)
     ing = out["ingest"]
     assert ing.quarantined == 0 and ing.balanced
@@ -44,7 +45,7 @@ def test_every_row_is_a_lead_or_rejected_and_every_case_is_routed(res: Resources
     rejected = _scalar(res, select(func.count()).select_from(RejectedRow))
     assert rejected == ing.rejected >= 1
     assert ing.leads_new == leads
-    truth = pd.read_csv(res.settings.inbox / "truth.csv", dtype=str)
+    truth = pd.read_csv(manifest.truth_path, dtype=str)
     assert leads == len(truth)
     assert not list(res.settings.inbox.glob("*/*.csv")) + list(res.settings.inbox.glob("*/*.xlsx"))
     # every lead has a case, every open case an assessment and an assignment
@@ -54,17 +55,21 @@ def test_every_row_is_a_lead_or_rejected_and_every_case_is_routed(res: Resources
     assert _scalar(res, select(func.count()).select_from(RiskAssessment).where(
         RiskAssessment.is_current == True)) == open_cases  # noqa: E712
     assert _scalar(res, select(func.count()).select_from(Assignment).where(
-        Assignment.is_current == True, Assignment.mediator_id.is_not(None))) == open_cases  # noqa: E712
+        Assignment.is_current == True)) == open_cases  # noqa: E712
+    # only a case that could not be placed in any town waits for a coordinator
+    unplaced = _scalar(res, select(func.count()).select_from(Case).where(
+        Case.status == "open", Case.town.is_(None)))
+    assert out["route"]["unrouted"] <= unplaced
     assert sum(out["risk"][k] for k in ("红", "橙", "黄", "蓝")) == open_cases
 
 
 def test_second_run_changes_nothing_and_case_ids_are_stable(res: Resources) -> None:
-    write_demo_exports(res.settings.inbox, 40, 5)
+    drop_demo(res.settings.inbox, 40, 5)
     _run(res)
     with Session(res.engine) as s:
         before = dict(s.execute(select(CaseLink.lead_id, CaseLink.case_id)).all())
     # the same exports dropped again: nothing new, same cases
-    write_demo_exports(res.settings.inbox, 40, 5)
+    drop_demo(res.settings.inbox, 40, 5)
     again = _run(res)
     assert again["ingest"].leads_new == 0 and again["ingest"].leads_updated == 0
     assert again["ingest"].duplicates == len(again["ingest"].files)
@@ -74,7 +79,7 @@ def test_second_run_changes_nothing_and_case_ids_are_stable(res: Resources) -> N
 
 
 def test_outputs_are_masked_for_their_receiver(res: Resources, tmp_path: Path) -> None:
-    write_demo_exports(res.settings.inbox, 40, 3)
+    drop_demo(res.settings.inbox, 40, 3)
     out = _run(res)
     names = [p.name for p in out["outputs"]]
     assert any(n.startswith("台账_派出所") for n in names)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from triage.normalize.addresses import Gazetteer
+from triage.normalize.addresses import AddressMatch, Gazetteer
 from triage.normalize.categories import CategoryMapper
 from triage.normalize.dates import parse_datetime
 from triage.normalize.idnumbers import parse_id
@@ -38,7 +38,18 @@ class NormalizeContext:
     gazetteer: Gazetteer
     categories: CategoryMapper
     default_area_code: str = "010"
+    jurisdiction: tuple[str, ...] = ()  # town codes of this deployment, for ambiguous names
     now: datetime | None = None
+
+    def locate(self, address: str | None, office_town: str | None) -> AddressMatch:
+        """Resolve an address; a village name found in several towns goes to the one
+        jurisdiction town that has it."""
+        where = self.gazetteer.resolve(address, office_town)
+        if where.level == "village" or not address or office_town:
+            return where
+        inside = [m for town in self.jurisdiction
+                  if (m := self.gazetteer.resolve(address, town)).level == "village"]
+        return inside[0] if len({m.village_code for m in inside}) == 1 else where
 
 
 @dataclass
@@ -108,9 +119,6 @@ def canonical_lead(
     """One canonical lead from one row's mapped cells; raises ``RowRejected``."""
     ref = clean_cell(cells.get("source_ref"))
     if ref is None:
-        first = next((clean_cell(v) for v in cells.values() if not is_missing(v)), None)
-        if first and TOTALS.match(first):
-            raise RowRejected("合计行，不是数据行")
         raise RowRejected("缺少编号", headers.get("source_ref"))
     if TOTALS.match(ref):
         raise RowRejected("合计行，不是数据行", headers.get("source_ref"))
@@ -129,7 +137,7 @@ def canonical_lead(
     if ident is not None and not ident.valid and not ident.masked:
         flags.append(f"身份证号无效:{ident.problem or '格式错误'}")
     address = clean_cell(cells.get("address"))
-    where = ctx.gazetteer.resolve(address, _office_town(cells, ctx))
+    where = ctx.locate(address, _office_town(cells, ctx))
     if address and where.level != "village":
         flags.append("地址未定位到村/社区")
     description = clean_text(cells.get("description"))
@@ -181,6 +189,11 @@ def canonical_lead(
     return lead
 
 
+def _is_totals(row: Sequence[object]) -> bool:
+    """A totals row (合计/总计) in any column, as exports put them under the data."""
+    return any(isinstance(v, str) and TOTALS.match(v.strip()) for v in row)
+
+
 def canonicalize(
     source: str, columns: Mapping[str, int], headers: Sequence[str],
     rows: Sequence[Sequence[object]], ctx: NormalizeContext,
@@ -190,6 +203,9 @@ def canonicalize(
     header_of = {f: headers[i] for f, i in columns.items()}
     for idx, row in enumerate(rows):
         cells = {f: (row[i] if i < len(row) else None) for f, i in columns.items()}
+        if is_missing(cells.get("source_ref")) and _is_totals(row):
+            batch.rejected.append({"row_index": idx, "reason": "合计行，不是数据行", "column": None})
+            continue
         try:
             lead = canonical_lead(source, cells, ctx, header_of)
         except RowRejected as exc:

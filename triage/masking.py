@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from triage.normalize.idnumbers import mask_id
 from triage.normalize.phones import mask_phone
+from triage.normalize.text import is_missing
 
 Visibility = Literal["full", "masked", "hidden"]
 ID_IN_TEXT = re.compile(r"(?<![0-9])([1-9][0-9]{5})([0-9]{8,9})([0-9]{3}[0-9Xx])(?![0-9])")
@@ -64,7 +65,9 @@ def scrub_text(text: str | None) -> str | None:
 
 
 def _apply(value: Any, vis: Visibility, masker: Any) -> Any:
-    if value is None or vis == "full":
+    if is_missing(value):
+        return None
+    if vis == "full":
         return value
     if vis == "hidden":
         return None
@@ -90,7 +93,7 @@ def mask_record(
         elif kind == "id_number":
             out[col] = _apply(out[col], policy.id_number, mask_id)
         elif kind == "text":
-            if policy.description == "hidden":
+            if is_missing(out[col]) or policy.description == "hidden":
                 out[col] = None
             elif policy.description == "masked" or not (policy.phone == "full"
                                                            and policy.id_number == "full"):

@@ -1,0 +1,1893 @@
+"""Synthetic multi-agency dispute leads with ground truth, for the demo, tests and benchmarks.
+
+Pure generation, no file I/O: ``generate`` returns frames; ``connectors.demo_exports``
+turns them into messy agency files. The model follows how disputes really reach the
+four agencies, because linking and risk scoring are measured against its truth:
+
+* A *case* is one dispute between 2-4 parties (husband/wife/mother-in-law, two
+  neighbours, creditor/debtor, workers/contractor, owner/property company ...) in one
+  village or community, of one dispute type, about one subject (空调外机对着窗户,
+  欠款3万元不还, 继承的房子 ...). It produces 1-12 leads over days to weeks; riskier
+  cases produce more leads, closer together, with stronger words as they escalate.
+* Reporters vary inside a case: the other party, a relative or a neighbour report a
+  good share of the leads. Descriptions name the parties, often masked (``鲁某``).
+* Each agency shows a person its own way (police masks names, 12345 mishears them,
+  the petition office records ID numbers in old or masked forms). The leads frame
+  holds these *recorded* values in clean canonical format; formatting noise (date
+  forms, phone punctuation, full-width digits) is added by the export writer.
+* Confounders: the same person in an unrelated case months later, look-alike cases
+  (other households, same village, same kind of quarrel, same weeks), common
+  surnames, a family landline shared by relatives in different cases.
+* Risk truth (红/橙/黄/蓝 about 5/15/30/50 %) is carried by the text of the leads
+  (threats, weapons, suicide threats, injuries, domestic violence, vulnerable parties,
+  negated mentions in low-risk cases) and by the structured flags, mostly consistently.
+
+Everything is deterministic for a seed. Per-lead work is a few string formats; IDs,
+phones and references are vectorized at the end: a million leads take about 35 s on
+one core (``triage.synthetic.generate(425_000, ...)``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import gc
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+__all__ = [
+    "LEAD_COLUMNS",
+    "RISK_SHARES",
+    "SOURCES",
+    "TOWN_CODES",
+    "TYPES",
+    "SyntheticData",
+    "generate",
+    "homophone_variant",
+    "id_check_digit",
+]
+
+SOURCES: tuple[str, ...] = ("police", "womens_federation", "petition", "hotline_12345")
+POLICE, WF, PETITION, HOTLINE = range(4)
+
+TOWN_CODES: tuple[str, ...] = ("110114115000", "110112114000", "110102020000")
+"""北七家镇 (昌平区), 台湖镇 (通州区), 广安门外街道 (西城区): the towns of the article."""
+_TOWN_WEIGHTS = (0.45, 0.30, 0.25)
+
+RISK_SHARES: dict[str, float] = {"红": 0.05, "橙": 0.15, "黄": 0.30, "蓝": 0.50}
+"""Intended share of cases per risk level."""
+
+LEAD_COLUMNS: tuple[str, ...] = (
+    "source", "source_ref", "reported_at", "reporter_name", "reporter_phone", "reporter_id",
+    "reporter_sex", "reporter_age", "address", "category", "description", "disposition",
+    "urgency", "channel", "headcount", "repeat_flag", "skip_level", "dv_flag", "referral",
+    "unit", "handler", "deadline", "request_type", "case_id", "person_id", "risk_level",
+)
+"""Columns of ``SyntheticData.leads``; the last three are truth, the rest agency data."""
+
+
+@dataclass
+class SyntheticData:
+    """Generated leads with their truth, the cases they belong to and the persons.
+
+    ``leads``: ``LEAD_COLUMNS``, one row per lead in report-time order; values as the
+    agency recorded them (masked names, old IDs ...) in clean format; the truth columns
+    are ``case_id``, ``person_id`` (the reporter) and ``risk_level`` (of the case).
+    ``cases``: ``case_id, dispute_type, subject, district, town, village, village_code,
+    risk_level, parties, party_names, reporters`` (``|``-joined), ``lead_count, sources,
+    first_reported_at, last_reported_at, lookalike_of, signals, org``.
+    ``persons``: ``person_id, name, sex, birth_date, id_number`` (valid GB 11643),
+    ``mobile, landline, household_id, village_code, address``.
+    """
+
+    leads: pd.DataFrame
+    cases: pd.DataFrame
+    persons: pd.DataFrame
+
+    @property
+    def truth(self) -> pd.DataFrame:
+        """One row per lead: ``source, source_ref, case_id, person_id, risk_level``."""
+        return self.leads[["source", "source_ref", "case_id", "person_id", "risk_level"]]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+class _W:
+    """A weighted choice with precomputed cumulative weights (fast in the hot loop)."""
+
+    __slots__ = ("cum", "items", "total")
+
+    def __init__(self, pairs: Mapping[Any, float] | Sequence[tuple[Any, float]]) -> None:
+        items = list(pairs.items()) if isinstance(pairs, Mapping) else list(pairs)
+        self.items = [k for k, w in items if w > 0]
+        cum: list[float] = []
+        t = 0.0
+        for _, w in items:
+            if w > 0:
+                t += w
+                cum.append(t)
+        self.cum = cum
+        self.total = t
+
+    def pick(self, rng: random.Random) -> Any:
+        return self.items[bisect.bisect(self.cum, rng.random() * self.total)]
+
+
+def _u(items: Sequence[Any]) -> _W:
+    return _W([(x, 1.0) for x in items])
+
+
+_GB_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_GB_CHECK = "10X98765432"
+
+
+def id_check_digit(first17: str) -> str:
+    """GB 11643 check character (ISO 7064 MOD 11-2) of the first 17 digits."""
+    return _GB_CHECK[sum(int(c) * w for c, w in zip(first17, _GB_WEIGHTS, strict=True)) % 11]
+
+
+# --------------------------------------------------------------------------- names
+
+# Surnames with rough relative frequencies (the big five dominate); Beijing has
+# Manchu surnames (关 那 佟 金) and a few rare and compound ones.
+_SURNAMES = _W([
+    ("王", 75), ("李", 72), ("张", 70), ("刘", 58), ("陈", 42), ("杨", 30), ("赵", 26),
+    ("黄", 18), ("周", 16), ("吴", 15), ("徐", 13), ("孙", 14), ("胡", 11), ("朱", 11),
+    ("高", 12), ("林", 8), ("何", 9), ("郭", 11), ("马", 12), ("罗", 6), ("梁", 7),
+    ("宋", 8), ("郑", 7), ("谢", 6), ("韩", 8), ("唐", 6), ("冯", 7), ("于", 8), ("董", 7),
+    ("萧", 2), ("程", 5), ("曹", 6), ("袁", 4), ("邓", 4), ("许", 5), ("傅", 3), ("沈", 4),
+    ("曾", 3), ("彭", 3), ("吕", 4), ("苏", 4), ("卢", 4), ("蒋", 4), ("蔡", 3), ("贾", 5),
+    ("丁", 5), ("魏", 5), ("薛", 3), ("叶", 3), ("阎", 3), ("余", 2), ("潘", 3), ("杜", 4),
+    ("戴", 2), ("夏", 3), ("钟", 2), ("汪", 2), ("田", 5), ("任", 4), ("姜", 4), ("范", 3),
+    ("方", 3), ("石", 4), ("姚", 3), ("谭", 2), ("廖", 1), ("邹", 2), ("熊", 2), ("金", 4),
+    ("陆", 2), ("郝", 4), ("孔", 2), ("白", 4), ("崔", 4), ("康", 3), ("毛", 2), ("邱", 2),
+    ("秦", 3), ("江", 2), ("史", 3), ("顾", 2), ("侯", 3), ("邵", 2), ("孟", 3), ("龙", 1),
+    ("万", 2), ("段", 2), ("雷", 2), ("钱", 2), ("汤", 1), ("尹", 2), ("黎", 1), ("易", 1),
+    ("常", 3), ("武", 3), ("乔", 3), ("贺", 2), ("赖", 1), ("龚", 1), ("文", 1), ("关", 3),
+    ("那", 1), ("佟", 2), ("鲁", 1.5), ("门", 0.6), ("满", 0.5), ("富", 0.5), ("索", 0.4),
+    ("付", 2), ("齐", 2), ("祁", 0.6), ("纪", 1), ("季", 0.6), ("章", 0.6), ("柳", 0.5),
+    ("欧阳", 0.3), ("司马", 0.1), ("诸葛", 0.05),
+])
+_COMMON_SURNAMES = ("王", "李", "张", "刘", "陈")
+
+# Given-name characters by sex and generation (born before 1965, 1965-89, 1990 on).
+_GIVEN = {
+    (1, 0): "建国华民德明志刚永福玉海军春文宝树庆林成山长立占金铁振忠义",
+    (1, 1): "伟强磊军勇杰涛斌刚峰鹏辉华明超波亮健东飞志晓宏建海平新利",
+    (1, 2): "浩宇轩博子涵俊一睿泽辰天航铭思凯然宇哲楠晨阳嘉鑫",
+    (0, 0): "秀兰英桂玉珍凤芳淑琴荣云华梅翠素兰花香凤娥",
+    (0, 1): "丽静敏燕艳娟霞红玲芳婷雪洁琳晶慧萍颖丹莉晓红",
+    (0, 2): "欣怡雨涵梓萱可诗悦佳婧琪思彤一依梦雪晨语",
+}
+
+# Same-pinyin character groups; 12345 operators type what they hear. Each group is
+# filtered with pypinyin so only true homophones stay.
+_HOMOPHONE_GROUPS = (
+    "晓小", "明铭鸣", "伟玮炜", "华桦", "丽莉俐", "静婧", "军君", "红虹宏", "英瑛",
+    "芳方", "杰洁", "建健剑", "平萍", "燕艳", "磊蕾", "涛韬", "斌彬", "刚钢",
+    "峰锋丰", "娟鹃", "勇永", "雪学", "梅玫", "兰岚", "宇雨羽", "浩昊", "鹏朋",
+    "辉晖", "春纯", "东冬", "志智", "文雯", "玲苓", "琳林", "敏民", "霞侠", "珍真",
+    "云芸", "婷亭", "欣新", "怡仪", "涵晗", "轩萱", "博波", "俊骏", "睿瑞", "辰晨",
+    "航杭", "凯恺", "然冉", "桂贵", "淑书", "琴勤", "荣蓉", "慧惠", "飞菲", "亮靓",
+    "国帼", "强蔷", "庆青", "海亥", "立力丽", "成诚", "金今", "彤桐", "佳家", "琪琦",
+    "张章", "王汪", "徐许", "肖萧", "于余", "李黎", "付傅", "程成", "吴伍", "朱祝",
+    "姜江", "纪季", "齐祁", "史石", "刘柳",
+)
+
+
+@lru_cache(maxsize=1)
+def _homophones() -> dict[str, tuple[str, ...]]:
+    """Character -> other characters with the same (toneless) pinyin."""
+    from pypinyin import lazy_pinyin
+
+    table: dict[str, tuple[str, ...]] = {}
+    for group in _HOMOPHONE_GROUPS:
+        readings = [lazy_pinyin(c)[0] for c in group]
+        for i, c in enumerate(group):
+            alts = tuple(d for j, d in enumerate(group) if j != i and readings[j] == readings[i])
+            if alts:
+                table[c] = table.get(c, ()) + alts
+    return table
+
+
+def homophone_variant(name: str, rng: random.Random) -> str:
+    """The name with one character replaced by a homophone (王晓明 -> 王小明), if any."""
+    table = _homophones()
+    positions = [i for i, c in enumerate(name) if c in table]
+    if not positions:
+        return name
+    given = [i for i in positions if i > 0]
+    i = rng.choice(given) if given and rng.random() < 0.8 else rng.choice(positions)
+    return name[:i] + rng.choice(table[name[i]]) + name[i + 1:]
+
+
+# --------------------------------------------------------------------------- places
+
+
+@dataclass(slots=True)
+class _Village:
+    code: str
+    district: str
+    district_code: str
+    town: str
+    town_alias: str
+    town_code: str
+    short: str
+    official: str
+    core: str
+    is_village: bool
+    police: str
+    gov: str
+
+
+def _villages(units: Sequence[Mapping[str, str]]) -> tuple[list[_Village], list[float]]:
+    """Villages/communities of the three towns (all villages if none of them is present)."""
+    by_code = {str(u.get("code", "")): u for u in units}
+    rows = [u for u in units if u.get("level") == "village"]
+    chosen = [u for u in rows if u.get("parent_code") in TOWN_CODES]
+    if not chosen:
+        chosen = rows
+    if not chosen:
+        raise ValueError("units contain no village-level rows")
+    out: list[_Village] = []
+    weights: list[float] = []
+    for u in chosen:
+        code = str(u["code"])
+        parent = str(u.get("parent_code") or "")
+        town_row = by_code.get(parent, {})
+        town = str(town_row.get("short_name") or u.get("town") or "")
+        town_aliases = [a for a in str(town_row.get("aliases") or "").split("|") if a]
+        town_alias = min(town_aliases, key=len) if town_aliases else town
+        district = str(u.get("district") or "")
+        short = str(u.get("short_name") or u.get("name") or "")
+        aliases = [a for a in str(u.get("aliases") or "").split("|") if a]
+        core = aliases[0] if aliases and len(aliases[0]) >= 2 else short
+        is_village = short.endswith("村")
+        dshort = district[:-1] if district.endswith("区") else district
+        gov = town + ("办事处" if town.endswith("街道") else "人民政府")
+        out.append(_Village(
+            code=code, district=district, district_code=code[:6], town=town,
+            town_alias=town_alias, town_code=parent, short=short,
+            official=str(u.get("name") or short), core=core, is_village=is_village,
+            police=f"{dshort}分局{town_alias}派出所", gov=gov,
+        ))
+        try:
+            tw = _TOWN_WEIGHTS[TOWN_CODES.index(parent)]
+        except ValueError:
+            tw = 1.0
+        weights.append(tw)
+    # spread each town's weight over its units, some units busier than others
+    per_town: dict[str, int] = {}
+    for v in out:
+        per_town[v.town_code] = per_town.get(v.town_code, 0) + 1
+    rng = random.Random(7)
+    weights = [w / per_town[v.town_code] * rng.uniform(0.5, 1.5)
+               for v, w in zip(out, weights, strict=True)]
+    return out, weights
+
+
+_STREETS = ("东街", "西街", "南街", "北街", "中街", "前街", "后街", "东一条", "西二条", "南三条",
+            "北一巷", "新村路", "村东路", "一队", "二队", "三队")
+_OTHER_REGIONS = _W([
+    ("110105", 3), ("110108", 3), ("110106", 2), ("110115", 1), ("110113", 1), ("110111", 1),
+    ("130102", 2), ("130602", 1), ("131082", 2), ("130725", 1), ("370102", 1), ("371302", 1),
+    ("410102", 2), ("411302", 1), ("412723", 1), ("340102", 1), ("341222", 1), ("510106", 1),
+    ("230102", 1), ("220102", 1), ("120101", 1), ("140105", 1), ("150102", 1), ("210102", 1),
+])
+_MOBILE_PREFIXES = np.array([
+    130, 131, 132, 133, 135, 136, 137, 138, 139, 150, 151, 152, 153, 155, 156, 157, 158, 159,
+    166, 173, 177, 180, 181, 182, 183, 185, 186, 187, 188, 189, 191, 198, 199,
+])
+_BRANDS = ("万科", "鸿坤", "金隅", "首开", "天鸿", "合生", "远洋", "北辰", "华远", "龙湖",
+           "保利", "京城", "恒信", "瑞达", "安居", "宏达", "兴业", "美嘉", "康桥", "佳园",
+           "鑫源", "利民", "泰和", "永兴")
+
+
+# --------------------------------------------------------------------------- taxonomy
+
+TYPES: tuple[str, ...] = ("婚姻家庭", "邻里", "债务/经济", "物业", "劳资/欠薪",
+                          "土地/宅基地", "继承", "消费", "施工扰民", "其他")
+
+_TYPE_BY_RISK = {
+    "红": _W({"婚姻家庭": 38, "邻里": 14, "债务/经济": 12, "劳资/欠薪": 14, "土地/宅基地": 9,
+             "继承": 6, "物业": 2, "施工扰民": 2, "消费": 1, "其他": 2}),
+    "橙": _W({"婚姻家庭": 34, "邻里": 18, "债务/经济": 12, "劳资/欠薪": 10, "土地/宅基地": 8,
+             "继承": 7, "物业": 3, "施工扰民": 3, "消费": 1, "其他": 4}),
+    "黄": _W({"婚姻家庭": 18, "邻里": 24, "债务/经济": 12, "劳资/欠薪": 9, "土地/宅基地": 7,
+             "继承": 6, "物业": 9, "施工扰民": 7, "消费": 4, "其他": 4}),
+    "蓝": _W({"婚姻家庭": 12, "邻里": 22, "债务/经济": 9, "劳资/欠薪": 6, "土地/宅基地": 5,
+             "继承": 5, "物业": 15, "施工扰民": 9, "消费": 12, "其他": 5}),
+}
+_RISK = _W(RISK_SHARES)
+_LEADS_BY_RISK = {
+    "蓝": _W({1: 64, 2: 26, 3: 10}),
+    "黄": _W({1: 30, 2: 30, 3: 20, 4: 12, 5: 8}),
+    "橙": _W({2: 20, 3: 25, 4: 20, 5: 15, 6: 12, 7: 8}),
+    "红": _W({3: 14, 4: 15, 5: 14, 6: 12, 7: 10, 8: 9, 9: 8, 10: 7, 11: 6, 12: 5}),
+}
+# police, women's federation, petition, 12345
+_SOURCE_BY_TYPE = {
+    "婚姻家庭": (44, 30, 5, 21), "邻里": (38, 2, 6, 54), "债务/经济": (48, 2, 15, 35),
+    "物业": (8, 0, 10, 82), "劳资/欠薪": (18, 0, 30, 52), "土地/宅基地": (25, 1, 40, 34),
+    "继承": (22, 16, 25, 37), "消费": (8, 0, 2, 90), "施工扰民": (15, 0, 5, 80),
+    "其他": (40, 2, 6, 52),
+}
+_SOURCE_W = {t: _W(list(enumerate(w))) for t, w in _SOURCE_BY_TYPE.items()}
+_SOURCE_W_ESCALATED = {
+    t: _W([(0, w[0] * 1.5), (1, w[1]), (2, w[2] * 2.0 + 3), (3, w[3] * 0.7)])
+    for t, w in _SOURCE_BY_TYPE.items()
+}
+_LOOKALIKE_TYPES = ("婚姻家庭", "邻里", "债务/经济", "土地/宅基地", "继承", "劳资/欠薪", "其他")
+
+# Subjects: (key, phrasings, where) with where u=community, r=village, ur=both.
+_SUBJECTS: dict[str, tuple[tuple[str, tuple[str, ...], str], ...]] = {
+    "婚姻家庭": (
+        ("琐事", ("家庭琐事", "生活琐事", "家务琐事"), "ur"),
+        ("喝酒", ("喝酒", "酗酒", "酒后吵闹"), "ur"),
+        ("离婚", ("离婚财产分割", "离婚", "离婚后房子归属"), "ur"),
+        ("抚养", ("孩子抚养", "孩子抚养权", "孩子抚养费"), "ur"),
+        ("赡养", ("赡养老人", "老人赡养费", "老人赡养"), "ur"),
+        ("彩礼", ("彩礼返还", "退还彩礼"), "ur"),
+        ("赌博", ("赌博欠债", "赌博输钱"), "ur"),
+    ),
+    "邻里": (
+        ("空调", ("空调外机对着窗户", "空调外机正对卧室窗户", "空调外机对着窗户吹热风"), "ur"),
+        ("漏水", ("楼上漏水", "楼上卫生间漏水", "楼上渗水导致天花板发霉"), "u"),
+        ("噪音", ("楼上噪音", "楼上深夜噪音", "楼上孩子跑跳的噪音"), "u"),
+        ("杂物", ("楼道堆放杂物", "在楼道里堆放杂物", "公共楼道堆杂物"), "u"),
+        ("养狗", ("养狗扰民", "狗整夜叫唤", "遛狗不拴绳"), "ur"),
+        ("车位", ("占用车位", "门口停车挡路", "私占停车位"), "ur"),
+        ("采光", ("树木遮挡采光", "院里的大树挡光"), "r"),
+        ("排水", ("院外排水沟堵塞", "排水沟往院里流水"), "r"),
+        ("院墙", ("私搭乱建", "加盖院墙挡路"), "r"),
+    ),
+    "债务/经济": (
+        ("借款", ("欠款{amt}万元不还", "借款{amt}万元到期不还", "{amt}万元借款"), "ur"),
+        ("货款", ("拖欠货款{amt}万元", "货款{amt}万元", "欠货款{amt}万元不给"), "ur"),
+        ("合伙", ("合伙做生意分账", "合伙经营分钱"), "ur"),
+        ("装修款", ("装修款{amt}万元", "拖欠装修款{amt}万元"), "ur"),
+        ("房租", ("拖欠房租", "房租", "欠房租不交"), "ur"),
+    ),
+    "物业": (
+        ("物业费", ("物业费", "物业费收费标准", "物业费上涨"), "u"),
+        ("电梯", ("电梯故障", "电梯经常坏"), "u"),
+        ("停车", ("停车费", "小区停车管理"), "u"),
+        ("维修", ("房屋漏水维修", "公共部位维修"), "u"),
+        ("供暖", ("供暖不热", "暖气不热"), "u"),
+    ),
+    "劳资/欠薪": (
+        ("欠薪", ("拖欠工资{amt}万元", "拖欠工资", "工钱{amt}万元一直不给"), "ur"),
+        ("工伤", ("工伤赔偿", "工伤赔偿款"), "ur"),
+        ("辞退", ("辞退补偿", "被辞退不给补偿"), "ur"),
+    ),
+    "土地/宅基地": (
+        ("地界", ("宅基地地界", "宅基地边界", "宅基地界线"), "r"),
+        ("翻建", ("翻建房屋占地", "翻盖房子超出地界"), "r"),
+        ("承包地", ("承包地", "承包地边界"), "r"),
+        ("补偿款", ("征地补偿款分配", "占地补偿款"), "r"),
+    ),
+    "继承": (
+        ("房子", ("继承的房子", "父母留下的房子", "老房子继承"), "ur"),
+        ("遗产", ("父亲的遗产", "遗产分割"), "ur"),
+        ("拆迁款", ("拆迁款分配", "拆迁补偿款分配"), "ur"),
+        ("遗嘱", ("遗嘱", "遗嘱效力"), "ur"),
+    ),
+    "消费": (
+        ("预付卡", ("预付卡退款", "办的预付卡退款", "储值卡退款"), "ur"),
+        ("健身卡", ("健身卡退款", "健身房会员卡退费"), "ur"),
+        ("装修", ("装修质量", "装修工程质量问题"), "ur"),
+        ("电器", ("购买的电器质量", "买的冰箱质量问题"), "ur"),
+        ("培训费", ("培训费退款", "孩子培训班退费"), "ur"),
+    ),
+    "施工扰民": (
+        ("夜间施工", ("夜间施工噪音", "夜间施工扰民", "半夜施工"), "ur"),
+        ("渣土车", ("渣土车扰民", "渣土车撒漏"), "ur"),
+        ("扬尘", ("工地扬尘", "施工扬尘"), "ur"),
+        ("噪音", ("施工噪音", "工地噪音"), "ur"),
+    ),
+    "其他": (
+        ("狗咬", ("宠物狗咬人", "被狗咬的赔偿"), "ur"),
+        ("刮蹭", ("交通刮蹭赔偿", "车辆刮蹭"), "ur"),
+        ("充电", ("电动车充电", "飞线充电"), "ur"),
+        ("广场舞", ("广场舞噪音", "广场舞音响太吵"), "ur"),
+        ("流浪猫", ("投喂流浪猫", "流浪猫"), "ur"),
+    ),
+}
+_AMOUNTS = {
+    "借款": (0.5, 1, 2, 3, 3, 5, 5, 8, 10, 12, 15, 20, 30, 50),
+    "货款": (1, 2, 3.5, 5, 6, 8, 12, 18, 26),
+    "装修款": (1, 2, 3, 4, 6, 8),
+    "欠薪": (1, 1.5, 2, 3, 4, 5, 6, 8, 12, 18, 25, 36),
+}
+_DEMANDS = {
+    "婚姻家庭": ("依法处理", "调解", "给个说法"), "邻里": ("协调解决", "对方整改", "调解"),
+    "债务/经济": ("对方还款", "依法处理", "调解"), "物业": ("物业整改", "维修", "协调解决"),
+    "劳资/欠薪": ("结清工资", "尽快支付工资", "依法处理"),
+    "土地/宅基地": ("确认界线", "依法确权", "协调解决"),
+    "继承": ("依法分割遗产", "调解", "依法处理"), "消费": ("退款", "赔偿损失", "商家退费"),
+    "施工扰民": ("停止夜间施工", "施工方整改", "协调解决"), "其他": ("协调解决", "赔偿", "调解"),
+}
+
+# Agency category texts per dispute type.
+_POLICE_CAT = {
+    "婚姻家庭": _W({"纠纷-家庭纠纷": 80, "求助": 8, "纠纷-婚姻纠纷": 12}),
+    "邻里": _W({"纠纷-邻里纠纷": 88, "求助": 6, "纠纷-其他纠纷": 6}),
+    "债务/经济": _W({"纠纷-经济纠纷": 85, "纠纷-其他纠纷": 10, "求助": 5}),
+    "物业": _W({"纠纷-物业纠纷": 70, "纠纷-其他纠纷": 30}),
+    "劳资/欠薪": _W({"纠纷-劳资纠纷": 80, "求助": 10, "纠纷-其他纠纷": 10}),
+    "土地/宅基地": _W({"纠纷-土地纠纷": 75, "纠纷-邻里纠纷": 15, "纠纷-其他纠纷": 10}),
+    "继承": _W({"纠纷-家庭纠纷": 40, "纠纷-其他纠纷": 50, "求助": 10}),
+    "消费": _W({"纠纷-消费纠纷": 80, "纠纷-经济纠纷": 20}),
+    "施工扰民": _W({"扰民-施工扰民": 70, "治安-噪声扰民": 30}),
+    "其他": _W({"纠纷-其他纠纷": 70, "求助": 30}),
+}
+_HOTLINE_CAT = {
+    "婚姻家庭": _W({"社会管理>婚姻家庭>家庭纠纷": 5, "民政>婚姻家庭": 3, "社会秩序>家庭矛盾": 2}),
+    "邻里": _W({"社会管理>邻里纠纷": 5, "社会秩序>邻里纠纷": 3, "城乡建设>住房管理>邻里纠纷": 2}),
+    "债务/经济": _W({"社会管理>经济纠纷": 6, "经济管理>债务纠纷": 4}),
+    "物业": _W({"城乡建设>住房管理>物业管理": 7, "城乡建设>物业服务>物业收费": 3}),
+    "劳资/欠薪": _W({"劳动和社会保障>劳动关系>拖欠工资": 7, "劳动和社会保障>劳动保障监察": 3}),
+    "土地/宅基地": _W({"农村管理>土地>宅基地": 7, "农业农村>农村土地>承包地": 3}),
+    "继承": _W({"司法>法律咨询>继承": 6, "社会管理>继承纠纷": 4}),
+    "消费": _W({"市场监管>消费纠纷>预付卡": 6, "市场监管>商品质量": 4}),
+    "施工扰民": _W({"城乡建设>施工管理>施工扰民": 7, "环境保护>噪声污染>施工噪音": 3}),
+    "其他": _W({"其他>其他": 6, "社会管理>其他": 4}),
+}
+_HOTLINE_GENERIC = _W({"其他>其他": 5, "综合>咨询": 3, "社会管理>矛盾纠纷": 4})
+_PETITION_CAT = {
+    "婚姻家庭": _W({"婚姻家庭": 7, "民政>婚姻家庭": 3}),
+    "邻里": _W({"邻里纠纷": 7, "城乡建设>邻里矛盾": 3}),
+    "债务/经济": _W({"经济纠纷": 6, "债务纠纷": 4}),
+    "物业": _W({"城乡建设>物业管理": 10}),
+    "劳资/欠薪": _W({"劳动社保>拖欠工资": 7, "劳动保障": 3}),
+    "土地/宅基地": _W({"农村农业>土地>宅基地": 6, "国土资源>宅基地": 4}),
+    "继承": _W({"财产继承": 6, "继承纠纷": 4}),
+    "消费": _W({"市场监管>消费维权": 10}),
+    "施工扰民": _W({"城乡建设>施工扰民": 10}),
+    "其他": _W({"其他": 10}),
+}
+_REQUEST_TYPES = {
+    "蓝": _W({"咨询": 35, "求助": 20, "投诉": 35, "建议": 5, "举报": 5}),
+    "黄": _W({"咨询": 12, "求助": 30, "投诉": 50, "举报": 8}),
+    "橙": _W({"咨询": 5, "求助": 55, "投诉": 35, "举报": 5}),
+    "红": _W({"求助": 65, "投诉": 30, "举报": 5}),
+}
+_HOUR_W = {
+    POLICE: _W(list(enumerate(
+        (3, 2, 1.5, 1, 1, 1, 1, 2, 3, 3, 3, 3, 4, 3, 3, 3, 4, 5, 7, 8, 9, 9, 7, 5)))),
+    HOTLINE: _W(list(enumerate(
+        (.3, .2, .1, .1, .1, .2, .5, 2, 5, 7, 7, 6, 4, 5, 6, 6, 5, 4, 3, 3, 2, 2, 1, .6)))),
+    WF: _W(list(enumerate(
+        (0, 0, 0, 0, 0, 0, 0, .5, 4, 6, 6, 5, 2, 4, 6, 6, 5, 2, 1, 1, .5, .3, 0, 0)))),
+}
+
+# --------------------------------------------------------------------------- phrases
+# Clauses use {who} (the actor, as the reporter would name them) and {vic} (the
+# victim). Several phrasings per signal so a scorer cannot memorize one phrase.
+
+_RED: dict[str, tuple[str, ...]] = {
+    "threat_kill": (
+        "{who}扬言要杀了{vic}", "{who}扬言要弄死{vic}", "{who}放话要{vic}的命",
+        "{who}称要和{vic}同归于尽", "{who}扬言“大不了同归于尽”", "{who}威胁说要杀{vic}全家",
+        "{who}扬言要捅死{vic}", "{who}扬言要放火烧了{vic}家", "{who}说“再逼我就一起死”",
+        "{vic}称{who}多次扬言要杀了{vic}", "{who}扬言要让{vic}“见血”",
+    ),
+    "suicide": (
+        "{self}扬言要跳楼", "{self}称不解决就喝农药", "{self}多次以死相逼",
+        "{self}站在楼顶要往下跳",
+        "{self}扬言要自杀", "{self}称活着没意思要寻短见", "{self}已经写好遗书",
+        "{self}情绪崩溃说要割腕", "{self}吞服了安眠药被送医",
+    ),
+    "weapon": (
+        "{who}持刀威胁{vic}", "{who}拿着菜刀追砍{vic}", "{who}手持铁锹要打{vic}",
+        "{who}拎着砍刀堵在门口", "{who}拿剪刀往{vic}身上扎", "{who}抄起木棍打{vic}",
+        "{who}持水果刀冲进{vic}家", "{who}拿着镐把要砸{vic}",
+    ),
+    "serious_injury": (
+        "{vic}被打致骨折", "{vic}头部被打破缝了十几针", "{vic}被打昏迷送医抢救",
+        "{vic}肋骨骨折住院",
+        "{vic}被打成重伤", "{vic}被打得耳膜穿孔", "{vic}被打伤住院至今未出院",
+    ),
+    "breached_order": (
+        "{who}违反人身安全保护令再次上门殴打{vic}",
+        "法院已发出人身安全保护令，{who}仍多次骚扰{vic}",
+        "{who}无视人身安全保护令到{vic}单位闹事", "人身安全保护令有效期内{who}又对{vic}动手",
+    ),
+    "collective": (
+        "{n}名{group}集体到镇政府讨要说法", "组织{n}人到区信访办集体上访",
+        "{n}多名{group}聚集在{place}门口",
+        "{group}{n}人集体来访，此前已多次越级到市里上访", "称如不解决将组织{n}人到市信访办上访",
+    ),
+}
+_ORANGE: dict[str, tuple[str, ...]] = {
+    "dv": (
+        "{who}对{vic}实施家暴", "{who}酒后殴打{vic}", "{who}经常打骂{vic}",
+        "{who}扇了{vic}几个耳光",
+        "{who}对{vic}拳打脚踢", "{who}用皮带抽打{vic}", "{who}掐{vic}的脖子",
+        "{vic}长期遭受家庭暴力",
+        "{who}喝多了就动手打{vic}", "{who}把{vic}按在地上打",
+    ),
+    "injury": (
+        "{vic}脸部受伤", "{vic}鼻子流血", "{vic}身上多处淤青", "{vic}手臂被抓伤",
+        "{vic}头部受伤流血",
+        "{vic}眼角被打肿", "造成{vic}轻微伤", "{vic}嘴角流血",
+    ),
+    "vulnerable": (
+        "{vic}已年过八旬", "{vic}怀孕五个月", "家中有残疾孩子需要照顾", "{vic}是残疾人",
+        "家里还有未成年孩子", "{vic}是独居老人", "{vic}年迈多病", "孩子才六岁，受到惊吓",
+        "{vic}是七十多岁的老人",
+    ),
+    "assault": (
+        "{who}动手打了{vic}", "双方发生肢体冲突", "{who}推倒了{vic}", "{who}将{vic}打伤",
+        "{who}上前撕扯{vic}", "{who}朝{vic}脸上打了一拳",
+    ),
+    "repeat_across": (
+        "此前已多次报警", "已向妇联求助过", "曾多次拨打12345反映", "已到信访办反映过多次",
+        "此前派出所已出警调解过", "此前村委会调解未果",
+    ),
+}
+_YELLOW: dict[str, tuple[str, ...]] = {
+    "heated": (
+        "双方发生激烈争吵", "双方互相辱骂", "{who}到{vic}家门口叫骂", "双方情绪激动",
+        "{who}堵门辱骂{vic}", "双方吵得很凶", "双方推搡了几下", "{who}对{vic}言语侮辱",
+    ),
+    "damage": (
+        "{who}砸坏了{vic}家的窗户", "{who}把{vic}的车划了", "{who}砸了{vic}家的门",
+        "{who}把{vic}的电动车推倒损坏", "{who}摔了{vic}的手机", "{who}踹坏了{vic}家的防盗门",
+    ),
+    "repeat_calls": (
+        "已多次来电反映", "这是第三次反映该问题", "问题反复出现一直未解决", "多次协商无果",
+        "之前反映过没有解决",
+    ),
+    "worry": ("担心矛盾激化", "怕事情闹大", "担心对方报复"),
+}
+_NEGATIONS_MILD = (
+    "双方没有动手", "无人员受伤", "{who}并未扬言报复", "未造成财物损坏", "未发生肢体冲突",
+    "{who}没有过激行为",
+)
+_NEGATIONS = (
+    "双方没有动手", "未发生肢体冲突", "无人员受伤", "{vic}未受伤", "{who}并未扬言报复",
+    "{who}没有威胁过{vic}", "没有打人", "双方均未受伤",
+    "{who}并没有说要同归于尽之类的话", "{vic}称{who}只是嘴上说说，并没有动手", "现场未见持械",
+    "{who}并未扬言要跳楼", "未造成财物损坏",
+)
+_NEGATIONS_FAMILY = (*_NEGATIONS, "不涉及家庭暴力", "{who}没有家暴行为", "{who}从未打过{vic}")
+_DAMAGE_RURAL = ("{who}推倒了{vic}家的院墙", "{who}拔了{vic}种的菜", "{who}剪断了{vic}家的电线",
+                 "{who}砍了{vic}家院外的树")
+_DEBT_RELATIONS = {  # subject -> (what the creditor calls the debtor, and back)
+    "借款": (("欠款人", "借款人", "朋友", "同村的", "老乡", "对方"),
+             ("债主", "出借人", "对方", "朋友")),
+    "货款": (("客户", "买家", "对方"), ("供货商", "卖家", "对方")),
+    "装修款": (("房主", "业主", "对方"), ("装修队老板", "装修师傅", "对方")),
+    "房租": (("租户", "房客", "对方"), ("房东", "对方")),
+    "合伙": (("合伙人", "朋友", "对方"), ("合伙人", "朋友", "对方")),
+}
+_DENIALS = (
+    "称自己并未动手", "否认打过对方", "称没有威胁过对方", "称对方是在诬陷", "称只是正常沟通",
+)
+_CONSULT = (
+    "想咨询如何处理", "咨询相关法律规定", "希望了解起诉流程", "希望有人帮忙调解",
+    "要求对方赔偿损失", "希望社区出面协调", "想了解能否申请法律援助",
+)
+_DECOYS = {
+    "消费": ("商家当初以“跳楼价”促销办卡", "购买的菜刀刀刃有质量问题", "店家说“亏死了也不退”"),
+    "土地/宅基地": ("邻居喷洒农药飘到其承包地", "对方在地里打药"),
+    "邻里": ("对方家的狗把鸡咬死了", "对方说“吵死了”"),
+    "施工扰民": ("工地打桩声音吵死人", "施工方称“赶工期要命”"),
+    "物业": ("电梯把人困了半小时，差点吓死", "物业说“爱找谁找谁”"),
+}
+
+_CORE_A = (
+    "与{cp}因{S}发生纠纷", "因{S}与{cp}发生争执", "与{cp}因{S}问题产生矛盾",
+    "{cp}因{S}的事与其闹矛盾", "因{S}一事与{cp}协商不成", "与{cp}因{S}多次发生口角",
+)
+_CORE_B = (
+    "{cp}因{S}问题经常找其麻烦", "与{cp}因{S}发生口角，认为对方无理取闹",
+    "{cp}为{S}的事多次到其家中吵闹", "{cp}因{S}一事纠缠不休",
+)
+_CORE_K = (
+    "其{kin}{anc}与{cp}因{S}发生纠纷", "其{kin}{anc}因{S}与{cp}闹矛盾",
+    "其{kin}{anc}因{S}和{cp}闹得很僵",
+)
+_CORE_N = (
+    "邻居{a}与{b}因{S}发生争吵", "{a}和{b}两家因{S}闹得很僵", "听到{a}与{b}因{S}在吵闹",
+    "邻居家{a}和{b}因{S}吵起来了",
+)
+_VERBAL = ("欠", "拖欠", "借款", "工钱")
+_CORE_N_FAMILY = (
+    "邻居家{a}和{b}因{S}吵起来了", "听到邻居{a}与{b}因{S}在吵闹", "隔壁{b}和{a}两口子因{S}吵架",
+)
+_CORE_SPECIFIC: dict[str, tuple[str, ...]] = {
+    "债务/经济": ("{cp}{S}，多次催要无果", "{cp}{S}，电话也不接", "{cp}{S}，至今没有说法"),
+    "劳资/欠薪": ("在{cp}手下干活，对方{S}", "其与工友在{org}干活，{cp}{S}",
+              "{cp}{S}，多次讨要无果"),
+    "物业": ("{org}{S}问题长期得不到解决", "与{cp}因{S}问题发生纠纷", "对{org}的{S}问题不满"),
+    "消费": ("在{org}{S}遭拒", "与{cp}因{S}发生纠纷", "在{org}消费后{S}问题一直未解决"),
+    "施工扰民": ("附近{org}承建的项目{S}问题严重", "{org}的项目{S}严重影响休息",
+             "与{cp}因{S}发生争执"),
+    "婚姻家庭": ("与{cp}因{S}经常吵架", "与{cp}因{S}闹矛盾", "和{cp}因{S}发生争吵"),
+}
+_OPEN = {
+    POLICE: ("报警人称", "报警人称：", "{nm}报警称", "事主{nm}称", "报警人{nm}称"),
+    HOTLINE: ("市民来电反映：", "来电人反映，", "市民反映：", "诉求人称", "来电人称"),
+    PETITION: ("信访人反映：", "信访人{nm}反映", "来访人称", "信访人称"),
+    WF: ("求助人称", "来电妇女称", "求助人{nm}反映", "求助人来访称"),
+}
+_OPEN_N = {
+    POLICE: ("群众报警称", "邻居报警称", "报警人{nm}称"),
+    HOTLINE: ("市民来电反映：", "来电人称"),
+    PETITION: ("信访人称",),
+    WF: ("来电人称",),
+}
+_CLOSE = {
+    POLICE: ("", "", "。民警到场后进行了调解", "。民警已到场处置", "。现场双方情绪已平稳"),
+    HOTLINE: ("，希望相关部门尽快协调解决", "，请求有关部门处理", "，要求{demand}", ""),
+    PETITION: ("，要求依法处理", "，请求政府协调解决", "，要求{demand}"),
+    WF: ("，希望妇联提供帮助", "，咨询离婚相关法律问题", "，想寻求法律援助", "，希望有人帮忙调解"),
+}
+_POLICE_DISPO = {
+    "蓝": ("现场调解，双方达成和解", "告知双方通过诉讼途径解决", "已移交司法所调解", "双方各自离开",
+          "告知拨打12345反映"),
+    "黄": ("现场调解，双方达成和解", "对双方进行批评教育", "已移交司法所调解",
+          "告知通过诉讼途径解决"),
+    "橙": ("对双方进行批评教育", "建议就医验伤", "已移交司法所调解", "已出具家庭暴力告诫书"),
+    "红": ("已将{b}带回派出所调查", "已对{b}依法行政拘留", "已出具家庭暴力告诫书",
+          "已受理为治安案件",
+          "已通报属地司法所和村居重点关注"),
+}
+_WF_DISPO = {
+    "low": ("提供法律咨询", "已转介司法所调解", "已联系社区妇联主席回访", "已解答"),
+    "dv": ("协助申请人身安全保护令", "已陪同报警并联系社区", "已转介区妇联法律援助站",
+           "已联系派出所出具告诫书"),
+}
+_WF_REFERRAL = {
+    "low": _W({"司法所": 35, "社区居委会": 25, "无": 30, "法律援助中心": 10}),
+    "dv": _W({"派出所": 35, "区法院": 20, "司法所": 20, "法律援助中心": 15, "社区居委会": 10}),
+}
+_CHANNEL = _W({"来访": 50, "来信": 10, "网上信访": 25, "电话": 15})
+_GROUP = {"劳资/欠薪": "工人", "土地/宅基地": "村民", "物业": "业主", "施工扰民": "居民",
+          "消费": "会员", "继承": "亲属", "婚姻家庭": "亲属", "邻里": "居民",
+          "债务/经济": "债权人", "其他": "群众"}
+
+_RED_KEYS = {
+    "婚姻家庭": _W({"threat_kill": 30, "weapon": 20, "suicide": 15, "serious_injury": 15,
+                    "breached_order": 20}),
+    "劳资/欠薪": _W({"collective": 55, "suicide": 20, "threat_kill": 15, "weapon": 10}),
+    "土地/宅基地": _W({"weapon": 30, "threat_kill": 25, "collective": 20, "serious_injury": 15,
+                      "suicide": 10}),
+    "邻里": _W({"weapon": 35, "threat_kill": 35, "serious_injury": 20, "suicide": 10}),
+    "债务/经济": _W({"threat_kill": 45, "weapon": 20, "suicide": 20, "serious_injury": 15}),
+    "继承": _W({"threat_kill": 30, "suicide": 30, "weapon": 25, "serious_injury": 15}),
+    "物业": _W({"collective": 40, "suicide": 30, "threat_kill": 30}),
+    "施工扰民": _W({"collective": 50, "threat_kill": 30, "weapon": 20}),
+    "消费": _W({"collective": 40, "suicide": 40, "threat_kill": 20}),
+    "其他": _W({"threat_kill": 40, "weapon": 40, "suicide": 20}),
+}
+_PHONE_FORM = {  # 0 none, 1 mobile, 2 masked mobile, 3 landline, 4 mobile/landline, 5 borrowed
+    POLICE: _W({1: 62, 2: 20, 3: 5, 4: 5, 0: 5, 5: 3}),
+    HOTLINE: _W({1: 58, 2: 15, 3: 14, 4: 5, 0: 5, 5: 3}),
+    PETITION: _W({1: 80, 0: 10, 3: 4, 4: 4, 5: 2}),
+    WF: _W({1: 84, 3: 5, 4: 5, 0: 4, 5: 2}),
+}
+_ID_FORM = {  # 0 none, 1 18-digit, 2 old 15-digit, 3 masked, 4 typo (invalid)
+    POLICE: _W({0: 60, 1: 30, 3: 10}),
+    PETITION: _W({1: 70, 2: 8, 3: 15, 4: 3, 0: 4}),
+}
+_URGENCY = {
+    "红": _W({"特急": 50, "紧急": 35, "一般": 15}),
+    "橙": _W({"紧急": 40, "特急": 5, "一般": 55}),
+    "黄": _W({"紧急": 10, "一般": 90}),
+    "蓝": _W({"紧急": 3, "一般": 97}),
+}
+_BUREAU = {"物业": "住房和城乡建设委员会", "劳资/欠薪": "人力资源和社会保障局",
+           "消费": "市场监督管理局", "施工扰民": "城市管理委员会", "土地/宅基地": "农业农村局"}
+_ADDR_FORM = {  # 0 full, 1 district.., 2 town.., 3 village+house, 4 official, 5 town+core
+    PETITION: _W({0: 1, 1: 1, 2: 1, 3: 1, 4: 2, 5: 2}),
+    HOTLINE: _W({0: 35, 1: 25, 2: 20, 3: 15, 5: 5}),
+    WF: _W({0: 20, 1: 20, 2: 25, 3: 30, 4: 3, 5: 2}),
+    POLICE: _W({0: 15, 1: 15, 2: 25, 3: 35, 4: 5, 5: 5}),
+}
+_ORANGE_OTHER = (("assault", "injury"), ("assault", "injury"), ("vulnerable",),
+                 ("repeat_across",), ("assault",))
+_YELLOW_FIRST = _W({"heated": 50, "damage": 25, "repeat_calls": 25, "worry": 12})
+_YELLOW_SECOND = _W({"heated": 50, "damage": 25, "worry": 12})
+_PERSP_N = _W({"A": 55, "B": 22, "K": 13, "N": 10})
+_PERSP = _W({"A": 55, "B": 22, "K": 20})
+_CN_COUNT = ("五", "六", "七", "八", "十", "十几", "二十多", "三十余", "四十多")
+
+
+# --------------------------------------------------------------------------- model
+
+
+@dataclass(slots=True)
+class _Actor:
+    """A person who may report a lead of the case, with how they name the other side."""
+
+    pid: int
+    side: str  # A | B | K (relative) | N (neighbour)
+    target: int  # the person they complain about (K: the relative they speak for)
+    rel: str  # how they name the target ("丈夫", "邻居", "包工头" ...)
+    kin: str = ""  # K only: the anchor's relation to them ("女儿")
+    party: bool = True
+
+
+@dataclass(slots=True)
+class _Case:
+    idx: int
+    level: str
+    dtype: str
+    village: int
+    start: float
+    subject: str
+    phrasings: tuple[str, ...]
+    n_leads: int
+    lookalike_of: int
+    surname_hint: str | None
+
+
+class _Gen:
+    """Holds the state of one generation run (persons, households, leads)."""
+
+    def __init__(self, seed: int, start: date, days: int,
+                 units: Sequence[Mapping[str, str]]) -> None:
+        self.rng = random.Random(seed)
+        self.rand = self.rng.random
+        self.np = np.random.default_rng(seed)
+        self.start = start
+        self.days = max(1, int(days))
+        self.villages, vweights = _villages(units)
+        self.village_w = _W(list(enumerate(vweights)))
+        self.rural_w = _W([(i, w) for i, w in enumerate(vweights) if self.villages[i].is_village])
+        self.urban_w = _W([(i, w) for i, w in enumerate(vweights)
+                           if not self.villages[i].is_village])
+        # persons (columnar)
+        self.p_sur: list[str] = []
+        self.p_giv: list[str] = []
+        self.p_sex: list[int] = []
+        self.p_birth: list[int] = []  # date ordinal
+        self.p_region: list[str] = []
+        self.p_hh: list[int] = []
+        self.p_last: list[float] = []  # last day the person was a party of a case
+        # households
+        self.h_village: list[int] = []
+        self.h_loc: list[tuple[int, int, int, int]] = []  # building, unit, floor, door | street, no
+        self.h_members: list[list[int]] = []
+        self.h_landline: list[bool] = []
+        self.village_parties: dict[int, list[int]] = {}
+        # leads (columnar)
+        self.l_case: list[int] = []
+        self.l_src: list[int] = []
+        self.l_sec: list[int] = []
+        self.l_rep: list[int] = []
+        self.l_name: list[str | None] = []
+        self.l_phone_pid: list[int] = []
+        self.l_phone_form: list[int] = []
+        self.l_id_form: list[int] = []
+        self.l_addr: list[str] = []
+        self.l_cat: list[str] = []
+        self.l_req: list[str | None] = []
+        self.l_desc: list[str] = []
+        self.l_disp: list[str | None] = []
+        self.l_urg: list[str | None] = []
+        self.l_chan: list[str | None] = []
+        self.l_head: list[int] = []
+        self.l_repeat: list[str | None] = []
+        self.l_skip: list[str | None] = []
+        self.l_dv: list[str | None] = []
+        self.l_refer: list[str | None] = []
+        self.l_unit: list[str | None] = []
+        self.l_handler: list[str | None] = []
+        self.l_deadline: list[int] = []  # days after report, -1 = none
+        # cases (columnar)
+        self.c_rows: list[dict[str, Any]] = []
+
+    def ch(self, seq: Sequence[Any]) -> Any:
+        """Uniform choice; cheaper than ``Random.choice`` in the hot loop."""
+        return seq[int(self.rand() * len(seq))]
+
+    def ri(self, a: int, b: int) -> int:
+        """Uniform integer in [a, b]."""
+        return a + int(self.rand() * (b - a + 1))
+
+    def rr(self, n: int) -> int:
+        """Uniform integer in [0, n)."""
+        return int(self.rand() * n)
+
+    # ------------------------------------------------------------ persons & homes
+
+    def household(self, vi: int, near: int | None = None, upstairs: bool = False) -> int:
+        """A new household in village ``vi``, optionally next to (or above) ``near``."""
+        rng = self.rng
+        v = self.villages[vi]
+        if near is not None and self.h_village[near] == vi:
+            a, b, c, d = self.h_loc[near]
+            if v.is_village:
+                loc = (a, max(1, b + self.ch((-2, -1, 1, 2))), 0, 0)
+            elif upstairs:
+                loc = (a, b, c + 1, d)
+            else:
+                floor = c + self.ch((1, -1)) or 2
+                loc = (a, b, c, d % 4 + 1) if rng.random() < 0.6 else (a, b, floor, d)
+        elif v.is_village:
+            loc = (self.rr(len(_STREETS)), self.ri(1, 260), 0, 0)
+        else:
+            loc = (self.ri(1, 32), self.ri(1, 6), self.ri(1, 18), self.ri(1, 4))
+        self.h_village.append(vi)
+        self.h_loc.append(loc)
+        self.h_members.append([])
+        self.h_landline.append(rng.random() < (0.45 if v.is_village else 0.25))
+        return len(self.h_village) - 1
+
+    def house_text(self, hh: int, style: int = 0) -> str:
+        a, b, c, d = self.h_loc[hh]
+        v = self.villages[self.h_village[hh]]
+        if v.is_village:
+            if style == 1:
+                return f"{b}号院"
+            return f"{_STREETS[a]}{b}号院" if style == 2 else f"{_STREETS[a]}{b}号"
+        room = c * 100 + d
+        return f"{a}号楼{b}单元{room}" if style != 1 else f"{a}-{b}-{room}"
+
+    def person(self, hh: int, sex: int, by0: int, by1: int, surname: str | None = None,
+               local: float = 0.85) -> int:
+        """A new person living in household ``hh``, born between ``by0`` and ``by1``."""
+        rng = self.rng
+        lo, hi = min(by0, by1, _LATEST_BIRTH), min(max(by0, by1), _LATEST_BIRTH)
+        year = self.ri(lo, hi)  # every person is an adult
+        era = 0 if year < 1965 else (1 if year < 1990 else 2)
+        pool = _GIVEN[(sex, era)]
+        given = self.ch(pool) if rng.random() < 0.3 else self.ch(pool) + self.ch(pool)
+        sur = surname or _SURNAMES.pick(rng)
+        region = (self.villages[self.h_village[hh]].district_code if rng.random() < local
+                  else _OTHER_REGIONS.pick(rng))
+        birth = date(year, 1, 1).toordinal() + self.rr(365)
+        self.p_sur.append(sur)
+        self.p_giv.append(given)
+        self.p_sex.append(sex)
+        self.p_birth.append(birth)
+        self.p_region.append(region)
+        self.p_hh.append(hh)
+        self.p_last.append(-1e9)
+        pid = len(self.p_sur) - 1
+        self.h_members[hh].append(pid)
+        return pid
+
+    def name(self, pid: int) -> str:
+        return self.p_sur[pid] + self.p_giv[pid]
+
+    def byear(self, pid: int) -> int:
+        return date.fromordinal(self.p_birth[pid]).year
+
+    def reuse(self, vi: int, day: float, sex: int | None) -> int | None:
+        """An earlier party from the village, free for at least two months (a confounder)."""
+        pool = self.village_parties.get(vi)
+        if not pool:
+            return None
+        for _ in range(4):
+            pid = pool[self.rr(len(pool))]
+            if self.p_last[pid] <= day - 60 and (sex is None or self.p_sex[pid] == sex):
+                return pid
+        return None
+
+    def party(self, vi: int, day: float, sex: int, by0: int, by1: int,
+              surname: str | None = None, near: int | None = None, upstairs: bool = False,
+              local: float = 0.85, reuse: float = 0.07) -> int:
+        """A case party: sometimes a person known from an earlier case, else a new one."""
+        rng = self.rng
+        if near is None and surname is None and rng.random() < reuse:
+            pid = self.reuse(vi, day, sex)
+            if pid is not None:
+                return pid
+        if near is None and rng.random() < 0.02:
+            # a relative of an earlier party: same home and family landline, new person
+            pool = self.village_parties.get(vi)
+            if pool:
+                other = pool[self.rr(len(pool))]
+                hh = self.p_hh[other]
+                sur = self.p_sur[other] if rng.random() < 0.7 else surname
+                return self.person(hh, sex, by0, by1, sur, local)
+        hh = self.household(vi, near, upstairs)
+        return self.person(hh, sex, by0, by1, surname, local)
+
+    def org(self, vi: int, kind: str) -> str:
+        """An organization of the case; a community keeps one property company."""
+        if kind == "物业":
+            return _BRANDS[int(self.villages[vi].code[-4:]) % len(_BRANDS)] + "物业"
+        return self.ch(_BRANDS) + kind
+
+    # ------------------------------------------------------------ text helpers
+
+    def mention(self, pid: int, src: int, full: float | None = None) -> str:
+        """How a description names a person: 鲁某, 鲁某某, 鲁建国, 老鲁 or nothing."""
+        r = self.rng.random()
+        f = full if full is not None else (0.2 if src == POLICE else 0.4)
+        sur = self.p_sur[pid]
+        if r < f:
+            return sur + self.p_giv[pid]
+        if r < f + 0.38:
+            return sur + "某"
+        if r < f + 0.46:
+            return sur + "某某"
+        if r < f + 0.52:
+            return "老" + sur if len(sur) == 1 else sur + "某"
+        return ""
+
+    def display_name(self, pid: int, src: int, second: int | None) -> str | None:
+        """The reporter's name as the agency recorded it."""
+        rng = self.rng
+        r = rng.random()
+        full = self.name(pid)
+        sur = self.p_sur[pid]
+        title = "先生" if self.p_sex[pid] else "女士"
+        if src == POLICE:
+            if r < 0.45:
+                return full
+            if r < 0.70:
+                return sur + "某"
+            if r < 0.75:
+                return sur + "某某"
+            if r < 0.94:
+                return sur + title
+            if r < 0.96:
+                return sur + "老师"
+            return sur + "**"
+        if src == HOTLINE:
+            if r < 0.55:
+                return full
+            if r < 0.68:
+                return homophone_variant(full, rng)
+            if r < 0.82:
+                return sur + title
+            if r < 0.91:
+                return sur + "*" * len(self.p_giv[pid])
+            if r < 0.95:
+                return None
+            return sur + "某"
+        if src == PETITION:
+            if second is not None and r < 0.08:
+                return f"{full}、{self.name(second)}"
+            return full if r < 0.97 else sur + "某"
+        if r < 0.9:
+            return full
+        return sur + "某" if r < 0.95 else sur + "**"
+
+    def address(self, hh: int, src: int, incident: bool) -> str:
+        """The address as the agency recorded it, in one of the usual forms."""
+        rng = self.rng
+        v = self.villages[self.h_village[hh]]
+        r = rng.random()
+        if src == POLICE and incident and r < 0.12:
+            if v.is_village:
+                base, spot = v.short, self.ch(("门口", "村委会门前", "村口", "路口"))
+            else:
+                base, spot = v.core + "小区", self.ch(("东门", "北门", "楼下", "门口"))
+            return f"{v.town}{base}{spot}" if rng.random() < 0.5 else base + spot
+        r = rng.random()
+        house = self.house_text(hh, 1 if r < 0.12 else (2 if r < 0.3 else 0))
+        place = self.ch((v.short, v.core + "小区", v.core)) if not v.is_village else v.short
+        if src == PETITION:
+            form = _ADDR_FORM[PETITION].pick(rng)
+        elif src == HOTLINE:
+            form = _ADDR_FORM[HOTLINE].pick(rng)
+        elif src == WF:
+            form = _ADDR_FORM[WF].pick(rng)
+        else:
+            form = _ADDR_FORM[POLICE].pick(rng)
+        if form == 0:
+            return f"北京市{v.district}{v.town}{place}{house}"
+        if form == 1:
+            return f"{v.district}{v.town}{place}{house}"
+        if form == 2:
+            return f"{v.town}{place}{house}"
+        if form == 3:
+            return f"{place}{house}"
+        if form == 4:
+            return f"{v.district}{v.town_alias}{v.official}"
+        return f"{v.town}{v.core}"
+
+    # ------------------------------------------------------------ case parties
+
+    def parties(self, c: _Case) -> tuple[list[_Actor], list[int], str]:
+        """Build the parties of a case; return actors, party ids and the case org."""
+        rng = self.rng
+        t = c.dtype
+        vi = c.village
+        day = c.start
+        hint = c.surname_hint
+        org = ""
+        actors: list[_Actor] = []
+        if t == "婚姻家庭":
+            wy = self.ri(1962, 2001)
+            hh = self.household(vi)
+            w = self.person(hh, 0, wy, wy, hint if hint and rng.random() < 0.5 else None)
+            m = self.person(hh, 1, wy - 2, wy + 6, hint)
+            husband_first = c.subject in ("离婚", "抚养", "彩礼") and rng.random() < 0.3
+            a1, b1 = (m, w) if husband_first else (w, m)
+            actors.append(_Actor(a1, "A", b1, self.ch(("妻子", "媳妇", "爱人")) if husband_first
+                                 else self.ch(("丈夫", "丈夫", "老公", "爱人"))))
+            actors.append(_Actor(b1, "B", a1, self.ch(("丈夫", "老公")) if husband_first
+                                 else self.ch(("妻子", "媳妇", "爱人"))))
+            if rng.random() < 0.4:
+                my = wy - self.ri(22, 32)
+                near = hh if rng.random() < 0.4 else None
+                mhh = self.household(vi, near) if rng.random() < 0.7 else self.household(
+                    self.village_w.pick(rng))
+                wm = self.person(mhh, 0, my, my)
+                actors.append(_Actor(wm, "A", m, "女婿"))
+                if rng.random() < 0.5:  # the son-in-law complains about his mother-in-law
+                    actors[1 if not husband_first else 0].target = wm
+                    actors[1 if not husband_first else 0].rel = self.ch(("岳母", "丈母娘"))
+            elif rng.random() < 0.3:
+                hy = self.byear(m) - self.ri(22, 32)
+                hm = self.person(hh, 0, hy, hy)
+                actors.append(_Actor(hm, "B", w, "儿媳"))
+        elif t in ("邻里", "其他"):
+            a1 = self.party(vi, day, self.ri(0, 1), 1940, 2000, hint)
+            hh = self.p_hh[a1]
+            upstairs = c.subject in ("漏水", "噪音")
+            b1 = self.party(vi, day, self.ri(0, 1), 1940, 2000, near=hh, upstairs=upstairs)
+            if t == "邻里":
+                if upstairs:
+                    r_ab, r_ba = self.ch((("楼上住户", "楼下住户"), ("楼上邻居", "楼下邻居")))
+                else:
+                    rural = self.villages[vi].is_village
+                    r_ab = self.ch(("邻居", "邻居", "隔壁", "同村村民") if rural
+                                   else ("邻居", "邻居", "对门邻居", "隔壁邻居"))
+                    r_ba = "邻居"
+            else:
+                r_ab = self.ch(("对方", "邻居", "狗主人" if c.subject == "狗咬" else "对方",
+                                   "车主" if c.subject == "刮蹭" else "邻居"))
+                r_ba = "对方"
+            actors.append(_Actor(a1, "A", b1, r_ab))
+            actors.append(_Actor(b1, "B", a1, r_ba))
+            self._spouse(actors, a1, "A", b1, r_ab, 0.3)
+            self._spouse(actors, b1, "B", a1, r_ba, 0.25)
+        elif t == "债务/经济":
+            a1 = self.party(vi, day, self.ri(0, 1), 1955, 1998, hint)
+            bvi = vi if rng.random() < 0.7 else self.village_w.pick(rng)
+            b1 = self.party(bvi, day, 1 if rng.random() < 0.7 else 0, 1955, 1998)
+            rels_ab, rels_ba = _DEBT_RELATIONS.get(c.subject, _DEBT_RELATIONS["借款"])
+            r_ab = self.ch(rels_ab)
+            r_ba = self.ch(rels_ba)
+            actors.append(_Actor(a1, "A", b1, r_ab))
+            actors.append(_Actor(b1, "B", a1, r_ba))
+            self._spouse(actors, b1, "B", a1, r_ba, 0.3)
+            self._spouse(actors, a1, "A", b1, r_ab, 0.2)
+        elif t == "劳资/欠薪":
+            org = self.org(vi, self.ch(("建筑劳务公司", "装饰公司", "建筑公司", "工程队")))
+            b1 = self.party(self.village_w.pick(rng), day, 1, 1965, 1990, local=0.5)
+            r_ab = self.ch(("包工头", "老板", "工头", "项目负责人"))
+            a1 = self.party(vi, day, 1 if rng.random() < 0.85 else 0, 1965, 2003, hint, local=0.35)
+            actors.append(_Actor(a1, "A", b1, r_ab))
+            actors.append(_Actor(b1, "B", a1, "工人"))
+            for _ in range(self.ch((0, 0, 1, 1, 2))):
+                aw = self.party(vi, day, 1 if rng.random() < 0.85 else 0, 1965, 2003, local=0.35)
+                actors.append(_Actor(aw, "A", b1, r_ab))
+        elif t == "物业":
+            org = self.org(vi, "物业")
+            a1 = self.party(vi, day, self.ri(0, 1), 1945, 1998, hint)
+            b1 = self.party(self.village_w.pick(rng), day, self.ri(0, 1), 1970, 1995)
+            actors.append(_Actor(a1, "A", b1, self.ch(("物业经理", "物业负责人", "物业管家"))))
+            actors.append(_Actor(b1, "B", a1, "业主"))
+            if rng.random() < 0.3:
+                a2 = self.party(vi, day, self.ri(0, 1), 1945, 1998)
+                actors.append(_Actor(a2, "A", b1, "物业经理"))
+        elif t == "施工扰民":
+            org = self.org(vi, self.ch(("建设工程公司", "建筑公司", "市政工程公司")))
+            a1 = self.party(vi, day, self.ri(0, 1), 1940, 2000, hint)
+            b1 = self.party(self.village_w.pick(rng), day, 1, 1965, 1990, local=0.6)
+            actors.append(_Actor(a1, "A", b1, self.ch(("施工方负责人", "项目经理", "工地负责人"))))
+            actors.append(_Actor(b1, "B", a1, "附近居民"))
+            if rng.random() < 0.35:
+                a2 = self.party(vi, day, self.ri(0, 1), 1940, 2000)
+                actors.append(_Actor(a2, "A", b1, "项目经理"))
+        elif t == "消费":
+            kind = {"预付卡": "美容店", "健身卡": "健身房", "装修": "装饰公司", "电器": "电器店",
+                    "培训费": "培训学校"}.get(c.subject, "商店")
+            org = self.org(vi, kind)
+            a1 = self.party(vi, day, self.ri(0, 1), 1950, 2003, hint)
+            b1 = self.party(self.village_w.pick(rng), day, self.ri(0, 1), 1970, 1995, local=0.6)
+            actors.append(_Actor(a1, "A", b1, self.ch(("老板", "店主", "负责人"))))
+            actors.append(_Actor(b1, "B", a1, "顾客"))
+            if rng.random() < 0.2:
+                a2 = self.party(vi, day, self.ri(0, 1), 1950, 2003)
+                actors.append(_Actor(a2, "A", b1, "老板"))
+        elif t == "土地/宅基地":
+            a1 = self.party(vi, day, 1 if rng.random() < 0.8 else 0, 1945, 1985, hint)
+            if rng.random() < 0.5:  # brothers quarrelling over the family plot
+                ay = self.byear(a1)
+                b1 = self.party(vi, day, 1, ay - 8, ay + 8, surname=self.p_sur[a1],
+                                near=self.p_hh[a1])
+                r_ab, r_ba = self._sib(a1, b1), self._sib(b1, a1)
+            else:
+                b1 = self.party(vi, day, 1 if rng.random() < 0.8 else 0, 1945, 1985,
+                                near=self.p_hh[a1])
+                r_ab = self.ch(("邻居", "东邻", "西邻", "同村村民"))
+                r_ba = self.ch(("邻居", "同村村民"))
+            actors.append(_Actor(a1, "A", b1, r_ab))
+            actors.append(_Actor(b1, "B", a1, r_ba))
+            self._spouse(actors, a1, "A", b1, r_ab, 0.3)
+        elif t == "继承":
+            py = self.ri(1945, 1978)
+            sur = hint or _SURNAMES.pick(rng)
+            a1 = self.party(vi, day, self.ri(0, 1), py - 6, py + 6, surname=sur)
+            bvi = vi if rng.random() < 0.6 else self.village_w.pick(rng)
+            b1 = self.party(bvi, day, self.ri(0, 1), py - 6, py + 6, surname=sur)
+            actors.append(_Actor(a1, "A", b1, self._sib(a1, b1)))
+            actors.append(_Actor(b1, "B", a1, self._sib(b1, a1)))
+            if rng.random() < 0.35:
+                b2 = self.party(self.village_w.pick(rng), day, self.ri(0, 1), py - 6, py + 6,
+                                surname=sur)
+                actors.append(_Actor(b2, "B", a1, self._sib(b2, a1)))
+        else:  # pragma: no cover - every type is handled above
+            raise ValueError(t)
+        party_ids = [a.pid for a in actors]
+        for pid in party_ids:
+            if self.p_last[pid] < -1e8:
+                self.village_parties.setdefault(self.h_village[self.p_hh[pid]], []).append(pid)
+            self.p_last[pid] = max(self.p_last[pid], day)
+        return actors, party_ids, org
+
+    def _spouse(self, actors: list[_Actor], pid: int, side: str, target: int, rel: str,
+                p: float) -> None:
+        if len(actors) < 4 and self.rng.random() < p:
+            y = self.byear(pid)
+            sp = self.person(self.p_hh[pid], 1 - self.p_sex[pid], y - 4, y + 4)
+            actors.append(_Actor(sp, side, target, rel))
+
+    def _sib(self, me: int, other: int) -> str:
+        """What ``me`` calls sibling ``other``: 哥哥/弟弟/姐姐/妹妹."""
+        older = self.p_birth[other] < self.p_birth[me]
+        if self.p_sex[other]:
+            return "哥哥" if older else "弟弟"
+        return "姐姐" if older else "妹妹"
+
+    def relative(self, anchor: int, c: _Case) -> _Actor:
+        """A relative of a party who reports on their behalf (not a party)."""
+        rng = self.rng
+        ay = self.byear(anchor)
+        if ay <= 1978 and (ay < 1965 or rng.random() < 0.4):  # an adult child speaks for a parent
+            sex = self.ri(0, 1)
+            sur = self.p_sur[anchor] if self.p_sex[anchor] else None
+            home = self.h_village[self.p_hh[anchor]]
+            vi = home if rng.random() < 0.6 else self.village_w.pick(rng)
+            hh = self.p_hh[anchor] if rng.random() < 0.3 else self.household(vi)
+            pid = self.person(hh, sex, max(ay + 22, 1950), min(ay + 34, 2004), sur)
+            kin = "父亲" if self.p_sex[anchor] else "母亲"
+        elif ay > 1975 and rng.random() < 0.5:  # a parent speaks for an adult child
+            sex = self.ri(0, 1)
+            sur = self.p_sur[anchor] if sex else None
+            home = self.h_village[self.p_hh[anchor]]
+            vi = home if rng.random() < 0.5 else self.village_w.pick(rng)
+            pid = self.person(self.household(vi), sex, ay - 32, ay - 22, sur)
+            kin = "儿子" if self.p_sex[anchor] else "女儿"
+        else:  # a sibling
+            sex = self.ri(0, 1)
+            home = self.h_village[self.p_hh[anchor]]
+            vi = home if rng.random() < 0.5 else self.village_w.pick(rng)
+            pid = self.person(self.household(vi), sex, ay - 8, ay + 8, self.p_sur[anchor])
+            kin = self._sib(pid, anchor)
+        return _Actor(pid, "K", anchor, "", kin=kin, party=False)
+
+    def neighbour(self, near_pid: int, c: _Case) -> _Actor:
+        """A neighbour who witnessed the quarrel (not a party)."""
+        hh = self.household(self.h_village[self.p_hh[near_pid]], near=self.p_hh[near_pid])
+        pid = self.person(hh, self.ri(0, 1), 1945, 1998)
+        return _Actor(pid, "N", near_pid, "邻居", party=False)
+
+    # ------------------------------------------------------------ case seeds
+
+    def subject_for(self, dtype: str, vi: int) -> tuple[str, tuple[str, ...]]:
+        where = "r" if self.villages[vi].is_village else "u"
+        options = [(k, p) for k, p, w in _SUBJECTS[dtype] if where in w]
+        key, phr = options[self.rr(len(options))]
+        return key, phr
+
+    def seeds(self, n: int) -> list[_Case]:
+        """Case skeletons (level, type, village, start, subject), look-alikes included."""
+        rng = self.rng
+        out: list[_Case] = []
+        for _ in range(n):
+            level = _RISK.pick(rng)
+            n_leads = _LEADS_BY_RISK[level].pick(rng)
+            if out and rng.random() < 0.12:
+                o = out[self.rr(len(out))]
+                if o.dtype in _LOOKALIKE_TYPES:
+                    if rng.random() < 0.7:
+                        key, phr = o.subject, o.phrasings
+                    else:
+                        key, phr = self.subject_for(o.dtype, o.village)
+                    if o.surname_hint is None and rng.random() < 0.5:
+                        o.surname_hint = self.ch(_COMMON_SURNAMES)
+                    st = min(max(0.0, o.start + rng.uniform(-10, 14)), self.days - 1.0)
+                    out.append(_Case(len(out), level, o.dtype, o.village, st, key, phr, n_leads,
+                                     o.idx, o.surname_hint))
+                    continue
+            dtype = _TYPE_BY_RISK[level].pick(rng)
+            if dtype == "土地/宅基地" and self.rural_w.items:
+                vi = self.rural_w.pick(rng)
+            elif dtype == "物业" and self.urban_w.items:
+                vi = self.urban_w.pick(rng)
+            else:
+                vi = self.village_w.pick(rng)
+                if dtype == "土地/宅基地" and not self.villages[vi].is_village:
+                    dtype = "邻里"
+                if dtype == "物业" and self.villages[vi].is_village:
+                    dtype = "邻里"
+            key, phr = self.subject_for(dtype, vi)
+            out.append(_Case(len(out), level, dtype, vi, rng.uniform(0, self.days), key, phr,
+                             n_leads, -1, None))
+        return out
+
+    # ------------------------------------------------------------ one case
+
+    def signals(self, c: _Case) -> tuple[str | None, list[str], list[str]]:
+        """Risk signals of the case by level: red key, orange keys, yellow keys."""
+        rng = self.rng
+        fam = c.dtype == "婚姻家庭"
+        if c.level == "红":
+            red = _RED_KEYS[c.dtype].pick(rng)
+            if fam:
+                orange = ["dv"] + (["injury"] if rng.random() < 0.5 else [])
+            else:
+                orange = ["assault", "injury"] if rng.random() < 0.5 else ["repeat_across"]
+            return red, orange, ["heated"]
+        if c.level == "橙":
+            if fam and rng.random() < 0.7:
+                orange = ["dv"]
+                if rng.random() < 0.4:
+                    orange.append("injury")
+                if rng.random() < 0.25:
+                    orange.append("vulnerable")
+            else:
+                orange = list(self.ch(_ORANGE_OTHER))
+            return None, orange, ["heated"] if rng.random() < 0.6 else []
+        if c.level == "黄":
+            keys = [_YELLOW_FIRST.pick(rng)]
+            if rng.random() < 0.35:
+                k2 = _YELLOW_SECOND.pick(rng)
+                if k2 not in keys:
+                    keys.append(k2)
+            return None, [], keys
+        return None, [], []
+
+    def build(self, c: _Case) -> None:
+        """Parties, leads and texts of one case."""
+        rng = self.rng
+        red, orange, yellow = self.signals(c)
+        if ("dv" in orange or red == "breached_order") and c.subject not in (
+                "琐事", "喝酒", "赌博", "离婚"):
+            key = self.ch(("琐事", "喝酒", "赌博", "离婚"))
+            c.subject, c.phrasings = next((k, p) for k, p, _ in _SUBJECTS["婚姻家庭"] if k == key)
+        actors, party_ids, org = self.parties(c)
+        n = c.n_leads
+        if "repeat_across" in orange and n < 3:
+            n = 3
+        if red == "collective" and n < 3:
+            n = 3
+        level = c.level
+        amt = _AMOUNTS.get(c.subject)
+        amount = self.ch(amt) if amt else 0
+        amount_text = (f"{amount:g}")
+        subject_phr = [p.replace("{amt}", amount_text) for p in c.phrasings]
+
+        # sources per position (escalating cases drift to police and petitions)
+        srcs: list[int] = []
+        for i in range(n):
+            if level in ("红", "橙") and i >= n // 2:
+                srcs.append(_SOURCE_W_ESCALATED[c.dtype].pick(rng))
+            else:
+                srcs.append(_SOURCE_W[c.dtype].pick(rng))
+        if red == "collective":
+            for i in range(max(1, n - 2), n):
+                srcs[i] = PETITION
+        if "repeat_across" in orange and len(set(srcs)) < 2:
+            srcs[-1] = PETITION if srcs[-1] != PETITION else POLICE
+
+        # times: gaps shrink as a risky case escalates
+        base = {"蓝": 12.0, "黄": 8.0, "橙": 6.0, "红": 9.0}[level]
+        decay = {"蓝": 1.0, "黄": 0.95, "橙": 0.82, "红": 0.62}[level]
+        offs = [0.0]
+        g = base
+        for _ in range(n - 1):
+            offs.append(offs[-1] + rng.expovariate(1.0 / g) + 0.02)
+            g *= decay
+        span = offs[-1]
+        limit = self.days - 1.0
+        if span > limit:
+            offs = [o * limit / span for o in offs]
+            span = limit
+        start = min(c.start, limit - span)
+        secs: list[int] = []
+        for i in range(n):
+            day = int(start + offs[i])
+            s = srcs[i]
+            if s == PETITION:
+                tod = 0
+            else:
+                h = _HOUR_W[s].pick(rng)
+                tod = h * 3600 + self.rr(60) * 60 + (self.rr(60) if s == POLICE else 0)
+            secs.append(day * 86400 + tod)
+        order = sorted(range(n), key=secs.__getitem__)
+        srcs = [srcs[i] for i in order]
+        secs = [secs[i] for i in order]
+
+        # escalation stages per lead
+        if level == "红":
+            turn = self.ri(max(1, n // 2), n - 1)
+            stages = ["red" if i >= turn else ("orange" if i and rng.random() < 0.5 else
+                                               ("yellow" if rng.random() < 0.7 else "blue"))
+                      for i in range(n)]
+        elif level == "橙":
+            turn = self.ri(n // 2, n - 1) if n > 1 else 0
+            stages = ["orange" if i >= turn else ("yellow" if rng.random() < 0.6 else "blue")
+                      for i in range(n)]
+        elif level == "黄":
+            stages = ["yellow" if rng.random() < 0.65 else "blue" for _ in range(n)]
+            stages[-1] = "yellow"
+        else:
+            stages = ["blue"] * n
+
+        a_side = [a for a in actors if a.side == "A"]
+        b_side = [a for a in actors if a.side == "B"]
+        a1, b1 = a_side[0], b_side[0]
+        fam = c.dtype == "婚姻家庭"
+        allow_n = c.dtype in ("婚姻家庭", "邻里", "土地/宅基地", "其他")
+        negations = _NEGATIONS_FAMILY if fam else _NEGATIONS
+        top_done = False  # has a lead carried the case's top signal yet?
+        persp_w = _PERSP_N if allow_n else _PERSP
+        kin: _Actor | None = None
+        nb: _Actor | None = None
+        petitions = 0
+        reporters: list[int] = []
+        v = self.villages[c.village]
+        incident_hh = self.p_hh[a1.pid]
+        for i in range(n):
+            src = srcs[i]
+            stage = stages[i]
+            p = (("A" if rng.random() < 0.85 else ("B" if rng.random() < 0.4 else "A2"))
+                 if i == 0 else persp_w.pick(rng))
+            top = (stage == "red" and level == "红") or (stage == "orange" and level == "橙")
+            if top and p == "B" and i == n - 1 and not top_done:
+                p = "A"  # the case's top signal must reach some agency
+            if p == "A2" or (p == "A" and len(a_side) > 1 and rng.random() < 0.3):
+                actor = a_side[self.rr(len(a_side))]
+            elif p == "A":
+                actor = a1
+            elif p == "B":
+                actor = b_side[self.rr(len(b_side))] if rng.random() < 0.3 else b1
+            elif p == "K":
+                if kin is None:
+                    kin = self.relative(a1.pid if rng.random() < 0.8 else b1.pid, c)
+                actor = kin
+            else:
+                if nb is None:
+                    nb = self.neighbour(a1.pid, c)
+                actor = nb
+            rep = actor.pid
+            if src == WF and self.p_sex[rep] == 1 and actor.side != "K" and rng.random() < 0.7:
+                src = POLICE if rng.random() < 0.5 else HOTLINE
+            if src == PETITION and stage == "red" and red == "collective":
+                actor = a1 if actor.side not in ("A",) else actor
+                rep = actor.pid
+            reporters.append(rep)
+
+            # --- description
+            side = actor.side
+            if side == "B":
+                stage = "yellow" if stage in ("red", "orange") else stage
+            S = subject_phr[0] if rng.random() < 0.55 else self.ch(subject_phr)
+            second = None
+            if src == PETITION:
+                mates = [a.pid for a in actors if a.side == side and a.pid != rep]
+                second = mates[0] if mates else None
+            nm = self.display_name(rep, src, second)
+            text, who, vic, selfref = self.core(c, actor, a1, b1, src, S, org, fam, kin)
+            pron = "他" if self.p_sex[rep] else "她"
+            clauses: list[str] = []
+            if stage == "red" and red is not None:
+                clauses.append(self.red_clause(red, c, who, vic, selfref, pron))
+                top_done = True
+                if orange and rng.random() < 0.5:
+                    clauses.append(self.clause(_ORANGE[self.ch(orange)], who, vic, pron))
+            elif stage == "orange" and orange:
+                k = orange[0] if rng.random() < 0.6 else self.ch(orange)
+                if k == "repeat_across" and i == 0:
+                    k = "heated" if not yellow else yellow[0]
+                    clauses.append(self.clause(_YELLOW[k], who, vic, pron))
+                else:
+                    clauses.append(self.clause(_ORANGE[k], who, vic, pron))
+                    top_done = top_done or level == "橙"
+                if "injury" in orange and k != "injury" and rng.random() < 0.5:
+                    clauses.append(self.clause(_ORANGE["injury"], who, vic, pron))
+                if yellow and rng.random() < 0.3:
+                    clauses.append(self.clause(_YELLOW[yellow[0]], who, vic, pron))
+            elif stage == "yellow":
+                keys = yellow or ["heated"]
+                k = self.ch(keys)
+                if k == "repeat_calls" and i == 0:
+                    k = "worry"
+                bank = _YELLOW[k]
+                if k == "damage" and v.is_village and c.dtype in ("邻里", "土地/宅基地", "其他"):
+                    bank = bank + _DAMAGE_RURAL
+                clauses.append(self.clause(bank, who, vic, pron))
+                if rng.random() < (0.3 if level in ("黄", "蓝") else 0.12):
+                    clauses.append(self.clause(negations[:8], who, vic, pron))
+            else:
+                if rng.random() < 0.45:
+                    mild = c.dtype in ("物业", "消费", "施工扰民")
+                    clauses.append(self.clause(_NEGATIONS_MILD if mild else negations, who, vic, pron))
+                if rng.random() < 0.06 and c.dtype in _DECOYS:
+                    clauses.append(self.ch(_DECOYS[c.dtype]))
+            if side == "B" and rng.random() < (0.5 if level in ("红", "橙") else 0.25):
+                clauses.append(self.ch(_DENIALS))
+            opening = self.ch(_OPEN_N[src] if side == "N" else _OPEN[src])
+            if "{nm}" in opening:
+                opening = opening.replace("{nm}", nm or "")
+            closing = self.ch(_CLOSE[src])
+            if stage == "blue" and rng.random() < 0.5:
+                closing = "，" + self.ch(_CONSULT)
+            if "{demand}" in closing:
+                demand = self.ch(_DEMANDS[c.dtype]) if side != "B" else self.ch(("调解", "依法处理"))
+                closing = closing.replace("{demand}", demand)
+            place = ""
+            if src == POLICE and rng.random() < 0.25:
+                place = f"在{v.short if v.is_village else v.core + '小区'}，"
+            body = "，".join([text, *clauses]) if clauses else text
+            desc = f"{opening}{place}{body}{closing}"
+            if not desc.endswith("。"):
+                desc += "。"
+
+            # --- structured fields
+            level_now = {"red": "红", "orange": "橙", "yellow": "黄", "blue": "蓝"}[stages[i]]
+            self.l_case.append(c.idx)
+            self.l_src.append(src)
+            self.l_sec.append(secs[i])
+            self.l_rep.append(rep)
+            self.l_name.append(nm)
+            self.l_desc.append(desc)
+            phone_form = _PHONE_FORM[src].pick(rng)
+            phone_pid = rep
+            if phone_form == 5:
+                others = [m for m in self.h_members[self.p_hh[rep]] if m != rep]
+                phone_pid = others[0] if others else rep
+                phone_form = 1
+            self.l_phone_form.append(phone_form)
+            self.l_phone_pid.append(phone_pid)
+            self.l_id_form.append(_ID_FORM[src].pick(rng) if src in _ID_FORM else 0)
+            home = src in (PETITION, WF) or side in ("K", "N")
+            hh = self.p_hh[rep] if home else (incident_hh if rng.random() < 0.8
+                                              else self.p_hh[b1.pid])
+            if self.h_village[hh] != c.village and not home:
+                hh = incident_hh
+            self.l_addr.append(self.address(hh, src, not home))
+            dv = "dv" in orange or red == "breached_order"
+            if src == POLICE:
+                self.l_cat.append("治安-殴打他人" if stage in ("red", "orange") and
+                                  ("assault" in orange or dv) and rng.random() < 0.4
+                                  else _POLICE_CAT[c.dtype].pick(rng))
+                disp = self.ch(_POLICE_DISPO[level_now])
+                if "告诫书" in disp and not dv:
+                    disp = "对双方进行批评教育"
+                self.l_disp.append(disp.replace("{b}", self.p_sur[b1.pid] + "某"))
+                self.l_unit.append(v.police)
+            elif src == HOTLINE:
+                self.l_cat.append(_HOTLINE_GENERIC.pick(rng) if rng.random() < 0.1
+                                  else _HOTLINE_CAT[c.dtype].pick(rng))
+                self.l_disp.append(None)
+                self.l_unit.append(None)
+            elif src == PETITION:
+                self.l_cat.append(_PETITION_CAT[c.dtype].pick(rng))
+                self.l_disp.append(None)
+                self.l_unit.append(None)
+            else:
+                if dv:
+                    cat = "家庭暴力" if rng.random() < 0.8 else "婚姻家庭"
+                elif c.dtype == "继承":
+                    cat = "财产继承"
+                elif c.subject == "抚养":
+                    cat = "子女抚养"
+                elif fam:
+                    cat = "婚姻家庭"
+                else:
+                    cat = "其他"
+                self.l_cat.append(cat)
+                self.l_disp.append(self.ch(_WF_DISPO["dv" if dv else "low"]))
+                self.l_unit.append(None)
+            if src == HOTLINE:
+                urg = _URGENCY[level_now].pick(rng)
+                self.l_urg.append(urg)
+                self.l_req.append(_REQUEST_TYPES[level_now].pick(rng))
+                self.l_deadline.append(1 if urg == "特急" else (3 if urg == "紧急" else
+                                                                 self.ch((7, 15))))
+                bureau = _BUREAU.get(c.dtype)
+                self.l_handler.append(v.district + bureau if bureau and rng.random() < 0.25
+                                      else v.gov)
+            else:
+                self.l_urg.append(None)
+                self.l_req.append(None)
+                self.l_deadline.append(-1)
+                self.l_handler.append(None)
+            if src == PETITION:
+                collective = stages[i] == "red" and red == "collective"
+                if collective:
+                    head = self.ri(5, 40)
+                elif c.dtype in ("劳资/欠薪", "土地/宅基地", "物业", "施工扰民"):
+                    r = rng.random()
+                    head = 1 if r < 0.7 else (self.ri(2, 4) if r < 0.985 else self.ri(5, 6))
+                else:
+                    head = 1 if rng.random() < 0.85 else self.ri(2, 3)
+                self.l_head.append(head)
+                self.l_chan.append("来访" if collective or head >= 5 else _CHANNEL.pick(rng))
+                rep_flag = petitions > 0
+                if rep_flag:
+                    self.l_repeat.append("是" if rng.random() < 0.9 else "否")
+                else:
+                    p_yes = 0.2 if level in ("红", "橙") else 0.03
+                    self.l_repeat.append("是" if rng.random() < p_yes else "否")
+                p_skip = (0.6 if collective else 0.2) if level == "红" else (
+                    0.05 if level == "橙" else 0.01)
+                self.l_skip.append("是" if rng.random() < p_skip else "否")
+                petitions += 1
+            else:
+                self.l_head.append(-1)
+                self.l_chan.append(None)
+                self.l_repeat.append(None)
+                self.l_skip.append(None)
+            if src == WF:
+                self.l_dv.append(("是" if rng.random() < 0.92 else "否") if dv
+                                 else ("是" if rng.random() < 0.03 else "否"))
+                self.l_refer.append(_WF_REFERRAL["dv" if dv else "low"].pick(rng))
+            else:
+                self.l_dv.append(None)
+                self.l_refer.append(None)
+
+        last_day = secs[-1] / 86400.0
+        for pid in party_ids:
+            self.p_last[pid] = max(self.p_last[pid], last_day)
+        sig = [k for k in (red, *orange, *yellow) if k]
+        seen: list[int] = []
+        for r in reporters:
+            if r not in seen:
+                seen.append(r)
+        self.c_rows.append({
+            "case_idx": c.idx,
+            "dispute_type": c.dtype,
+            "subject": subject_phr[0],
+            "district": v.district,
+            "town": v.town,
+            "village": v.short,
+            "village_code": v.code,
+            "risk_level": level,
+            "party_idx": party_ids,
+            "reporter_idx": seen,
+            "lead_count": n,
+            "sources": "|".join(dict.fromkeys(SOURCES[s] for s in srcs)),
+            "first_sec": secs[0],
+            "last_sec": secs[-1],
+            "lookalike_of": c.lookalike_of,
+            "signals": "|".join(sig),
+            "org": org or None,
+        })
+
+    def core(self, c: _Case, actor: _Actor, a1: _Actor, b1: _Actor, src: int, S: str,
+             org: str, fam: bool, kin: _Actor | None) -> tuple[str, str, str, str]:
+        """The sentence naming the parties and the subject; who/vic/self for clauses."""
+        rng = self.rng
+        side = actor.side
+        pron = "他" if self.p_sex[actor.pid] else "她"
+        vic = self.ch((pron, pron, "其"))
+        selfref = self.ch(("其", "其本人", pron))
+        if side in ("A", "B"):
+            tgt = actor.target
+            m = self.mention(tgt, src)
+            cp = ("其" if fam and rng.random() < 0.5 else "") + actor.rel + m
+            if org and side == "A" and c.dtype in ("物业", "施工扰民", "消费"):
+                r = rng.random()
+                cp = org if r < 0.4 else (org + actor.rel + m if r < 0.7 else cp)
+            who = self.ch(("对方", m or "对方", actor.rel if side == "A" else "对方"))
+            verbal = c.dtype not in ("债务/经济", "劳资/欠薪") or S.startswith(_VERBAL)
+            if side == "A" and c.dtype in _CORE_SPECIFIC and verbal and rng.random() < 0.6:
+                tpl = self.ch(_CORE_SPECIFIC[c.dtype])
+            else:
+                tpl = self.ch(_CORE_A if side == "A" else _CORE_B)
+            text = tpl.format(cp=cp, S=S, org=org or "工地")
+            return text, who, vic, selfref
+        if side == "K":
+            anchor = actor.target
+            anc_actor = a1 if anchor == a1.pid else b1
+            anc = self.mention(anchor, src, 0.5)
+            m = self.mention(anc_actor.target, src)
+            cp = anc_actor.rel + m
+            text = self.ch(_CORE_K).format(kin=actor.kin, anc=anc, cp=cp, S=S)
+            return text, m or "对方", "其" + actor.kin, "其" + actor.kin
+        # neighbour
+        if fam:
+            am = self.mention(a1.pid, src) or ("女方" if not self.p_sex[a1.pid] else "男方")
+            bm = self.mention(b1.pid, src) or ("男方" if self.p_sex[b1.pid] else "女方")
+        else:
+            am = self.mention(a1.pid, src) or "一户"
+            bm = self.mention(b1.pid, src) or "另一户"
+        text = self.ch(_CORE_N_FAMILY if fam else _CORE_N).format(a=am, b=bm, S=S)
+        return text, bm, am, am
+
+    def clause(self, bank: Sequence[str], who: str, vic: str, pron: str) -> str:
+        return _fix_object(self.ch(bank).format(who=who, vic=vic), pron)
+
+    def red_clause(self, key: str, c: _Case, who: str, vic: str, selfref: str, pron: str) -> str:
+        rng = self.rng
+        tpl = self.ch(_RED[key])
+        if key == "collective":
+            h = self.ri(5, 40)
+            n_text = str(h) if rng.random() < 0.5 else self.ch(_CN_COUNT)
+            place = self.ch(("镇政府", "村委会", "项目部", "区政府"))
+            return tpl.format(n=n_text, group=_GROUP[c.dtype], place=place)
+        if key == "suicide":
+            actor = selfref if rng.random() < 0.6 else who
+            return tpl.format(self=actor)
+        if rng.random() < 0.12 and vic != "其":  # reported speech: the victim quotes the threat
+            return f"{vic}称" + tpl.format(who=who, vic="自己")
+        return _fix_object(tpl.format(who=who, vic=vic), pron)
+
+    # ------------------------------------------------------------ assembly
+
+    def finish(self) -> SyntheticData:
+        """Vectorized IDs, phones and references; the three frames."""
+        npr = self.np
+        n_p = len(self.p_sur)
+        sex = np.asarray(self.p_sex, dtype=np.int64)
+        birth = (np.asarray(self.p_birth, dtype=np.int64) - _ORDINAL_1970).astype("datetime64[D]")
+        bser = pd.Series(birth)
+        ymd = (bser.dt.year * 10000 + bser.dt.month * 100 + bser.dt.day).to_numpy()
+        seq = npr.integers(0, 500, n_p) * 2 + sex  # odd sequence digit = male
+        s17 = [f"{r}{b}{q:03d}" for r, b, q in zip(self.p_region, ymd.tolist(), seq.tolist(),
+                                                    strict=True)]
+        for _ in range(50):  # two people never share an ID number: redraw the sequence
+            dup = np.flatnonzero(pd.Series(s17).duplicated().to_numpy())
+            if not len(dup):
+                break
+            redraw = npr.integers(0, 500, len(dup)) * 2 + sex[dup]
+            for i, q in zip(dup.tolist(), redraw.tolist(), strict=True):
+                s17[i] = f"{s17[i][:14]}{q:03d}"
+        if n_p:
+            digits = np.frombuffer("".join(s17).encode("ascii"), dtype=np.uint8).reshape(-1, 17)
+            chk = ((digits.astype(np.int64) - 48) @ np.asarray(_GB_WEIGHTS)) % 11
+            ids = [s + _GB_CHECK[k] for s, k in zip(s17, chk.tolist(), strict=True)]
+        else:
+            ids = []
+        prefixes = _MOBILE_PREFIXES
+        mobiles = _unique_numbers(
+            n_p, lambda k: npr.choice(prefixes, k) * 100_000_000 + npr.integers(0, 100_000_000, k))
+        mob = [str(x) for x in mobiles.tolist()]
+        n_h = len(self.h_village)
+        lines = _unique_numbers(
+            n_h, lambda k: npr.choice(np.array([6, 8]), k) * 10_000_000
+            + npr.integers(0, 10_000_000, k))
+        land: list[str | None] = [f"010-{x}" if has else None
+                                  for x, has in zip(lines.tolist(), self.h_landline, strict=True)]
+        pids = [f"P{i:08d}" for i in range(n_p)]
+        houses = [self._home(h) for h in range(n_h)]
+        hh_arr = np.asarray(self.p_hh, dtype=np.int64)
+        hv = np.asarray(self.h_village, dtype=np.int64)
+        vcodes = np.asarray([v.code for v in self.villages])
+        persons = pd.DataFrame({
+            "person_id": _strs(pids),
+            "name": _strs([s + g for s, g in zip(self.p_sur, self.p_giv, strict=True)]),
+            "sex": _strs(pa.array(["女", "男"], type=pa.large_string()), sex),
+            "birth_date": birth,
+            "id_number": _strs(ids),
+            "mobile": _strs(mob),
+            "landline": _strs(land, hh_arr),
+            "household_id": _strs([f"H{h:08d}" for h in range(n_h)], hh_arr),
+            "village_code": _strs(vcodes.tolist(), hv[hh_arr]),
+            "address": _strs(houses, hh_arr),
+        })
+
+        # leads
+        phones: list[str | None] = []
+        for form, pid in zip(self.l_phone_form, self.l_phone_pid, strict=True):
+            m = mob[pid]
+            if form == 0:
+                phones.append(None)
+            elif form == 2:
+                phones.append(m[:3] + "****" + m[-4:])
+            elif form in (3, 4):
+                ll = land[self.p_hh[pid]]
+                phones.append(m if ll is None else (ll if form == 3 else f"{m}/{ll}"))
+            else:
+                phones.append(m)
+        idv: list[str | None] = []
+        for form, pid in zip(self.l_id_form, self.l_rep, strict=True):
+            full = ids[pid]
+            if form == 0:
+                idv.append(None)
+            elif form == 2 and full[6:8] == "19":
+                idv.append(full[:6] + full[8:17])
+            elif form == 3:
+                idv.append(full[:6] + "********" + full[14:])
+            elif form == 4:
+                pos = self.ri(6, 16)
+                d = (int(full[pos]) + self.ri(1, 9)) % 10
+                idv.append(full[:pos] + str(d) + full[pos + 1:])
+            else:
+                idv.append(full)
+        src = np.asarray(self.l_src, dtype=np.int64)
+        rep = np.asarray(self.l_rep, dtype=np.int64)
+        case_arr = np.asarray(self.l_case, dtype=np.int64)
+        sec = np.asarray(self.l_sec, dtype=np.int64)
+        # one permutation to report-time order, applied to every column once
+        order = np.lexsort((case_arr, src, sec))
+        src, rep, case_arr, sec = src[order], rep[order], case_arr[order], sec[order]
+        epoch = np.datetime64(self.start, "s")
+        reported = epoch + sec.astype("timedelta64[s]")
+        is_wf = src == WF
+        age = (reported.astype("datetime64[D]") - birth[rep]).astype(np.int64) // 365.25
+        head = np.asarray(self.l_head, dtype=np.int64)[order]
+        dl = np.asarray(self.l_deadline, dtype=np.int64)[order]
+        deadline = reported.astype("datetime64[D]") + np.maximum(dl, 0).astype("timedelta64[D]")
+        deadline = np.where(dl < 0, np.datetime64("NaT"), deadline).astype("datetime64[s]")
+        level_by_case = [r["risk_level"] for r in sorted(self.c_rows, key=lambda r: r["case_idx"])]
+        sources = np.asarray(SOURCES)[src]
+        case_ids = pa.array([f"C{c:07d}" for c in range(len(self.c_rows))], type=pa.large_string())
+        pid_arr = pa.array(pids, type=pa.large_string())
+        leads = pd.DataFrame({
+            "source": _strs(pa.array(SOURCES, type=pa.large_string()), src),
+            "source_ref": _strs(_source_refs(sources, reported)),
+            "reported_at": reported,
+            "reporter_name": _strs(self.l_name, order),
+            "reporter_phone": _strs(phones, order),
+            "reporter_id": _strs(idv, order),
+            "reporter_sex": _strs(pa.array(["女", "男"], type=pa.large_string()),
+                                  sex[rep]).where(is_wf),
+            "reporter_age": pd.array(np.where(is_wf, age, 0), dtype="Int64"),
+            "address": _strs(self.l_addr, order),
+            "category": _strs(self.l_cat, order),
+            "description": _strs(self.l_desc, order),
+            "disposition": _strs(self.l_disp, order),
+            "urgency": _strs(self.l_urg, order),
+            "channel": _strs(self.l_chan, order),
+            "headcount": pd.array(head, dtype="Int64"),
+            "repeat_flag": _strs(self.l_repeat, order),
+            "skip_level": _strs(self.l_skip, order),
+            "dv_flag": _strs(self.l_dv, order),
+            "referral": _strs(self.l_refer, order),
+            "unit": _strs(self.l_unit, order),
+            "handler": _strs(self.l_handler, order),
+            "deadline": deadline,
+            "request_type": _strs(self.l_req, order),
+            "case_id": _strs(case_ids, case_arr),
+            "person_id": _strs(pid_arr, rep),
+            "risk_level": _strs(level_by_case, case_arr),
+        })
+        leads.loc[~is_wf, "reporter_age"] = pd.NA
+        leads.loc[head < 0, "headcount"] = pd.NA
+
+        # cases
+        base = pd.Timestamp(self.start)
+        crow = self.c_rows
+        cases = pd.DataFrame({
+            "case_id": _strs([f"C{r['case_idx']:07d}" for r in crow]),
+            "dispute_type": _strs([r["dispute_type"] for r in crow]),
+            "subject": _strs([r["subject"] for r in crow]),
+            "district": _strs([r["district"] for r in crow]),
+            "town": _strs([r["town"] for r in crow]),
+            "village": _strs([r["village"] for r in crow]),
+            "village_code": _strs([r["village_code"] for r in crow]),
+            "risk_level": _strs([r["risk_level"] for r in crow]),
+            "parties": _strs(["|".join([pids[p] for p in r["party_idx"]]) for r in crow]),
+            "party_names": _strs(["|".join([self.name(p) for p in r["party_idx"]]) for r in crow]),
+            "reporters": _strs(["|".join([pids[p] for p in r["reporter_idx"]]) for r in crow]),
+            "lead_count": np.asarray([r["lead_count"] for r in crow], dtype=np.int64),
+            "sources": _strs([r["sources"] for r in crow]),
+            "first_reported_at": base + pd.to_timedelta([r["first_sec"] for r in crow], unit="s"),
+            "last_reported_at": base + pd.to_timedelta([r["last_sec"] for r in crow], unit="s"),
+            "lookalike_of": _strs([f"C{r['lookalike_of']:07d}" if r["lookalike_of"] >= 0
+                                   else None for r in crow]),
+            "signals": _strs([r["signals"] for r in crow]),
+            "org": _strs([r["org"] for r in crow]),
+        })
+        cases = cases.sort_values("case_id", ignore_index=True)
+        return SyntheticData(leads=leads, cases=cases, persons=persons)
+
+    def _home(self, hh: int) -> str:
+        v = self.villages[self.h_village[hh]]
+        return f"北京市{v.district}{v.town}{v.short}{self.house_text(hh)}"
+
+
+_ORDINAL_1970 = date(1970, 1, 1).toordinal()
+_LATEST_BIRTH = 2005
+
+
+def _fix_object(text: str, pron: str) -> str:
+    """``其`` reads badly as an object (``杀了其``, ``掐其的脖子``): use the pronoun there."""
+    if text.endswith("其"):
+        text = text[:-1] + pron
+    return text.replace("其的", pron + "的")
+_REF_PREFIX = {"police": "J", "hotline_12345": "GD", "petition": "XF", "womens_federation": "FL"}
+
+
+def _unique_numbers(n: int, make: Any) -> np.ndarray:
+    """``n`` distinct numbers drawn by ``make(k)``, in draw order (deterministic)."""
+    out = np.empty(0, dtype=np.int64)
+    while len(out) < n:
+        cand = np.asarray(make(int((n - len(out)) * 1.05) + 16), dtype=np.int64)
+        out = pd.unique(np.concatenate([out, cand]))
+    return np.asarray(out[:n])
+
+
+def _strs(values: Any, order: np.ndarray | None = None) -> pd.Series:
+    """A pandas ``str`` column built through Arrow (much faster than from a list).
+
+    ``values`` taken at ``order`` when given (a permutation or a lookup by index).
+    """
+    arr = values if isinstance(values, pa.Array) else pa.array(values, type=pa.large_string())
+    if order is not None:
+        arr = arr.take(pa.array(order))
+    return pd.Series(arr, dtype="str")
+
+
+def _source_refs(sources: np.ndarray, reported: np.ndarray) -> list[str]:
+    """Agency reference numbers: prefix, report date and a per-day (petition: per-year) serial.
+
+    ``reported`` must be sorted, so serials grow with time as in the agencies' systems.
+    """
+    days = reported.astype("datetime64[D]")
+    day_txt = np.datetime_as_string(days, unit="D")
+    refs: list[str] = [""] * len(sources)
+    for source, prefix in _REF_PREFIX.items():
+        idx = np.flatnonzero(sources == source)
+        if not len(idx):
+            continue
+        if source == "petition":
+            keys = np.char.ljust(day_txt[idx], 4).astype("U4")  # the year
+        else:
+            keys = np.char.replace(day_txt[idx], "-", "")
+        counter: dict[str, int] = {}
+        serials = []
+        for k in keys.tolist():
+            n = counter.get(k, 0) + 1
+            counter[k] = n
+            serials.append(n)
+        width = max(5 if source == "petition" else (3 if source == "womens_federation" else 4),
+                    len(str(max(serials))))
+        for i, k, n in zip(idx.tolist(), keys.tolist(), serials, strict=True):
+            refs[i] = f"{prefix}{k}{n:0{width}d}"
+    return refs
+
+
+def generate(cases: int, seed: int, *, start: date = date(2024, 1, 1), days: int = 365,
+             units: Sequence[Mapping[str, str]]) -> SyntheticData:
+    """Generate ``cases`` disputes and their leads from ``start`` over ``days`` days.
+
+    ``units`` are gazetteer rows (``units.csv`` as dicts); leads fall in the villages and
+    communities of 北七家镇, 台湖镇 and 广安门外街道 (or any villages given if those
+    towns are absent). Same arguments, same frames.
+    """
+    if cases < 0:
+        raise ValueError("cases must be >= 0")
+    gen = _Gen(seed, start, days, units)
+    # millions of small, acyclic objects: the cyclic GC would rescan them over and over
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        skeletons = gen.seeds(cases)
+        skeletons.sort(key=lambda c: (c.start, c.idx))
+        remap = {c.idx: i for i, c in enumerate(skeletons)}
+        for i, c in enumerate(skeletons):
+            c.idx = i
+            c.lookalike_of = remap[c.lookalike_of] if c.lookalike_of >= 0 else -1
+        for c in skeletons:
+            gen.build(c)
+        del skeletons
+        return gen.finish()
+    finally:
+        if gc_was_enabled:
+            gc.enable()
