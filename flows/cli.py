@@ -14,6 +14,7 @@ from rich.table import Table
 
 from connectors.config import ConfigError
 from connectors.settings import Settings
+from triage.risk import SOURCE_LABELS
 
 app = typer.Typer(
     help="矛盾纠纷多部门研判分流（五共）流水线 / Multi-agency dispute triage pipeline.",
@@ -27,6 +28,7 @@ console = Console()
 def _quiet_prefect(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
 def _run_flow(kind: str, verbose: bool) -> dict[str, Any]:
@@ -43,7 +45,8 @@ def _print_summary(summary: dict[str, Any], settings: Settings) -> None:
         table.add_column(col)
     status_cn = {"ingested": "已导入", "duplicate": "重复文件", "quarantined": "已隔离"}
     for f in ing["files"]:
-        table.add_row(f["file"], f["source"] or "-", status_cn.get(f["status"], f["status"]),
+        table.add_row(f["file"], SOURCE_LABELS.get(f["source"] or "", "-"),
+                      status_cn.get(f["status"], f["status"]),
                       str(f["rows_in"]), str(f["leads_new"]), str(f["leads_updated"]),
                       str(f["leads_unchanged"]), str(f["rejected"]), f["reason"] or "")
     console.print(table)

@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="triage-prefect-"))
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 from connectors.db import make_engine
 from connectors.settings import REPO_DATA, Settings
