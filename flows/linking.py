@@ -1,0 +1,193 @@
+"""The linking stage: read leads and decisions, link, persist cases, links, reviews, persons.
+
+Plain functions, no Prefect. A full run re-estimates the match weights and
+writes them to ``TRIAGE_HOME/models/linking.json``; an incremental run (the
+default once cases exist) compares only new or corrected leads with the
+history, with the stored weights.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jieba
+import pandas as pd
+from sqlalchemy import update
+from sqlmodel import Session, col
+
+from connectors.store import Resources, leads_frame, now, read_frame, select_columns, upsert
+from triage.frames import records
+from triage.link import LinkResult, MatchModel, link
+from triage.models import Case, CaseEvent, CaseLink, Lead, LinkReview, Person
+
+LINK_COLUMNS = (
+    "id", "source", "reported_at", "reporter_name", "reporter_name_masked", "phones",
+    "reporter_id", "reporter_id_valid", "district", "town", "village", "village_code",
+    "address", "dispute_type", "description", "person_id", "updated_at",
+)
+_jieba_ready = False
+
+
+def cut(text: str) -> list[str]:
+    """jieba's precise mode, its dictionary loaded once per process."""
+    global _jieba_ready
+    if not _jieba_ready:
+        jieba.setLogLevel(60)
+        jieba.initialize()
+        _jieba_ready = True
+    return jieba.lcut(text)
+
+
+def model_path(res: Resources) -> Path:
+    return res.settings.home / "models" / "linking.json"
+
+
+def load_model(res: Resources) -> MatchModel | None:
+    path = model_path(res)
+    if not path.exists():
+        return None
+    return MatchModel.from_dict(json.loads(path.read_text("utf-8")))
+
+
+def save_model(res: Resources, model: MatchModel, run_id: int | None) -> Path:
+    path = model_path(res)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = {"run_id": run_id, "estimated_at": now().isoformat(), **model.to_dict()}
+    text = json.dumps(body, ensure_ascii=False, indent=2)
+    path.write_text(text, "utf-8")
+    (path.parent / f"linking-run{run_id or 0}.json").write_text(text, "utf-8")
+    return path
+
+
+def link_stage(res: Resources, run_id: int | None = None, *, full: bool = False) -> dict[str, Any]:
+    """Link leads into cases; incremental unless ``full`` or nothing was linked before."""
+    leads = leads_frame(res.engine, LINK_COLUMNS)
+    if leads.empty:
+        return {"cases": 0, "created": 0, "merged": 0, "split": 0, "mode": "empty"}
+    links = read_frame(res.engine, select_columns(CaseLink, "lead_id", "case_id", "linked_at"))
+    previous = dict(zip(links["lead_id"].astype(int), links["case_id"], strict=True))
+    decisions = read_frame(res.engine, select_columns(LinkReview, "lead_a", "lead_b", "status")
+                           .where(col(LinkReview.status).in_(["merge", "split"])))
+    merges = [(int(a), int(b)) for a, b, s in decisions.itertuples(index=False) if s == "merge"]
+    splits = [(int(a), int(b)) for a, b, s in decisions.itertuples(index=False) if s == "split"]
+    model = None if full else load_model(res)
+    new_ids: list[int] | None = None
+    if previous and model is not None:
+        linked_at = dict(zip(links["lead_id"].astype(int), links["linked_at"], strict=True))
+        new_ids = [int(i) for i, u in zip(leads["id"], leads["updated_at"], strict=True)
+                   if int(i) not in linked_at or u > linked_at[int(i)]]
+    result = link(leads, previous, cut, res.config.linking, model=model, new_ids=new_ids,
+                  merges=merges, splits=splits)
+    if new_ids is None:
+        save_model(res, result.model, run_id)
+    _persist(res, leads, previous, result, run_id)
+    kinds = Counter(e["kind"] for e in result.events)
+    return {"cases": len(set(result.case_of.values())), "created": kinds["created"],
+            "merged": kinds["merged"], "split": kinds["split"],
+            "mode": "full" if new_ids is None else "incremental",
+            "review": len(result.review), **{f"{k}": v for k, v in result.stats.items()}}
+
+
+def _persist(res: Resources, leads: pd.DataFrame, previous: dict[int, str],
+             result: LinkResult, run_id: int | None) -> None:
+    stamp = now()
+    leads = leads.assign(case_id=leads["id"].astype(int).map(result.case_of))
+    region = set(result.evidence) | {lid for lid, cid in result.case_of.items()
+                                     if previous.get(lid) != cid}
+    touched_cases = {result.case_of[lid] for lid in region} | {
+        e["case_id"] for e in result.events}
+    with Session(res.engine) as s, s.begin():
+        cases = case_rows(leads[leads["case_id"].isin(touched_cases)], run_id, stamp)
+        if cases:
+            upsert(s, Case, cases, ["id"], update=[c for c in cases[0] if c not in (
+                "id", "created_at", "created_run_id", "risk_level", "risk_score")])
+        changed = [
+            {"lead_id": lid, "case_id": cid, "score": _score(result, lid),
+             "method": "auto", "evidence": result.evidence.get(lid), "run_id": run_id,
+             "linked_at": stamp}
+            for lid, cid in result.case_of.items()
+            if previous.get(lid) != cid or lid in result.evidence
+        ]
+        upsert(s, CaseLink, changed, ["lead_id"])
+        gone = set(previous.values()) - set(result.case_of.values())
+        merged_into = {e["other_case_id"]: e["case_id"] for e in result.events
+                       if e["kind"] == "merged"}
+        for cid in sorted(gone):
+            s.execute(update(Case).where(col(Case.id) == cid).values(
+                status="merged", merged_into=merged_into.get(cid), updated_at=stamp))
+        if result.events:
+            s.execute(CaseEvent.__table__.insert(), [  # type: ignore[attr-defined]
+                {**e, "run_id": run_id, "at": stamp, "detail": None} for e in result.events])
+        reviews = [{**r, "status": "pending", "run_id": run_id} for r in result.review]
+        upsert(s, LinkReview, reviews, ["lead_a", "lead_b"], update=["score", "evidence", "run_id"])
+        _persist_persons(s, leads, result.person_of, stamp)
+
+
+def _score(result: LinkResult, lead_id: int) -> float:
+    ev = result.evidence.get(lead_id)
+    return float(ev[0]["probability"]) if ev else 1.0
+
+
+def case_rows(leads: pd.DataFrame, run_id: int | None, stamp: datetime) -> list[dict[str, Any]]:
+    """Case records (type, place, counts, dates) from their leads."""
+    if leads.empty:
+        return []
+    ordered = leads.sort_values(["case_id", "reported_at"])
+    typed = ordered[ordered["dispute_type"] != "其他"]
+    dtype = typed.groupby("case_id")["dispute_type"].agg(lambda s: s.mode().iloc[0])
+    located = ordered.dropna(subset=["village_code"]).groupby("case_id").last()
+    anywhere = ordered.groupby("case_id").last()
+    place = located.combine_first(anywhere)
+    agg = ordered.groupby("case_id").agg(
+        lead_count=("id", "size"), first=("reported_at", "min"), last=("reported_at", "max"),
+        sources=("source", lambda s: sorted(set(s))))
+    out = []
+    for cid, r in agg.iterrows():
+        p = place.loc[str(cid)]
+        out.append({
+            "id": cid, "status": "open", "merged_into": None,
+            "dispute_type": dtype.get(cid, "其他"),
+            "district": _opt(p["district"]), "town": _opt(p["town"]),
+            "village": _opt(p["village"]), "village_code": _opt(p["village_code"]),
+            "lead_count": int(r["lead_count"]), "sources": r["sources"],
+            "first_reported_at": r["first"].to_pydatetime(),
+            "last_reported_at": r["last"].to_pydatetime(),
+            "created_run_id": run_id, "created_at": stamp, "updated_at": stamp,
+        })
+    return out
+
+
+def _opt(v: Any) -> Any:
+    return None if v is None or (isinstance(v, float) and v != v) or v is pd.NA else v
+
+
+def _persist_persons(s: Session, leads: pd.DataFrame, person_of: dict[int, int],
+                     stamp: datetime) -> None:
+    """Give every group of leads of one reporter a Person; keep existing person ids."""
+    df = leads[["id", "person_id", "reporter_name", "reporter_name_masked", "reporter_id",
+                "reporter_id_valid", "phones"]].copy()
+    df["rep"] = df["id"].astype(int).map(person_of)
+    known = df.dropna(subset=["person_id"]).groupby("rep")["person_id"].min()
+    df["pid"] = df["rep"].map(known)
+    fresh = df[df["pid"].isna()].drop_duplicates("rep")
+    if not fresh.empty:
+        rows = []
+        for r in records(fresh):
+            rows.append({
+                "name": None if r["reporter_name_masked"] else r["reporter_name"],
+                "id_number": r["reporter_id"] if r["reporter_id_valid"] is True else None,
+                "phones": [p for p in (r["phones"] or []) if "*" not in p] or None,
+                "created_at": stamp, "updated_at": stamp})
+        result = s.execute(Person.__table__.insert().returning(  # type: ignore[attr-defined]
+            Person.__table__.c.id, sort_by_parameter_order=True), rows)  # type: ignore[attr-defined]
+        new = dict(zip(fresh["rep"], [r[0] for r in result], strict=True))
+        df["pid"] = df["pid"].fillna(df["rep"].map(new))
+    stale = df[df["person_id"].isna() | (df["person_id"] != df["pid"])]
+    if not stale.empty:
+        s.execute(update(Lead), [
+            {"id": int(i), "person_id": int(p)} for i, p in zip(stale["id"], stale["pid"],
+                                                                 strict=True)])

@@ -1,0 +1,59 @@
+"""Stable case ids: clusters keep the id their leads already had.
+
+A cluster holding leads of one earlier case keeps its id; a cluster joining
+several earlier cases keeps the oldest and the others are logged as merged;
+a case whose leads now fall apart keeps its id for the larger part and the
+rest is logged as split off.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+
+def new_case_id(lead_id: int, taken: set[str]) -> str:
+    """An id derived from the case's first lead: short, unique, never reused."""
+    base = f"C{lead_id:07d}"
+    cid, n = base, 1
+    while cid in taken:
+        cid, n = f"{base}-{n}", n + 1
+    return cid
+
+
+def assign_case_ids(
+    components: Iterable[Sequence[int]], previous: Mapping[int, str],
+) -> tuple[dict[int, str], list[dict[str, Any]]]:
+    """Lead id → case id for each component (of lead ids), and the identity events."""
+    taken = set(previous.values())
+    claimed: dict[str, tuple[int, int]] = {}  # case id → (members held, component index)
+    comps = [sorted(c) for c in components]
+    for idx, comp in enumerate(comps):
+        counts: dict[str, int] = defaultdict(int)
+        for lid in comp:
+            if lid in previous:
+                counts[previous[lid]] += 1
+        for cid, n in counts.items():
+            if cid not in claimed or n > claimed[cid][0]:
+                claimed[cid] = (n, idx)
+    case_of: dict[int, str] = {}
+    events: list[dict[str, Any]] = []
+    held_by: dict[int, list[str]] = defaultdict(list)
+    for cid, (_n, idx) in claimed.items():
+        held_by[idx].append(cid)
+    for idx, comp in enumerate(comps):
+        held = sorted(held_by.get(idx, []))
+        if held:
+            cid = held[0]
+            events.extend({"kind": "merged", "case_id": cid, "other_case_id": other}
+                          for other in held[1:])
+        else:
+            cid = new_case_id(comp[0], taken)
+            taken.add(cid)
+            was = sorted({previous[lid] for lid in comp if lid in previous})
+            events.append({"kind": "split" if was else "created", "case_id": cid,
+                           "other_case_id": was[0] if was else None})
+        for lid in comp:
+            case_of[lid] = cid
+    return case_of, events

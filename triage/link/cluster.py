@@ -1,0 +1,152 @@
+"""Clustering accepted pairs into cases, without chaining and without conflicts.
+
+Strong pairs merge in order of confidence. Two clusters never merge when a
+cannot-link pair (conflicting valid IDs for one name, or a coordinator's
+split) runs between them; two clusters of several leads merge only on more
+than one strong pair, or on a near-certain one, so one weak link cannot chain
+unrelated disputes. Pairs in the uncertain band that end up apart go to review.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class ClusterRules:
+    accept: float = 0.99  # at or above: same case
+    review: float = 0.60  # between review and accept: ask a coordinator
+    certain: float = 0.9999  # a single pair this strong may join two larger clusters
+
+
+@dataclass
+class Clusters:
+    root: list[int]  # per row, the smallest row of its cluster
+    review: list[int] = field(default_factory=list)  # pair indices for coordinators
+    refused: list[int] = field(default_factory=list)  # strong pairs refused (conflict/chain)
+
+
+def cluster(n: int, pairs: np.ndarray, prob: np.ndarray, rules: ClusterRules,
+            cannot: Iterable[tuple[int, int]] = (), must: Iterable[tuple[int, int]] = ()
+            ) -> Clusters:
+    """Group ``n`` rows; ``pairs`` are (i, j) rows with match probabilities ``prob``."""
+    parent = list(range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    banned: dict[int, set[int]] = defaultdict(set)  # root → rows it must not join
+    for a, b in cannot:
+        banned[a].add(b)
+        banned[b].add(a)
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def conflict(ra: int, rb: int) -> bool:
+        bans = banned.get(ra)
+        return bans is not None and any(find(x) == rb for x in bans)
+
+    def union(ra: int, rb: int) -> int:
+        keep, drop = (ra, rb) if ra < rb else (rb, ra)
+        parent[drop] = keep
+        members[keep].extend(members.pop(drop))
+        if drop in banned:
+            banned[keep] |= banned.pop(drop)
+        return keep
+
+    out = Clusters(root=[])
+    for a, b in must:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            union(ra, rb)
+    strong = np.flatnonzero(prob >= rules.accept)
+    order = strong[np.lexsort((pairs[strong, 1], pairs[strong, 0], -prob[strong]))]
+    adjacency: dict[int, list[int]] = defaultdict(list)
+    for k in strong.tolist():
+        i, j = pairs[k]
+        adjacency[int(i)].append(int(j))
+        adjacency[int(j)].append(int(i))
+    for k in order.tolist():
+        i, j = int(pairs[k, 0]), int(pairs[k, 1])
+        ri, rj = find(i), find(j)
+        if ri == rj:
+            continue
+        if conflict(ri, rj):
+            out.refused.append(k)
+            continue
+        if len(members[ri]) > 1 and len(members[rj]) > 1 and prob[k] < rules.certain:
+            small, big = (ri, rj) if len(members[ri]) <= len(members[rj]) else (rj, ri)
+            links = sum(1 for x in members[small] for y in adjacency[x] if find(y) == big)
+            if links < 2:
+                out.refused.append(k)
+                continue
+        union(ri, rj)
+    out.root = [find(i) for i in range(n)]
+    seen: set[tuple[int, int]] = set()
+    band = np.flatnonzero((prob >= rules.review) & (prob < rules.accept))
+    for k in [*band.tolist(), *out.refused]:
+        ri, rj = out.root[int(pairs[k, 0])], out.root[int(pairs[k, 1])]
+        key = (min(ri, rj), max(ri, rj))
+        if ri != rj and key not in seen:
+            seen.add(key)
+            out.review.append(k)
+    return out
+
+
+def merge_on_combined_evidence(
+    root: list[int], pairs: np.ndarray, gamma: np.ndarray, extra: np.ndarray,
+    score: Callable[[np.ndarray, np.ndarray], np.ndarray], rules: ClusterRules,
+    cannot: Iterable[tuple[int, int]] = (), rounds: int = 3,
+) -> list[int]:
+    """Join clusters whose leads, taken together, agree strongly enough.
+
+    A lead may match a case on the surname with one member and on the house
+    number with another: the best level per field over all pairs between two
+    clusters is scored as one comparison. Larger clusters join only on a
+    near-certain combined score, so evidence does not chain.
+    """
+    roots = np.asarray(root)
+    banned = {(min(a, b), max(a, b)) for a, b in cannot}
+    for _ in range(rounds):
+        ra, rb = roots[pairs[:, 0]], roots[pairs[:, 1]]
+        cross = ra != rb
+        if not cross.any():
+            break
+        lo, hi = np.minimum(ra[cross], rb[cross]), np.maximum(ra[cross], rb[cross])
+        frame = pd.DataFrame(gamma[cross].astype(np.int16))
+        frame["x"] = extra[cross]
+        frame["lo"], frame["hi"] = lo, hi
+        best = frame.groupby(["lo", "hi"], sort=True).max()
+        prob = score(best.drop(columns="x").to_numpy().astype(np.int8), best["x"].to_numpy())
+        size = np.bincount(roots, minlength=len(roots))
+        parent: dict[int, int] = {}
+
+        def find(x: int) -> int:
+            while parent.get(x, x) != x:
+                x = parent[x]
+            return x
+
+        members_banned = {(int(roots[a]), int(roots[b])) for a, b in banned}
+        merged = 0
+        for k in np.argsort(-prob, kind="stable").tolist():
+            if prob[k] < rules.accept:
+                break
+            a, b = (int(v) for v in best.index[k])
+            if (a, b) in members_banned or (b, a) in members_banned:
+                continue
+            if size[a] > 1 and size[b] > 1 and prob[k] < rules.certain:
+                continue
+            fa, fb = find(a), find(b)
+            if fa != fb:
+                parent[max(fa, fb)] = min(fa, fb)
+                merged += 1
+        if not merged:
+            break
+        roots = np.array([find(int(r)) for r in roots])
+    return roots.tolist()

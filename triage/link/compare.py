@@ -1,0 +1,162 @@
+"""Compare candidate pairs field by field into comparison levels (γ).
+
+Levels are small integers, higher meaning stronger agreement; -1 means the
+field says nothing (missing on one side, or a masked name that can only
+agree). The model turns each level into a weight.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+from triage.link.encode import Encoded
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str  # Chinese, for evidence a coordinator reads
+    levels: tuple[str, ...]  # label of each level, from 0 up
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("phone", "电话", ("不同", "脱敏号码相符", "号码相同")),
+    Field("id_number", "身份证号", ("不同", "脱敏号码相符", "号码相同")),
+    Field("party", "当事人", ("不同", "一方同姓", "双方同姓", "提及对方姓名", "同名同音")),
+    Field("place", "地点", ("不同镇街", "同镇街", "同村/社区")),
+    Field("house", "门牌/楼号", ("不同", "相同")),
+    Field("dispute_type", "纠纷类型", ("不同", "相同")),
+    Field("subject", "纠纷事由", ("不同", "部分相同", "相同")),
+    Field("time", "时间间隔", ("45天以上", "15-45天", "3-14天", "3天内")),
+)
+FIELD_INDEX = {f.name: i for i, f in enumerate(FIELDS)}
+
+
+@numba.njit(cache=True, nogil=True)
+def _overlap(ao: np.ndarray, av: np.ndarray, i: int, j: int) -> tuple[int, int]:
+    """Size of the intersection of two sorted runs, and its smallest shared value."""
+    x, xe, y, ye = ao[i], ao[i + 1], ao[j], ao[j + 1]
+    n, first = 0, 0
+    while x < xe and y < ye:
+        if av[x] == av[y]:
+            if n == 0:
+                first = av[x]
+            n += 1
+            x += 1
+            y += 1
+        elif av[x] < av[y]:
+            x += 1
+        else:
+            y += 1
+    return n, first
+
+
+@numba.njit(cache=True, nogil=True)
+def _contains(ao: np.ndarray, av: np.ndarray, i: int, value: int) -> bool:
+    lo, hi = ao[i], ao[i + 1]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if av[mid] < value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < ao[i + 1] and av[lo] == value
+
+
+@numba.njit(cache=True, nogil=True)
+def _shared_weight(ao: np.ndarray, av: np.ndarray, w: np.ndarray, i: int, j: int) -> float:
+    x, xe, y, ye = ao[i], ao[i + 1], ao[j], ao[j + 1]
+    total = 0.0
+    while x < xe and y < ye:
+        if av[x] == av[y]:
+            total += w[av[x]]
+            x += 1
+            y += 1
+        elif av[x] < av[y]:
+            x += 1
+        else:
+            y += 1
+    return total
+
+
+@numba.njit(cache=True, nogil=True)
+def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
+            ph_o: np.ndarray, ph_v: np.ndarray, sg_o: np.ndarray, sg_v: np.ndarray,
+            id_full: np.ndarray, id_sig: np.ndarray, name: np.ndarray, name_py: np.ndarray,
+            cd_o: np.ndarray, cd_v: np.ndarray, nm_o: np.ndarray, nm_v: np.ndarray, su_o: np.ndarray, su_v: np.ndarray,
+            village: np.ndarray, town: np.ndarray, house: np.ndarray, dtype: np.ndarray,
+            tk_o: np.ndarray, tk_v: np.ndarray, tk_w: np.ndarray, tk_total: np.ndarray,
+            gamma: np.ndarray, shared: np.ndarray) -> None:
+    for k in range(len(pa)):
+        i, j = pa[k], pb[k]
+        # phone: exact full number, masked-compatible, different, unknown
+        if _overlap(ph_o, ph_v, i, j)[0] > 0:
+            gamma[k, 0] = 2
+        elif _overlap(sg_o, sg_v, i, j)[0] > 0:
+            gamma[k, 0] = 1
+        elif (ph_o[i + 1] > ph_o[i] or sg_o[i + 1] > sg_o[i]) and (
+                ph_o[j + 1] > ph_o[j] or sg_o[j + 1] > sg_o[j]):
+            gamma[k, 0] = 0
+        # ID number
+        if id_full[i] > 0 and id_full[j] > 0:
+            gamma[k, 1] = 2 if id_full[i] == id_full[j] else 0
+        elif id_sig[i] > 0 and id_sig[j] > 0:
+            gamma[k, 1] = 1 if id_sig[i] == id_sig[j] else 0
+        # parties: same reporter, one names the other, shared surnames
+        if name[i] > 0 and name[j] > 0 and (name[i] == name[j] or name_py[i] == name_py[j]):
+            gamma[k, 2] = 4
+        elif (name_py[j] > 0 and _contains(cd_o, cd_v, i, name_py[j])) or (
+                name_py[i] > 0 and _contains(cd_o, cd_v, j, name_py[i])) or (
+                _overlap(nm_o, nm_v, i, j)[0] > 0):
+            gamma[k, 2] = 3
+        elif su_o[i + 1] > su_o[i] and su_o[j + 1] > su_o[j]:
+            n, first = _overlap(su_o, su_v, i, j)
+            gamma[k, 2] = 2 if n >= 2 else n
+            if n == 1:
+                shared[k] = first
+        # place
+        if village[i] > 0 and village[j] > 0:
+            gamma[k, 3] = 2 if village[i] == village[j] else (1 if town[i] == town[j] else 0)
+        elif town[i] > 0 and town[j] > 0:
+            gamma[k, 3] = 1 if town[i] == town[j] else 0
+        # house number inside the same village
+        if house[i] > 0 and house[j] > 0 and village[i] > 0 and village[i] == village[j]:
+            gamma[k, 4] = 1 if house[i] == house[j] else 0
+        # dispute type (其他 says nothing)
+        if dtype[i] >= 0 and dtype[j] >= 0:
+            gamma[k, 5] = 1 if dtype[i] == dtype[j] else 0
+        # subject words, weighted by rarity
+        if tk_total[i] > 0 and tk_total[j] > 0:
+            sw = _shared_weight(tk_o, tk_v, tk_w, i, j)
+            score = sw / min(tk_total[i], tk_total[j])
+            gamma[k, 6] = 2 if score >= 0.5 else (1 if score >= 0.2 else 0)
+        # time apart
+        dt = abs(t[i] - t[j])
+        gamma[k, 7] = 3 if dt <= 3 else (2 if dt <= 14 else (1 if dt <= 45 else 0))
+
+
+def compare_pairs(enc: Encoded, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The γ matrix (pairs × fields) and, per pair, the one surname shared (0 if none)."""
+    n = len(pairs)
+    gamma = np.full((n, len(FIELDS)), -1, dtype=np.int8)
+    shared = np.zeros(n, dtype=np.int64)
+    if n:
+        pa = np.ascontiguousarray(pairs[:, 0], dtype=np.int64)
+        pb = np.ascontiguousarray(pairs[:, 1], dtype=np.int64)
+        _kernel(pa, pb, enc.t, enc.phones.offsets, enc.phones.values, enc.sigs.offsets,
+                enc.sigs.values, enc.id_full, enc.id_sig, enc.name, enc.name_py,
+                enc.cands.offsets, enc.cands.values, enc.named.offsets, enc.named.values,
+                enc.surnames.offsets, enc.surnames.values,
+                enc.village, enc.town, enc.house, enc.dtype, enc.tokens.offsets,
+                enc.tokens.values, enc.token_weight, enc.token_total, gamma, shared)
+    return gamma, shared
+
+
+def id_conflicts(enc: Encoded, pairs: np.ndarray) -> np.ndarray:
+    """Pairs whose reporters bear the same full name yet different valid IDs: two people."""
+    a, b = pairs[:, 0], pairs[:, 1]
+    ia, ib = enc.id_full[a], enc.id_full[b]
+    return (ia > 0) & (ib > 0) & (ia != ib) & (enc.name[a] > 0) & (enc.name[a] == enc.name[b])

@@ -1,0 +1,201 @@
+"""Per-lead features for linking: identities, names, place, subject words, time.
+
+Computed once per lead from the canonical columns; every later step (blocking,
+comparison, persons) reads these instead of re-parsing text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pypinyin import lazy_pinyin
+
+from triage.frames import records
+from triage.normalize.names import COMMON_SURNAMES, COMPOUND_SURNAMES
+
+HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+DIGITS = re.compile(r"\d+")
+MASKED_MENTION = re.compile(r"([\u4e00-\u9fff]{1,2}?)(?:某某|某|女士|先生|大爷|大妈|阿姨|师傅)")
+NAME_START = COMMON_SURNAMES | {s[0] for s in COMPOUND_SURNAMES}
+# Second characters that make a "surname + character" span a common word, not a
+# name: 楼上, 房主, 马路, 高层.
+NOT_NAME_SECOND = frozenset(
+    "某先女师大阿老小的了在因与和跟对将被把说称等家村镇区号楼上下里面们子头边方间部主"
+    "东西南北中前后内外门口路街层户人员工厂店铺场地所院业费款钱事情况问题多次")
+EPOCH = np.datetime64("2000-01-01T00:00:00")
+# Words after which a person is usually named: 与王某, 丈夫林民金, 老板杨某.
+RELATION = re.compile(
+    "(?=(?:与|和|跟|同|被|对方|邻居|隔壁|丈夫|妻子|老公|媳妇|爱人|前夫|前妻|女婿|儿媳|婆婆|公公|"
+    "岳母|岳父|母亲|父亲|儿子|女儿|哥哥|弟弟|姐姐|妹妹|老板|工友|工人|包工头|房东|租户|业主|"
+    "村民|买家|卖家|顾客|商家|男方|女方|亲戚)([\u4e00-\u9fff]{1,2}))")
+AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:万|千|百)?元")
+
+
+@lru_cache(maxsize=1 << 18)
+def pinyin_key(text: str) -> str:
+    """Toneless pinyin of a name, so 王晓明 and 王小明 share a key."""
+    return "".join(lazy_pinyin(text))
+
+
+def surname_of(name: str | None) -> str | None:
+    """The surname of a name, compound surnames included; None for empty."""
+    if not name:
+        return None
+    return name[:2] if name[:2] in COMPOUND_SURNAMES else name[0]
+
+
+@dataclass(frozen=True)
+class TextModel:
+    """Subject-word weights (IDF) learned from the corpus, and the words to ignore."""
+
+    idf: dict[str, float]
+    stopwords: frozenset[str]
+    max_df: float = 0.02
+
+    def weight(self, token: str) -> float:
+        return self.idf.get(token, self.default)
+
+    @property
+    def default(self) -> float:
+        return max(self.idf.values(), default=1.0)
+
+
+def _tokens(text: str, cut: Any, stopwords: frozenset[str]) -> frozenset[str]:
+    words = {t for t in cut(text) if len(t) >= 2 and HAN.match(t) and "某" not in t
+             and t not in stopwords}
+    words.update(m.group(0).replace(" ", "") for m in AMOUNT.finditer(text))
+    return frozenset(words)
+
+
+def name_candidates(text: str) -> set[str]:
+    """2–3 character spans of a text that start with a surname: possible names."""
+    out: set[str] = set()
+    for i, ch in enumerate(text):
+        if ch not in NAME_START:
+            continue
+        for n in (2, 3):
+            cand = text[i:i + n]
+            if len(cand) == n and HAN.match(cand) and cand[1] not in NOT_NAME_SECOND:
+                out.add(cand)
+    return out
+
+
+def masked_mentions(text: str) -> frozenset[str]:
+    """Surnames of the people a text names: 鲁某, 张女士, 丈夫林民金, 与王某."""
+    out = set()
+    for m in MASKED_MENTION.finditer(text):
+        s = m.group(1)
+        s = s if s in COMPOUND_SURNAMES else s[-1]
+        if s in NAME_START:
+            out.add(s)
+    for m in RELATION.finditer(text):
+        s = m.group(1)
+        if s[:2] in COMPOUND_SURNAMES:
+            out.add(s[:2])
+        elif s[0] in COMMON_SURNAMES and len(s) == 2 and s[1] not in NOT_NAME_SECOND:
+            out.add(s[0])
+    return frozenset(out)
+
+
+def named_people(text: str) -> frozenset[str]:
+    """Pinyin of the full names a text gives after a relation word (丈夫林民金, 与文长立)."""
+    out = set()
+    for m in RELATION.finditer(text + "。。"):
+        start = m.start(1)
+        for n in (2, 3):
+            name = text[start:start + n]
+            if (len(name) == n and HAN.match(name) and name[0] in NAME_START
+                    and name[1] not in NOT_NAME_SECOND and "某" not in name):
+                out.add(pinyin_key(name))
+    return frozenset(out)
+
+
+def house_signature(address: str | None) -> str | None:
+    """The numbers of an address (house, building, unit, room) as one key."""
+    if not address:
+        return None
+    nums = DIGITS.findall(address)
+    return "-".join(nums) if nums else None
+
+
+def build_features(leads: pd.DataFrame, cut: Any, stopwords: Iterable[str] = (),
+                   max_df: float = 0.02) -> tuple[pd.DataFrame, TextModel]:
+    """Features of every lead, and the text model (IDF) of this corpus.
+
+    ``cut`` splits Chinese text into words (``jieba.lcut``); it is passed in so
+    the core stays free of global tokenizer state.
+    """
+    stop = frozenset(stopwords)
+    rows = []
+    token_sets: list[frozenset[str]] = []
+    for r in records(leads):
+        name = r.get("reporter_name") if isinstance(r.get("reporter_name"), str) else None
+        masked = bool(r.get("reporter_name_masked"))
+        full = name if name and not masked and len(name) >= 2 else None
+        phones = [p for p in (r.get("phones") or []) if isinstance(p, str)]
+        ident = r.get("reporter_id") if isinstance(r.get("reporter_id"), str) else None
+        valid = r.get("reporter_id_valid") is True
+        desc = r.get("description")
+        text: str = desc if isinstance(desc, str) else ""
+        tokens = _tokens(text, cut, stop)
+        token_sets.append(tokens)
+        village = r.get("village_code") if isinstance(r.get("village_code"), str) else None
+        town = village[:9] if village else (r.get("town") if isinstance(r.get("town"), str) else None)
+        when = r.get("reported_at")
+        rows.append({
+            "id": int(r["id"]),
+            "t": (np.datetime64(when, "s") - EPOCH) / np.timedelta64(1, "D") if when is not None
+            and not pd.isna(when) else np.nan,
+            "village": village,
+            "town": town,
+            "dtype": r.get("dispute_type") or "其他",
+            "phones_full": tuple(p for p in phones if "*" not in p),
+            "phone_sigs": tuple({p[:3] + p[-4:] for p in phones if len(p) == 11 and p[0] == "1"}),
+            "id_full": ident if valid else None,
+            "id_sig": ident[:6] + ident[-4:] if ident and len(ident) == 18 else None,
+            "name": full,
+            "name_py": pinyin_key(full) if full else None,
+            "surname": surname_of(name),
+            "text": text,
+            "mentions": masked_mentions(text),
+            "cands": frozenset(pinyin_key(c) for c in name_candidates(text)),
+            "named": named_people(text),
+            "house": house_signature(r.get("address") if isinstance(r.get("address"), str) else None),
+        })
+    columns = ["id", "t", "village", "town", "dtype", "phones_full", "phone_sigs", "id_full",
+               "id_sig", "name", "name_py", "surname", "text", "mentions", "cands", "named",
+               "house"]
+    feats = pd.DataFrame(rows, columns=columns, dtype=object)  # object keeps None as None
+    feats["id"] = feats["id"].astype("int64")
+    feats["t"] = feats["t"].astype("float64")
+    df = Counter(t for ts in token_sets for t in ts)
+    n = max(len(token_sets), 1)
+    idf = {t: math.log(n / c) for t, c in df.items()}
+    frequent = {t for t, c in df.items() if c / n > max_df}
+    model = TextModel(idf, stop | frozenset(frequent), max_df)
+    # A name span found in many leads, or in addresses, is a place or a phrase
+    # (王府花园, 高古庄), not a person.
+    cand_df = Counter(c for cs in feats["cands"] for c in cs)
+    limit = max(20, int(0.001 * n))
+    places = {pinyin_key(c) for a in set(leads["address"].dropna()) if isinstance(a, str)
+              for c in name_candidates(a)}
+    feats["cands"] = pd.Series([frozenset(c for c in cs if cand_df[c] <= limit and c not in places)
+                                for cs in feats["cands"]], index=feats.index, dtype=object)
+    feats["tokens"] = pd.Series([frozenset(t for t in ts if t not in frequent)
+                                 for ts in token_sets], index=feats.index, dtype=object)
+    return feats, model
+
+
+def surname_frequencies(surnames: Sequence[str | None]) -> dict[str, float]:
+    """Share of leads carrying each surname, for term-frequency adjusted weights."""
+    counts = Counter(s for s in surnames if s)
+    total = sum(counts.values()) or 1
+    return {s: c / total for s, c in counts.items()}

@@ -1,0 +1,200 @@
+"""The match model: Fellegi–Sunter weights per field level, estimated by EM.
+
+Each field level has m (its probability among pairs of one case) and u (among
+pairs of different cases); its weight is log2(m/u). Both are estimated from the
+night's own candidate pairs by expectation–maximization, so weights follow the
+data of each deployment; they are stored with the run and can be inspected.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from triage.link.compare import FIELDS
+
+# Starting points only: EM moves them. Agreement levels start likelier among matches.
+_M0 = {2: [0.3, 0.7], 3: [0.2, 0.3, 0.5], 4: [0.1, 0.2, 0.3, 0.4],
+       5: [0.1, 0.2, 0.2, 0.2, 0.3]}
+_U0 = {2: [0.9, 0.1], 3: [0.85, 0.1, 0.05], 4: [0.7, 0.15, 0.1, 0.05],
+       5: [0.7, 0.2, 0.05, 0.03, 0.02]}
+
+
+@dataclass
+class MatchModel:
+    """m and u per field level, and the prior share of matching candidate pairs."""
+
+    m: list[list[float]]
+    u: list[list[float]]
+    prior: float
+    iterations: int = 0
+    pairs: int = 0
+    surname_reference: float = 0.0  # mean frequency of a surname shared by random pairs
+
+    @classmethod
+    def initial(cls) -> MatchModel:
+        return cls([list(_M0[len(f.levels)]) for f in FIELDS],
+                   [list(_U0[len(f.levels)]) for f in FIELDS], 0.1)
+
+    def weights(self) -> list[list[float]]:
+        """log2(m/u) per field level."""
+        return [[math.log2(m / u) for m, u in zip(ms, us, strict=True)]
+                for ms, us in zip(self.m, self.u, strict=True)]
+
+    def to_dict(self) -> dict[str, Any]:
+        w = self.weights()
+        return {
+            "prior": self.prior, "iterations": self.iterations, "pairs": self.pairs,
+            "surname_reference": self.surname_reference,
+            "fields": [{"field": f.name, "label": f.label, "levels": [
+                {"level": lvl, "m": round(self.m[i][k], 6), "u": round(self.u[i][k], 6),
+                 "weight": round(w[i][k], 3)} for k, lvl in enumerate(f.levels)]}
+                for i, f in enumerate(FIELDS)],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> MatchModel:
+        m = [[lv["m"] for lv in f["levels"]] for f in d["fields"]]
+        u = [[lv["u"] for lv in f["levels"]] for f in d["fields"]]
+        return cls(m, u, d["prior"], d.get("iterations", 0), d.get("pairs", 0),
+                   d.get("surname_reference", 0.0))
+
+
+def _weight_table(model: MatchModel) -> np.ndarray:
+    """Weights indexed [field, level + 1]; column 0 (level -1, no information) is 0."""
+    width = max(len(f.levels) for f in FIELDS) + 1
+    table = np.zeros((len(FIELDS), width))
+    for i, ws in enumerate(model.weights()):
+        table[i, 1:len(ws) + 1] = ws
+    return table
+
+
+def contributions(model: MatchModel, gamma: np.ndarray) -> np.ndarray:
+    """Per pair and field, the weight its level adds (bits)."""
+    table = _weight_table(model)
+    idx = gamma.astype(np.int64) + 1
+    return table[np.arange(len(FIELDS))[None, :], idx]
+
+
+def match_probability(model: MatchModel, gamma: np.ndarray,
+                      extra: np.ndarray | None = None) -> np.ndarray:
+    """Posterior probability that each pair is one case."""
+    bits = contributions(model, gamma).sum(axis=1)
+    if extra is not None:
+        bits = bits + extra
+    logit = bits + math.log2(model.prior / (1 - model.prior))
+    return 1.0 / (1.0 + np.power(2.0, -np.clip(logit, -60, 60)))
+
+
+def level_frequencies(gamma: np.ndarray) -> list[list[float]]:
+    """Share of each level per field (levels -1 ignored), smoothed: u from random pairs."""
+    out = []
+    for i, f in enumerate(FIELDS):
+        col = gamma[:, i]
+        counts = np.array([(col == k).sum() for k in range(len(f.levels))], dtype=float) + 0.5
+        out.append((counts / counts.sum()).tolist())
+    return out
+
+
+def estimate(gamma: np.ndarray, start: MatchModel | None = None, iterations: int = 30,
+             tol: float = 1e-5, u: list[list[float]] | None = None) -> MatchModel:
+    """EM over the candidate pairs' γ matrix; levels -1 are ignored per field.
+
+    With ``u`` given (level frequencies among random pairs, nearly all of
+    different cases), only m and the prior are estimated: the non-match class
+    then cannot drift into "different person", which would make recurring
+    reporters look like one case.
+    """
+    model = start or MatchModel.initial()
+    if u is not None:
+        model = MatchModel(model.m, u, model.prior)
+    if len(gamma) == 0:
+        return model
+    onehots = []
+    for i, f in enumerate(FIELDS):
+        col = gamma[:, i]
+        onehots.append(np.stack([(col == k) for k in range(len(f.levels))], axis=1)
+                       .astype(np.float64))
+    for it in range(1, iterations + 1):
+        p = match_probability(model, gamma)
+        new_m, new_u = [], []
+        for oh in onehots:
+            sm = (oh * p[:, None]).sum(axis=0) + 0.5
+            su = (oh * (1 - p)[:, None]).sum(axis=0) + 0.5
+            new_m.append((sm / sm.sum()).tolist())
+            new_u.append((su / su.sum()).tolist())
+        if u is not None:
+            new_u = u
+        prior = float(np.clip(p.mean(), 1e-4, 0.9))
+        delta = max(abs(a - b) for ms, ns in zip(model.m, new_m, strict=True)
+                    for a, b in zip(ms, ns, strict=True))
+        model = MatchModel(new_m, new_u, prior, it, len(gamma), model.surname_reference)
+        if delta < tol:
+            break
+    return model
+
+
+def surname_adjustment(shared: np.ndarray, freq: np.ndarray, reference: float,
+                       cap: float = 3.0) -> np.ndarray:
+    """Extra bits for pairs sharing one surname: rare surnames count more than 王 or 李.
+
+    ``reference`` is the mean frequency of the shared surname among random pairs
+    sharing one, so the adjustment averages out to zero over such pairs.
+    """
+    out = np.zeros(len(shared))
+    has = shared > 0
+    if has.any() and reference > 0:
+        out[has] = np.clip(np.log2(reference / np.maximum(freq[shared[has]], 1e-9)), -cap, cap)
+    return out
+
+
+# Anchors: pairs whose match status is nearly certain from some fields, used to
+# estimate m of the OTHER fields (each field's m is taken from anchors that do
+# not look at it, so the estimate is not circular).
+IDENTITY_FIELDS = ("phone", "id_number", "party")
+
+
+def _anchor_masks(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    f = {fl.name: i for i, fl in enumerate(FIELDS)}
+    identity = (gamma[:, f["phone"]] == 2) | (gamma[:, f["id_number"]] == 2)
+    circumstance = ((gamma[:, f["place"]] == 2) & (gamma[:, f["house"]] == 1)
+                    & (gamma[:, f["dispute_type"]] == 1) & (gamma[:, f["subject"]] >= 1)
+                    & (gamma[:, f["time"]] >= 2))
+    return identity, circumstance
+
+
+def estimate_anchored(gamma: np.ndarray, u: list[list[float]], total_pairs: float,
+                      min_anchors: int = 30, iterations: int = 30,
+                      extra: np.ndarray | None = None) -> MatchModel:
+    """m from anchor pairs, u from random pairs, prior by EM over all pairs.
+
+    Identity anchors (a shared full phone or valid ID) give m for place, house,
+    type, subject and time; circumstance anchors (same house, type and subject
+    within two weeks) give m for phone, ID and the parties. The prior is the
+    share of matching pairs among all n(n-1)/2 pairs, so weights mean the same
+    whatever blocking chose to compare.
+    """
+    base = MatchModel.initial()
+    identity, circumstance = _anchor_masks(gamma)
+    m: list[list[float]] = []
+    for i, fl in enumerate(FIELDS):
+        anchors = circumstance if fl.name in IDENTITY_FIELDS else identity
+        col = gamma[anchors, i]
+        col = col[col >= 0]
+        if len(col) < min_anchors:
+            m.append(base.m[i])
+            continue
+        counts = np.array([(col == k).sum() for k in range(len(fl.levels))], float) + 0.5
+        m.append((counts / counts.sum()).tolist())
+    model = MatchModel(m, u, 1e-4, 0, len(gamma))
+    for it in range(1, iterations + 1):
+        p = match_probability(model, gamma, extra)
+        prior = float(np.clip(p.sum() / max(total_pairs, 1.0), 1e-9, 0.5))
+        done = abs(prior - model.prior) < 1e-3 * model.prior
+        model = MatchModel(m, u, prior, it, len(gamma), model.surname_reference)
+        if done:
+            break
+    return model
