@@ -23,6 +23,7 @@ from connectors.demo_exports import write_demo_exports
 from connectors.settings import Settings
 from connectors.store import leads_frame, open_resources, read_frame, sync_roster
 from flows import stages
+from flows.linking import link_stage
 from triage.models import Case, CaseLink
 
 
@@ -66,7 +67,7 @@ def main() -> None:
         ingest = stages.ingest_inbox(res)
         timings["ingest"] = time.perf_counter() - t
         t = time.perf_counter()
-        stages.link_stage(res)
+        link_stage(res)
         timings["link"] = time.perf_counter() - t
         t = time.perf_counter()
         stages.score_stage(res, None, ingest.new_lead_ids)

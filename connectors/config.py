@@ -14,6 +14,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from connectors.http import HttpSource, HttpSourcesFile
+from connectors.ingest import IngestOptions
+from triage.link import LinkConfig
 from triage.masking import MaskingPolicy
 from triage.normalize.addresses import Gazetteer
 from triage.normalize.categories import CategoryMapper
@@ -40,6 +43,9 @@ class TriageConfig:
     masking: MaskingPolicy
     jurisdiction: tuple[str, ...]
     default_area_code: str
+    ingest: IngestOptions
+    http_sources: list[HttpSource]
+    linking: LinkConfig
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -132,7 +138,10 @@ def load_config(data_dir: Path) -> TriageConfig:
     risk_path = data_dir / "lexicons" / "risk.toml"
     routing_path = data_dir / "config" / "routing.toml"
     masking_path = data_dir / "config" / "masking.toml"
+    linking_path = data_dir / "config" / "linking.toml"
     deployment_path = data_dir / "config" / "deployment.toml"
+    ingest_path = data_dir / "config" / "ingest.toml"
+    http_path = data_dir / "config" / "http_sources.toml"
     deployment = read_toml(deployment_path)
     jurisdiction = []
     for town in deployment.get("jurisdiction", []):
@@ -151,4 +160,7 @@ def load_config(data_dir: Path) -> TriageConfig:
         masking=_validated(masking_path, MaskingPolicy, read_toml(masking_path)),
         jurisdiction=tuple(jurisdiction),
         default_area_code=str(deployment.get("default_area_code", "010")),
+        linking=_validated(linking_path, LinkConfig, read_toml(linking_path)),
+        ingest=_validated(ingest_path, IngestOptions, read_toml(ingest_path)),
+        http_sources=_validated(http_path, HttpSourcesFile, read_toml(http_path)).sources,
     )

@@ -1,28 +1,50 @@
-"""Read agency export files (CSV in any Chinese encoding, xlsx) into raw tables.
+"""Read agency export files (CSV in any Chinese encoding, xlsx) as a stream of raw rows.
 
-The header row is found by content, below any title rows, on whichever sheet
-holds it; the source is recognized by its headers. Nothing here interprets a
-cell: the canonical mapping happens in ``triage.canonical``.
+The header row is found by content, below any title rows, on whichever sheet holds
+it, as one row or as a parent row merged over child cells (报警人 over 姓名/电话);
+the source is recognized by its headers. Rows then stream in chunks, so a file of a
+million rows never sits in memory whole. Guards come first: size, row and column
+limits, xlsx zip bombs, control characters. Nothing here interprets a cell: the
+canonical mapping happens in ``triage.canonical``.
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import copy
 import csv
-import io
+import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
 
-from python_calamine import CalamineWorkbook
+from pydantic import BaseModel, ConfigDict, Field
+from python_calamine import CalamineSheet, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from triage.sources import HeaderMatch, SourceSpec, identify
+from triage.cells import has_control, scrub_control
+from triage.sources import HeaderMatch, SourceSpec, identify, known_header_keys, two_row_headers
 
 HEADER_SCAN_ROWS = 30
-MAX_FILE_BYTES = 512 * 1024 * 1024
-MAX_XLSX_UNCOMPRESSED = 2 * 1024 * 1024 * 1024
-MAX_XLSX_RATIO = 200  # uncompressed/compressed beyond this is a zip bomb, not a ledger
+MAX_MERGED_RANGES = 100_000
+MB = 1024 * 1024
+_BLOCK = 1 << 20
+
+
+class ReadLimits(BaseModel):
+    """Limits that keep a hostile or broken file from exhausting the machine
+    (``[limits]`` of ``data/config/ingest.toml``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_file_mb: float = Field(default=512, gt=0)
+    max_rows: int = Field(default=2_000_000, gt=0)
+    max_columns: int = Field(default=256, gt=0)
+    max_xlsx_uncompressed_mb: float = Field(default=2048, gt=0)
+    max_xlsx_ratio: float = Field(default=200, gt=1)
+    max_xlsx_members: int = Field(default=2000, gt=0)
 
 
 class UnreadableFile(Exception):
@@ -34,48 +56,82 @@ class UnreadableFile(Exception):
 
 
 @dataclass
-class RawTable:
-    """The data rows of one export, below its recognized header row."""
+class TableHead:
+    """What was recognized at the top of an export: where its header is and what it means."""
 
     path: Path
     file_format: str
     encoding: str | None
     sheet: str | None
-    header_row: int  # 1-based
+    header_row: int  # 1-based, the last header row when the header spans two
     headers: list[str]
     match: HeaderMatch
-    rows: list[list[object]] = field(default_factory=list)
-    row_numbers: list[int] = field(default_factory=list)  # 1-based, as a person sees them
-    blank_rows: int = 0
+    header_rows: int = 1
+    hidden_columns: list[int] = field(default_factory=list)  # 0-based
 
 
-def detect_encoding(data: bytes) -> str:
-    """UTF-8 (with or without BOM) if it decodes, else GB18030 (a superset of GBK)."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            data.decode("gb18030")
-        except UnicodeDecodeError as exc:
-            raise UnreadableFile(f"无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030）: {exc}") from exc
-        return "gb18030"
-    return "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+@dataclass
+class RowChunk:
+    """Consecutive non-blank data rows, each with its 1-based row number in the file."""
+
+    rows: list[list[object]]
+    row_numbers: list[int]
+    scrubbed: dict[int, list[int]] = field(default_factory=dict)  # row → columns cleaned
+
+
+@dataclass
+class RawTable:
+    """A whole export read at once (small files, tests): its head and every data row."""
+
+    head: TableHead
+    rows: list[list[object]]
+    row_numbers: list[int]
+    blank_rows: int
+    scrubbed: dict[int, list[int]] = field(default_factory=dict)
+
+    @property
+    def match(self) -> HeaderMatch:
+        return self.head.match
+
+    @property
+    def headers(self) -> list[str]:
+        return self.head.headers
+
+    @property
+    def header_row(self) -> int:
+        return self.head.header_row
+
+    @property
+    def sheet(self) -> str | None:
+        return self.head.sheet
+
+    @property
+    def encoding(self) -> str | None:
+        return self.head.encoding
+
+
+def scrub_row(row: list[object]) -> list[int]:
+    """Remove control characters from a row's text cells in place; the columns changed."""
+    try:  # all text (CSV): one search for the whole row
+        if not has_control("\t".join(row)):  # type: ignore[arg-type]
+            return []
+    except TypeError:
+        pass
+    dirty = [i for i, v in enumerate(row) if isinstance(v, str) and has_control(v)]
+    for i in dirty:
+        row[i] = scrub_control(str(row[i]))
+    return dirty
 
 
 def _is_blank(row: Sequence[object]) -> bool:
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
+    try:  # all text (CSV): one join instead of a loop
+        return not "".join(row).strip()  # type: ignore[arg-type]
+    except TypeError:
+        return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
 
 
-def _find_header(
-    grid: Sequence[Sequence[object]], specs: Iterable[SourceSpec], hint: str | None
-) -> tuple[int, HeaderMatch] | None:
-    best: tuple[int, HeaderMatch] | None = None
-    specs = list(specs)
-    for idx, row in enumerate(grid[:HEADER_SCAN_ROWS]):
-        m = identify(row, specs, hint)
-        if m is not None and (best is None or m.score > best[1].score):
-            best = (idx, m)
-    return best
+def _text(v: object) -> str:
+    return "" if v is None else str(v).strip()
 
 
 def _headers_seen(grid: Sequence[Sequence[object]]) -> list[str]:
@@ -83,91 +139,405 @@ def _headers_seen(grid: Sequence[Sequence[object]]) -> list[str]:
     rows = [r for r in grid[:HEADER_SCAN_ROWS] if not _is_blank(r)]
     if not rows:
         return []
-    widest = max(rows, key=lambda r: sum(1 for v in r if v not in (None, "")))
-    return [str(v).strip() for v in widest if v not in (None, "")]
+    widest = max(rows, key=lambda r: sum(1 for v in r if _text(v)))
+    return [_text(v) for v in widest if _text(v)]
 
 
-def _table_from_grid(
-    path: Path, grid: list[list[object]], fmt: str, encoding: str | None, sheet: str | None,
-    specs: Sequence[SourceSpec], hint: str | None,
-) -> RawTable | None:
-    found = _find_header(grid, specs, hint)
-    if found is None:
-        return None
-    idx, match = found
-    headers = ["" if v is None else str(v).strip() for v in grid[idx]]
-    table = RawTable(path, fmt, encoding, sheet, idx + 1, headers, match)
-    width = len(headers)
-    for offset, row in enumerate(grid[idx + 1:], start=idx + 2):
+@dataclass
+class _Found:
+    index: int  # 0-based index of the last header row in the grid
+    rows: int  # 1 or 2
+    headers: list[str]
+    match: HeaderMatch
+
+
+def _find_header(
+    grid: Sequence[Sequence[object]], specs: Sequence[SourceSpec], hint: str | None,
+    hidden: Sequence[int] = (), merged: Sequence[tuple[tuple[int, int], tuple[int, int]]] = (),
+) -> _Found | None:
+    """The best header within the first rows: a single row, or a parent row over a child row.
+
+    Readings compare by fields recognized, then columns recognized; a two-row reading
+    wins only when it recognizes more than the single rows (a title above a header is
+    not a parent row).
+    """
+    known = known_header_keys(specs)
+    best: _Found | None = None
+    top = grid[:HEADER_SCAN_ROWS]
+    for idx, row in enumerate(top):
         if _is_blank(row):
-            table.blank_rows += 1
             continue
-        cells = list(row[:width]) + [None] * (width - len(row))
-        table.rows.append(cells)
-        table.row_numbers.append(offset)
-    return table
+        readings = [(1, [_text(v) for v in row])]
+        if idx + 1 < len(top) and not _is_blank(top[idx + 1]):
+            spans = None
+            if merged:
+                spans = [(c0, c1) for (r0, c0), (r1, c1) in merged if r0 == idx and c1 > c0]
+            readings.append((2, two_row_headers(row, top[idx + 1], known, spans)))
+        for rows, headers in readings:
+            match = identify(headers, specs, hint, hidden)
+            if match is not None and (best is None or (match.score, match.recognized, -rows)
+                                      > (best.match.score, best.match.recognized, -best.rows)):
+                best = _Found(idx + rows - 1, rows, headers, match)
+    return best
 
 
-def read_csv_grid(path: Path) -> tuple[list[list[object]], str]:
-    """All rows of a CSV file as strings, with the encoding used."""
-    data = path.read_bytes()
-    encoding = detect_encoding(data)
-    text = data.decode(encoding)
-    dialect: type[csv.Dialect] | csv.Dialect = csv.excel
+def _head_from(found: _Found, path: Path, fmt: str, encoding: str | None, sheet: str | None,
+               hidden: Sequence[int]) -> TableHead:
+    return TableHead(path, fmt, encoding, sheet, found.index + 1, found.headers, found.match,
+                     found.rows, sorted(hidden))
+
+
+class ExportReader:
+    """An open export: its recognized head, then its data rows in chunks (read once)."""
+
+    head: TableHead
+    blank_rows: int = 0
+    rows_read: int = 0
+
+    def __init__(self, limits: ReadLimits) -> None:
+        self.limits = limits
+
+    def _rows(self) -> Iterator[tuple[int, list[object]]]:
+        """(1-based row number, cells) of every row below the header, blank ones included."""
+        raise NotImplementedError
+
+    def chunks(self, size: int) -> Iterator[RowChunk]:
+        """Non-blank data rows in chunks of ``size``; control characters removed and noted."""
+        chunk = RowChunk([], [])
+        max_rows, max_cols = self.limits.max_rows, self.limits.max_columns
+        for number, row in self._rows():
+            if _is_blank(row):
+                self.blank_rows += 1
+                continue
+            self.rows_read += 1
+            if self.rows_read > max_rows:
+                raise UnreadableFile(f"数据行数超过上限 {max_rows} 行，请拆分文件后重新放入")
+            if len(row) > max_cols:
+                if not _is_blank(row[max_cols:]):
+                    raise UnreadableFile(f"第{number}行有 {len(row)} 列，超过上限 {max_cols} 列")
+                row = row[:max_cols]
+            while row and (row[-1] is None or row[-1] == ""):
+                row.pop()  # trailing empty cells carry nothing
+            dirty = scrub_row(row)
+            if dirty:
+                chunk.scrubbed[len(chunk.rows)] = dirty
+            chunk.rows.append(row)
+            chunk.row_numbers.append(number)
+            if len(chunk.rows) >= size:
+                yield chunk
+                chunk = RowChunk([], [])
+        if chunk.rows:
+            yield chunk
+
+    def close(self) -> None:
+        """Release the file."""
+
+    def __enter__(self) -> ExportReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# ----------------------------------------------------------------------------- CSV
+
+
+def detect_encoding(path: Path) -> tuple[str, bool]:
+    """UTF-8 (with or without BOM) if the whole file decodes, else GB18030 (a superset of
+    GBK); and whether the file holds NUL bytes.
+
+    Decodes block by block, so a large file is checked without being held in memory.
+    """
+    with path.open("rb") as fh:
+        bom = fh.read(3) == codecs.BOM_UTF8
+    for encoding in ("utf-8", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        nul = False
+        try:
+            with path.open("rb") as fh:
+                for block in iter(lambda: fh.read(_BLOCK), b""):
+                    decoder.decode(block)
+                    nul = nul or b"\x00" in block
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return ("utf-8-sig" if encoding == "utf-8" and bom else encoding), nul
+    raise UnreadableFile("无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030），可能不是文本文件")
+
+
+def _delimiter(sample: str) -> str:
+    """Comma, tab or semicolon, whichever splits the first lines most consistently.
+
+    Only the delimiter is guessed: quoting is always Excel's (``"`` doubled inside
+    quotes), which is what every export writes.
+    """
     with contextlib.suppress(csv.Error):
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    grid: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
-    return grid, encoding
+        return csv.Sniffer().sniff(sample[:8192], delimiters=",\t;").delimiter
+    return ","
 
 
-def _check_xlsx(path: Path) -> None:
+def _without_nul(lines: Iterable[str]) -> Iterator[str]:
+    """Lines with NUL turned into DEL: the csv module refuses NUL, and DEL is then removed
+    (and noted) like any other control character."""
+    for line in lines:
+        yield line.replace("\x00", "\x7f") if "\x00" in line else line
+
+
+class CsvReader(ExportReader):
+    """A CSV export, streamed with the csv module in its detected encoding and dialect."""
+
+    def __init__(self, path: Path, specs: Sequence[SourceSpec], hint: str | None,
+                 limits: ReadLimits) -> None:
+        super().__init__(limits)
+        encoding, nul = detect_encoding(path)
+        self._fh: IO[str] = path.open(encoding=encoding, newline="")
+        try:
+            sample = self._fh.read(64 * 1024)
+            self._fh.seek(0)
+            lines = _without_nul(self._fh) if nul else self._fh
+            self._reader = csv.reader(lines, delimiter=_delimiter(sample))
+            self._top: list[list[object]] = []
+            for line in self._reader:
+                self._top.append(list(line))
+                if len(self._top) >= HEADER_SCAN_ROWS:
+                    break
+            found = _find_header(self._top, specs, hint)
+            if found is None:
+                raise UnreadableFile("未找到任何来源的表头", _headers_seen(self._top))
+        except csv.Error as exc:
+            self.close()
+            raise UnreadableFile(f"CSV 格式错误: {exc}") from exc
+        except BaseException:
+            self.close()
+            raise
+        self.head = _head_from(found, path, "csv", encoding, None, ())
+
+    def _rows(self) -> Iterator[tuple[int, list[object]]]:
+        start = self.head.header_row  # 0-based index of the first data row
+        number = start
+        for row in self._top[start:]:
+            number += 1
+            yield number, row
+        try:
+            for line in self._reader:
+                number += 1
+                yield number, list(line)
+        except csv.Error as exc:
+            raise UnreadableFile(f"CSV 格式错误（第{number + 1}行附近）: {exc}") from exc
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+# ----------------------------------------------------------------------------- xlsx
+
+_COL_RE = re.compile(rb"<(?:\w+:)?col\b([^>]*)/?>")
+_ATTR_RE = re.compile(rb'(\w+)="([^"]*)"')
+_SHEET_RE = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
+_REL_RE = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
+
+
+def check_xlsx(path: Path, limits: ReadLimits) -> None:
+    """Refuse zip bombs: too many members, or more uncompressed bytes than the limits allow.
+
+    The declared sizes are checked first, then every member is actually inflated with
+    a running count, because a crafted archive can lie about its sizes.
+    """
+    cap = int(limits.max_xlsx_uncompressed_mb * MB)
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-    except zipfile.BadZipFile as exc:
-        raise UnreadableFile("不是有效的 xlsx 文件（压缩包损坏）") from exc
-    packed = sum(i.compress_size for i in infos) or 1
-    unpacked = sum(i.file_size for i in infos)
-    if unpacked > MAX_XLSX_UNCOMPRESSED or unpacked / packed > MAX_XLSX_RATIO:
-        raise UnreadableFile(
-            f"xlsx 解压后过大（{unpacked} 字节，压缩比 {unpacked / packed:.0f}），疑似压缩炸弹，已拒收"
-        )
+            if len(infos) > limits.max_xlsx_members:
+                raise UnreadableFile(f"xlsx 内含 {len(infos)} 个部件，超过上限，疑似压缩炸弹，已拒收")
+            packed = max(1, path.stat().st_size)
+            declared = sum(i.file_size for i in infos)
+            ratio_cap = min(cap, int(packed * limits.max_xlsx_ratio))
+            if declared > ratio_cap:
+                raise UnreadableFile(
+                    f"xlsx 解压后过大（{declared} 字节，压缩比 {declared / packed:.0f}），"
+                    "疑似压缩炸弹，已拒收")
+            total = 0
+            for info in infos:
+                # Let the part inflate past its declared size, so a header that lies
+                # about it is measured by what really comes out.
+                actual = copy.copy(info)
+                actual.file_size = 1 << 62
+                with zf.open(actual) as member:
+                    while block := member.read(_BLOCK):
+                        total += len(block)
+                        if total > ratio_cap:
+                            raise UnreadableFile(
+                                f"xlsx 实际解压后超过 {total} 字节（声明 {declared} 字节），"
+                                "疑似压缩炸弹，已拒收")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+        raise UnreadableFile(f"不是有效的 xlsx 文件（压缩包损坏）: {exc}") from exc
+    except (ValueError, OSError) as exc:  # zlib errors, bad CRC
+        raise UnreadableFile(f"不是有效的 xlsx 文件（压缩包损坏）: {exc}") from exc
 
 
-def read_table(path: Path, specs: Sequence[SourceSpec], hint: str | None = None) -> RawTable:
-    """Read one export file; raise ``UnreadableFile`` saying why it cannot be used."""
+def _attrs(blob: bytes) -> dict[bytes, bytes]:
+    return dict(_ATTR_RE.findall(blob))
+
+
+def hidden_columns(path: Path) -> dict[str, list[int]]:
+    """0-based hidden columns per sheet name, read from each sheet's ``<cols>`` element."""
+    out: dict[str, list[int]] = {}
+    with contextlib.suppress(KeyError, ValueError, zipfile.BadZipFile, OSError), zipfile.ZipFile(path) as zf:
+        workbook = zf.read("xl/workbook.xml")
+        rels = zf.read("xl/_rels/workbook.xml.rels")
+        targets = {}
+        for m in _REL_RE.finditer(rels):
+            a = _attrs(m.group(1))
+            if b"Id" in a and b"Target" in a:
+                targets[a[b"Id"]] = a[b"Target"].decode("utf-8", "replace")
+        for m in _SHEET_RE.finditer(workbook):
+            blob = m.group(1)
+            name = _attrs(blob).get(b"name", b"").decode("utf-8", "replace")
+            target = targets.get(_attrs(blob).get(b"id", b""))  # r:id
+            if not target:
+                continue
+            part = target.lstrip("/") if target.startswith("/") else str(
+                PurePosixPath("xl") / target)
+            with zf.open(part) as fh:
+                head = fh.read(256 * 1024)
+            head = head.split(b"<sheetData", 1)[0]
+            cols: list[int] = []
+            for c in _COL_RE.finditer(head):
+                a = _attrs(c.group(1))
+                if a.get(b"hidden") in (b"1", b"true"):
+                    lo, hi = int(a.get(b"min", b"1")), int(a.get(b"max", b"1"))
+                    cols.extend(range(lo - 1, min(hi, lo + 1024)))
+            out[_unescape(name)] = cols
+    return out
+
+
+def _unescape(name: str) -> str:
+    return (name.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+            .replace("&apos;", "'").replace("&amp;", "&"))
+
+
+class XlsxReader(ExportReader):
+    """An xlsx export read with calamine (cached values of formula cells, never evaluated).
+
+    Merged cells below the header hold their value in every cell they cover, as a
+    person reading the sheet sees it.
+    """
+
+    def __init__(self, path: Path, specs: Sequence[SourceSpec], hint: str | None,
+                 limits: ReadLimits) -> None:
+        super().__init__(limits)
+        check_xlsx(path, limits)
+        try:
+            self._wb = CalamineWorkbook.from_path(str(path))
+        except Exception as exc:  # calamine raises its own error types
+            raise UnreadableFile(f"无法打开 Excel 文件: {exc}") from exc
+        try:
+            self._open(path, specs, hint)
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self, path: Path, specs: Sequence[SourceSpec], hint: str | None) -> None:
+        hidden_by_sheet = hidden_columns(path)
+        seen: list[str] = []
+        best: tuple[tuple[int, bool], CalamineSheet, _Found, list[Any]] | None = None
+        for meta in self._wb.sheets_metadata:
+            if meta.typ != SheetTypeEnum.WorkSheet:
+                continue
+            try:
+                sheet = self._wb.get_sheet_by_name(meta.name)
+                top = [list(r) for r in sheet.to_python(skip_empty_area=False,
+                                                        nrows=HEADER_SCAN_ROWS)]
+            except Exception as exc:
+                raise UnreadableFile(f"无法读取工作表 {meta.name}: {exc}") from exc
+            merged = sheet.merged_cell_ranges or []
+            hidden = hidden_by_sheet.get(meta.name, [])
+            found = _find_header(top, specs, hint, hidden, merged)
+            if found is None:
+                seen = seen or _headers_seen(top)
+                continue
+            key = (found.match.score, meta.visible == SheetVisibleEnum.Visible)
+            if best is None or key > best[0]:
+                best = (key, sheet, found, merged)
+        if best is None:
+            raise UnreadableFile("所有工作表中都未找到任何来源的表头", seen)
+        _, self._sheet, found, merged = best
+        self.head = _head_from(found, path, "xlsx", None, self._sheet.name,
+                               hidden_by_sheet.get(self._sheet.name, []))
+        width = max(len(found.headers), 1)
+        first_data = found.index + 1  # 0-based sheet row
+        spans = [((r0, c0), (r1, min(c1, width - 1))) for (r0, c0), (r1, c1) in merged
+                 if r1 >= first_data and c0 < width and (r0, c0) != (r1, c1)]
+        if len(spans) > MAX_MERGED_RANGES:
+            raise UnreadableFile(f"合并单元格过多（{len(spans)} 处），无法可靠读取，请取消合并后重新导出")
+        self._merged = sorted(spans)
+
+    def _rows(self) -> Iterator[tuple[int, list[object]]]:
+        start = self.head.header_row  # 0-based index of the first data row
+        start_cell = self._sheet.start
+        pad = start_cell[1] if start_cell else 0  # calamine leaves out empty leading columns
+        pending = list(reversed(self._merged))  # by first row, next one last
+        active: list[tuple[int, int, int, object]] = []  # last row, first col, last col, value
+        try:
+            for index, raw in enumerate(self._sheet.iter_rows()):
+                if index < start and not (pending and pending[-1][0][0] <= index):
+                    continue
+                row: list[object] = [None] * pad
+                row.extend(None if v == "" else v for v in raw)
+                while pending and pending[-1][0][0] <= index:
+                    (_, c0), (r1, c1) = pending.pop()
+                    active.append((r1, c0, c1, row[c0] if c0 < len(row) else None))
+                if active:
+                    active = [a for a in active if a[0] >= index]
+                    for _, c0, c1, value in active:
+                        if len(row) <= c1:
+                            row.extend([None] * (c1 + 1 - len(row)))
+                        for c in range(c0, c1 + 1):
+                            if row[c] is None:
+                                row[c] = value
+                if index >= start:
+                    yield index + 1, row
+        except UnreadableFile:
+            raise
+        except Exception as exc:  # calamine errors while decoding cells
+            raise UnreadableFile(f"读取 Excel 数据出错: {exc}") from exc
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._wb.close()
+
+
+# ----------------------------------------------------------------------------- entry points
+
+
+def open_table(path: Path, specs: Sequence[SourceSpec], hint: str | None = None,
+               limits: ReadLimits | None = None) -> ExportReader:
+    """Open one export file for streaming; raise ``UnreadableFile`` saying why it cannot be used."""
+    limits = limits or ReadLimits()
     size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise UnreadableFile(f"文件过大（{size} 字节，上限 {MAX_FILE_BYTES} 字节）")
+    if size > limits.max_file_mb * MB:
+        raise UnreadableFile(f"文件过大（{size} 字节，上限 {limits.max_file_mb:g} MB）")
     if size == 0:
         raise UnreadableFile("文件为空")
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
-        grid, encoding = read_csv_grid(path)
-        table = _table_from_grid(path, grid, "csv", encoding, None, specs, hint)
-        if table is None:
-            raise UnreadableFile("未找到任何来源的表头", _headers_seen(grid))
-        return table
+        return CsvReader(path, specs, hint, limits)
     if suffix == ".xls":
         raise UnreadableFile("不支持旧版 .xls 格式，请在 Excel 中另存为 .xlsx 或 .csv 后重新放入")
     if suffix in (".xlsx", ".xlsm"):
-        _check_xlsx(path)
-        try:
-            wb = CalamineWorkbook.from_path(str(path))
-        except Exception as exc:  # calamine raises its own error types
-            raise UnreadableFile(f"无法打开 Excel 文件: {exc}") from exc
-        seen: list[str] = []
-        best: RawTable | None = None
-        for name in wb.sheet_names:
-            sheet = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            sheet_grid: list[list[object]] = [list(r) for r in sheet]
-            table = _table_from_grid(path, sheet_grid, "xlsx", None, name, specs, hint)
-            if table is None:
-                seen = seen or _headers_seen(sheet_grid)
-                continue
-            if best is None or table.match.score > best.match.score:
-                best = table
-        if best is None:
-            raise UnreadableFile("所有工作表中都未找到任何来源的表头", seen)
-        return best
+        return XlsxReader(path, specs, hint, limits)
     raise UnreadableFile(f"不支持的文件类型 {suffix or '（无扩展名）'}，请提供 .xlsx 或 .csv")
+
+
+def read_table(path: Path, specs: Sequence[SourceSpec], hint: str | None = None,
+               limits: ReadLimits | None = None) -> RawTable:
+    """Read a whole export at once (for small files and tests)."""
+    with open_table(path, specs, hint, limits) as reader:
+        rows: list[list[object]] = []
+        numbers: list[int] = []
+        scrubbed: dict[int, list[int]] = {}
+        for chunk in reader.chunks(10_000):
+            scrubbed.update({len(rows) + i: cols for i, cols in chunk.scrubbed.items()})
+            rows.extend(chunk.rows)
+            numbers.extend(chunk.row_numbers)
+        return RawTable(reader.head, rows, numbers, reader.blank_rows, scrubbed)

@@ -43,13 +43,15 @@ def _print_summary(summary: dict[str, Any], settings: Settings) -> None:
     table = Table(title="文件 / Files", show_lines=False)
     for col in ("文件", "来源", "状态", "数据行", "新线索", "更正", "重复", "拒收", "说明"):
         table.add_column(col)
-    status_cn = {"ingested": "已导入", "duplicate": "重复文件", "quarantined": "已隔离"}
+    status_cn = {"ingested": "已导入", "duplicate": "重复文件", "quarantined": "已隔离",
+                 "failed": "导入失败"}
     for f in ing["files"]:
         table.add_row(f["file"], SOURCE_LABELS.get(f["source"] or "", "-"),
                       status_cn.get(f["status"], f["status"]),
                       str(f["rows_in"]), str(f["leads_new"]), str(f["leads_updated"]),
                       str(f["leads_unchanged"]), str(f["rejected"]), f["reason"] or "")
     console.print(table)
+    _print_sources(ing.get("sources", []))
     ok = "✓ 相符" if ing["balanced"] else "✗ 不符"
     console.print(
         f"数据行 {ing['rows_in']} = 新线索 {ing['leads_new']} + 更正 {ing['leads_updated']} + "
@@ -66,6 +68,14 @@ def _print_summary(summary: dict[str, Any], settings: Settings) -> None:
     if outputs:
         console.print(f"输出 / outputs ({len(outputs)} 个文件): {Path(outputs[0]).parent}")
     console.print(f"数据库 / database: {settings.db_url.split('@')[-1]}")
+
+
+def _print_sources(sources: list[dict[str, Any]]) -> None:
+    for src in sources:
+        state = "成功" if src["status"] == "ok" else "[red]失败[/red]"
+        console.print(f"接口 / HTTP {src['name']}（{SOURCE_LABELS.get(src['source'], src['source'])}）: "
+                      f"{state}，{src['pages']} 页，{src['records']} 条，重试 {src['retries']} 次"
+                      + (f"；{src['error']}" if src["error"] else ""))
 
 
 @app.command()
@@ -116,7 +126,27 @@ def ingest(
         console.print(f"{f['file']}: {f['status']} {f['source'] or ''} 数据行 {f['rows_in']}，"
                       f"新线索 {f['leads_new']}，更正 {f['leads_updated']}，"
                       f"重复 {f['leads_unchanged']}，拒收 {f['rejected']} {f['reason'] or ''}")
-    if summary.quarantined:
+    if summary.quarantined or summary.failed:
+        raise typer.Exit(code=2)
+
+
+@app.command()
+def pull(
+    names: Annotated[list[str] | None, typer.Argument(
+        help="接口来源名（不填则全部）/ source names from http_sources.toml (default: all)")] = None,
+) -> None:
+    """立即拉取已配置的接口来源（不运行其余环节）/ Pull the configured HTTP sources now."""
+    from connectors.store import open_resources
+    from flows.stages import pull_http_sources
+
+    summary = pull_http_sources(open_resources(), None, names)
+    if not summary.sources:
+        console.print("没有已配置的接口来源 / no HTTP sources configured (data/config/http_sources.toml)")
+        return
+    _print_sources(summary.sources)
+    console.print(f"数据行 {summary.rows_in} = 新线索 {summary.leads_new} + 更正 {summary.leads_updated}"
+                  f" + 重复 {summary.leads_unchanged} + 拒收 {summary.rejected}")
+    if any(src["status"] != "ok" for src in summary.sources):
         raise typer.Exit(code=2)
 
 
@@ -146,6 +176,76 @@ def export_cases_cmd(
 
     n = export_cases(open_resources().engine, out)
     console.print(f"已导出 {n} 行 → {out}")
+
+
+review_app = typer.Typer(help="待确认的线索关联 / Uncertain links for a coordinator.",
+                         no_args_is_help=True)
+app.add_typer(review_app, name="review")
+
+
+@review_app.command("list")
+def review_list(
+    limit: Annotated[int, typer.Option(help="最多显示几条 / how many")] = 20,
+) -> None:
+    """列出待确认的线索对及依据 / List uncertain lead pairs with their evidence."""
+    from connectors.store import open_resources
+    from flows.linking import pending_reviews
+
+    table = Table(title="待确认关联 / pending links")
+    for c in ("线索A", "案件A", "线索B", "案件B", "概率", "依据"):
+        table.add_column(c)
+    for r in pending_reviews(open_resources(), limit):
+        why = "，".join(f"{e['label']}{e['level']}({e['weight']:+.1f})" for e in (r["evidence"] or [])[:4])
+        table.add_row(str(r["lead_a"]), str(r["case_a"]), str(r["lead_b"]), str(r["case_b"]),
+                      f"{r['score']:.2f}", why)
+    console.print(table)
+
+
+def _decide(lead_a: int, lead_b: int, decision: str, by: str) -> None:
+    from connectors.store import open_resources
+    from flows.linking import decide
+
+    decide(open_resources(), lead_a, lead_b, decision, by)
+    word = "合并" if decision == "merge" else "拆分"
+    console.print(f"已记录：线索 {lead_a} 与 {lead_b} {word}（{by}），下次运行时生效并一直保留。")
+
+
+@review_app.command("merge")
+def review_merge(
+    lead_a: int, lead_b: int,
+    by: Annotated[str, typer.Option(help="协调员姓名 / coordinator")] = "协调员",
+) -> None:
+    """确认两条线索是同一案件 / The two leads are one case."""
+    _decide(lead_a, lead_b, "merge", by)
+
+
+@review_app.command("split")
+def review_split(
+    lead_a: int, lead_b: int,
+    by: Annotated[str, typer.Option(help="协调员姓名 / coordinator")] = "协调员",
+) -> None:
+    """确认两条线索不是同一案件 / The two leads are different cases."""
+    _decide(lead_a, lead_b, "split", by)
+
+
+@app.command()
+def weights() -> None:
+    """显示关联模型从数据中估计出的权重 / Show the linking weights estimated from the data."""
+    from connectors.store import open_resources
+    from flows.linking import load_model
+
+    model = load_model(open_resources())
+    if model is None:
+        console.print("尚未运行关联 / no linking run yet")
+        raise typer.Exit(code=1)
+    table = Table(title=f"关联权重 / linking weights (prior {model.prior:.2e})")
+    for c in ("字段", "等级", "m", "u", "权重(bit)"):
+        table.add_column(c)
+    for f in model.to_dict()["fields"]:
+        for lv in f["levels"]:
+            table.add_row(f["label"], lv["level"], f"{lv['m']:.4f}", f"{lv['u']:.6f}",
+                          f"{lv['weight']:+.2f}")
+    console.print(table)
 
 
 def main() -> None:

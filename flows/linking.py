@@ -16,7 +16,7 @@ from typing import Any
 
 import jieba
 import pandas as pd
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlmodel import Session, col
 
 from connectors.store import Resources, leads_frame, now, read_frame, select_columns, upsert
@@ -191,3 +191,28 @@ def _persist_persons(s: Session, leads: pd.DataFrame, person_of: dict[int, int],
         s.execute(update(Lead), [
             {"id": int(i), "person_id": int(p)} for i, p in zip(stale["id"], stale["pid"],
                                                                  strict=True)])
+
+
+def pending_reviews(res: Resources, limit: int = 50) -> list[dict[str, Any]]:
+    """Uncertain pairs waiting for a coordinator, most likely first (no personal data)."""
+    rows = read_frame(res.engine, select_columns(
+        LinkReview, "lead_a", "lead_b", "score", "evidence").where(
+        col(LinkReview.status) == "pending").order_by(col(LinkReview.score).desc()).limit(limit))
+    links = read_frame(res.engine, select_columns(CaseLink, "lead_id", "case_id"))
+    case_of = dict(zip(links["lead_id"].astype(int), links["case_id"], strict=True))
+    return [{**r, "case_a": case_of.get(int(r["lead_a"])), "case_b": case_of.get(int(r["lead_b"]))}
+            for r in records(rows)]
+
+
+def decide(res: Resources, lead_a: int, lead_b: int, decision: str, by: str) -> None:
+    """Record a coordinator's merge or split; the next run applies it and keeps it."""
+    if decision not in ("merge", "split"):
+        raise ValueError("decision must be merge or split")
+    a, b = min(lead_a, lead_b), max(lead_a, lead_b)
+    with Session(res.engine) as s, s.begin():
+        found = s.execute(select(col(Lead.id)).where(col(Lead.id).in_([a, b]))).scalars().all()
+        if len(set(found)) != 2:
+            raise ValueError(f"线索 {a} 或 {b} 不存在")
+        upsert(s, LinkReview, [{"lead_a": a, "lead_b": b, "score": 0.0, "evidence": None,
+                                "status": decision, "decided_by": by, "decided_at": now()}],
+               ["lead_a", "lead_b"], update=["status", "decided_by", "decided_at"])

@@ -10,6 +10,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from connectors.settings import Settings
 from connectors.store import finish_run, open_resources, start_run, sync_roster
 from flows import stages
+from flows.linking import link_stage
 
 
 @task(retries=2, retry_delay_seconds=10)
@@ -20,12 +21,13 @@ def prepare(settings: Settings) -> int:
 
 @task
 def ingest(settings: Settings, run_id: int) -> stages.IngestSummary:
-    return stages.ingest_inbox(open_resources(settings, migrate=False), run_id)
+    """The drop folder, then the HTTP sources (a failing source is reported, not fatal)."""
+    return stages.ingest_all(open_resources(settings, migrate=False), run_id)
 
 
 @task
 def link(settings: Settings, run_id: int) -> dict[str, int]:
-    return stages.link_stage(open_resources(settings, migrate=False), run_id)
+    return link_stage(open_resources(settings, migrate=False), run_id)
 
 
 @task
@@ -59,6 +61,9 @@ def nightly(kind: str = "nightly", dry_run: bool = False) -> dict[str, Any]:
         logger.info("ingested %s rows: %s new, %s updated, %s unchanged, %s rejected; "
                     "%s files quarantined", got.rows_in, got.leads_new, got.leads_updated,
                     got.leads_unchanged, got.rejected, got.quarantined)
+        for src in got.sources:
+            if src["status"] != "ok":
+                logger.warning("HTTP source %s failed: %s", src["name"], src["error"])
         summary["link"] = link(settings, run_id)
         summary["risk"] = score(settings, run_id, got.new_lead_ids)
         summary["route"] = route(settings, run_id)
@@ -89,7 +94,11 @@ def _markdown(summary: dict[str, Any]) -> str:
         f"# 运行 {summary['run_id']}",
         f"- 数据行 {ing['rows_in']} = 新线索 {ing['leads_new']} + 更正 {ing['leads_updated']}"
         f" + 重复 {ing['leads_unchanged']} + 拒收 {ing['rejected']}",
-        f"- 隔离文件 {ing['quarantined']}，重复文件 {ing['duplicates']}",
+        f"- 隔离文件 {ing['quarantined']}，重复文件 {ing['duplicates']}，"
+        f"导入失败（留在收件箱）{ing.get('failed', 0)}",
+        *[f"- 接口 {src['name']}：{'成功' if src['status'] == 'ok' else '失败'}，"
+          f"{src['pages']} 页 {src['records']} 条" + (f"，{src['error']}" if src['error'] else "")
+          for src in ing.get("sources", [])],
         f"- 案件 {summary.get('link', {}).get('cases', 0)}；"
         + "，".join(f"{k} {v}" for k, v in risk.items()),
         f"- 已分派 {summary.get('route', {}).get('routed', 0)}，"

@@ -6,6 +6,7 @@ wraps them as tasks with retries, logging and artifacts.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -16,28 +17,26 @@ import pandas as pd
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
-from connectors import dropfolder
-from connectors.ingest import FileOutcome, ingest_file
+from connectors import dropfolder, http
+from connectors.ingest import FileOutcome, Ingestor
 from connectors.ledger import write_outputs
-from connectors.store import Resources, leads_frame, now, read_frame, upsert
+from connectors.store import Resources, leads_frame, now, read_frame
 from triage.canonical import NormalizeContext
 from triage.frames import records
-from triage.linking import group_persons, link_leads
 from triage.models import (
     RISK_LEVELS,
     Alert,
     Assignment,
     Case,
-    CaseEvent,
     CaseLink,
     FollowUpTask,
-    Lead,
     Mediator,
-    Person,
     RiskAssessment,
 )
 from triage.risk import RiskScorer, effective_level
 from triage.routing import CaseToRoute, follow_up_plan, route_cases
+
+log = logging.getLogger(__name__)
 
 
 def normalize_context(res: Resources) -> NormalizeContext:
@@ -45,9 +44,18 @@ def normalize_context(res: Resources) -> NormalizeContext:
     return NormalizeContext(cfg.gazetteer, cfg.categories, cfg.default_area_code, cfg.jurisdiction)
 
 
+def ingestor(res: Resources, run_id: int | None = None) -> Ingestor:
+    """An ``Ingestor`` with the deployment's sources, normalization and limits."""
+    return Ingestor(res.engine, list(res.config.specs.values()), normalize_context(res),
+                    res.config.ingest, run_id=run_id)
+
+
 @dataclass
 class IngestSummary:
+    """What one ingest did: per file (or HTTP page) and in total; rows in = leads + rejected."""
+
     files: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)  # HTTP sources pulled
     rows_in: int = 0
     leads_new: int = 0
     leads_updated: int = 0
@@ -55,11 +63,12 @@ class IngestSummary:
     rejected: int = 0
     quarantined: int = 0
     duplicates: int = 0
+    failed: int = 0
     new_lead_ids: list[int] = field(default_factory=list)
 
     def add(self, out: FileOutcome, where: Path | None) -> None:
         self.files.append({
-            "file": out.path.name, "status": out.status, "source": out.source,
+            "file": out.path.name, "kind": out.kind, "status": out.status, "source": out.source,
             "rows_in": out.rows_in, "leads_new": out.leads_new,
             "leads_updated": out.leads_updated, "leads_unchanged": out.leads_unchanged,
             "rejected": out.rejected, "reason": out.reason, "moved_to": str(where or ""),
@@ -71,7 +80,16 @@ class IngestSummary:
         self.rejected += out.rejected
         self.quarantined += out.status == "quarantined"
         self.duplicates += out.status == "duplicate"
+        self.failed += out.status == "failed"
         self.new_lead_ids.extend(out.new_lead_ids)
+
+    def merge(self, part: IngestSummary) -> None:
+        self.files.extend(part.files)
+        self.sources.extend(part.sources)
+        for name in ("rows_in", "leads_new", "leads_updated", "leads_unchanged", "rejected",
+                     "quarantined", "duplicates", "failed"):
+            setattr(self, name, getattr(self, name) + getattr(part, name))
+        self.new_lead_ids.extend(part.new_lead_ids)
 
     @property
     def balanced(self) -> bool:
@@ -79,126 +97,79 @@ class IngestSummary:
                                 + self.rejected)
 
 
+def _ingest_one(ing: Ingestor, path: Path, hint: str | None) -> FileOutcome:
+    """One file; a failure that is not the file's fault (database down, a bug) is
+    reported as failed and leaves the file where it is, for the next run."""
+    try:
+        return ing.ingest_file(path, hint)
+    except Exception as exc:
+        log.exception("导入文件失败 %s", path.name)
+        return FileOutcome(path, "failed", reason=f"导入失败（文件保留在原处，下次运行重试）: "
+                                                  f"{type(exc).__name__}: {exc}"[:500])
+
+
 def ingest_paths(
     res: Resources, paths: Sequence[Path], source: str | None = None, run_id: int | None = None,
-    *, move: bool = False,
+    *, move: bool = False, hints: Sequence[str | None] | None = None,
 ) -> IngestSummary:
-    """Ingest files; with ``move`` (the drop folder), file them as processed or quarantined."""
+    """Ingest files; with ``move`` (the drop folder), file them as processed or quarantined.
+
+    A bad file never stops the others: it is quarantined (or, if the failure is not
+    the file's fault, reported as failed) and the next file goes on.
+    """
     summary = IngestSummary()
-    ctx = normalize_context(res)
     specs = list(res.config.specs.values())
-    for path in paths:
-        out = ingest_file(res.engine, path, specs, ctx, source_hint=source, run_id=run_id)
-        where: Path | None = None
-        if move and out.status == "quarantined":
-            where = dropfolder.quarantine(res.settings, path, out.reason or "", out.headers_found,
-                                          specs)
-        elif move:
-            where = dropfolder.move_processed(res.settings, path, out.source)
-        summary.add(out, where)
+    with ingestor(res, run_id) as ing:
+        for i, path in enumerate(paths):
+            hint = hints[i] if hints is not None else source
+            out = _ingest_one(ing, path, hint)
+            where: Path | None = None
+            if move and out.status == "quarantined":
+                where = dropfolder.quarantine(res.settings, path, out.reason or "",
+                                              out.headers_found, specs)
+            elif move and out.status in ("ingested", "duplicate"):
+                where = dropfolder.move_processed(res.settings, path, out.source)
+            summary.add(out, where)
+            if hints is not None:
+                summary.files[-1]["folder_hint"] = hint
     return summary
 
 
 def ingest_inbox(res: Resources, run_id: int | None = None) -> IngestSummary:
     """Ingest everything waiting in the drop folder."""
+    pending = dropfolder.pending_files(res.settings)
+    return ingest_paths(res, [p for p, _ in pending], None, run_id, move=True,
+                        hints=[h for _, h in pending])
+
+
+def pull_http_sources(
+    res: Resources, run_id: int | None = None, names: Sequence[str] | None = None,
+) -> IngestSummary:
+    """Pull the HTTP sources of ``data/config/http_sources.toml`` (or those ``names``).
+
+    Every page counts like a file (rows in = leads + rejected); a source that fails is
+    listed with its error and the others go on.
+    """
     summary = IngestSummary()
-    for path, hint in dropfolder.pending_files(res.settings):
-        part = ingest_paths(res, [path], hint, run_id, move=True)
-        for f in part.files:
-            f["folder_hint"] = hint
-        _merge(summary, part)
+    sources = [s for s in res.config.http_sources if names is None or s.name in names]
+    if not sources:
+        return summary
+    with ingestor(res, run_id) as ing:
+        for result in http.pull_all(ing, sources):
+            for out in result.outcomes:
+                summary.add(out, None)
+                summary.files[-1]["http_source"] = result.name
+            summary.sources.append(result.as_dict())
+            if result.status != "ok":
+                log.warning("接口来源 %s 拉取失败: %s", result.name, result.error)
     return summary
 
 
-def _merge(into: IngestSummary, part: IngestSummary) -> None:
-    into.files.extend(part.files)
-    for name in ("rows_in", "leads_new", "leads_updated", "leads_unchanged", "rejected",
-                 "quarantined", "duplicates"):
-        setattr(into, name, getattr(into, name) + getattr(part, name))
-    into.new_lead_ids.extend(part.new_lead_ids)
-
-
-def link_stage(res: Resources, run_id: int | None = None) -> dict[str, int]:
-    """Group leads into cases and reporters into persons; persist with evidence."""
-    leads = leads_frame(res.engine)
-    if leads.empty:
-        return {"cases": 0, "created": 0, "merged": 0}
-    previous_df = read_frame(res.engine, select(CaseLink.lead_id, CaseLink.case_id))  # type: ignore[call-overload]
-    previous = dict(zip(previous_df["lead_id"].astype(int), previous_df["case_id"], strict=True))
-    result = link_leads(leads, previous)
-    stamp = now()
-    leads = leads.assign(case_id=leads["id"].astype(int).map(result.case_of))
-    with Session(res.engine) as s, s.begin():
-        cases = _case_rows(leads, run_id, stamp)
-        upsert(s, Case, cases, ["id"], update=[c for c in cases[0] if c not in
-                                               ("id", "created_at", "created_run_id",
-                                                "risk_level", "risk_score")])
-        changed = [
-            {"lead_id": lid, "case_id": cid, "score": 1.0, "method": "auto",
-             "evidence": result.evidence.get(lid) or None, "run_id": run_id, "linked_at": stamp}
-            for lid, cid in result.case_of.items() if previous.get(lid) != cid
-        ]
-        upsert(s, CaseLink, changed, ["lead_id"])
-        merged = [e for e in result.events if e["kind"] == "merged"]
-        for e in merged:
-            s.execute(update(Case).where(Case.id == e["other_case_id"]).values(  # type: ignore[arg-type]
-                status="merged", merged_into=e["case_id"], updated_at=stamp))
-        if result.events:
-            s.execute(CaseEvent.__table__.insert(), [  # type: ignore[attr-defined]
-                {**e, "run_id": run_id, "at": stamp, "detail": None} for e in result.events])
-        _persist_persons(s, leads, stamp)
-    kinds = Counter(e["kind"] for e in result.events)
-    return {"cases": int(leads["case_id"].nunique()), "created": kinds["created"],
-            "merged": kinds["merged"], "split": kinds["split"]}
-
-
-def _case_rows(leads: pd.DataFrame, run_id: int | None, stamp: Any) -> list[dict[str, Any]]:
-    rows = []
-    for cid, group in leads.sort_values("reported_at").groupby("case_id", sort=False):
-        types = group["dispute_type"][group["dispute_type"] != "其他"]
-        located = group.dropna(subset=["village_code"])
-        place = located.iloc[-1] if not located.empty else group.iloc[-1]
-        rows.append({
-            "id": cid, "status": "open", "merged_into": None,
-            "dispute_type": types.mode().iloc[0] if not types.empty else "其他",
-            "district": place["district"], "town": place["town"], "village": place["village"],
-            "village_code": place["village_code"], "lead_count": len(group),
-            "sources": sorted(set(group["source"])),
-            "first_reported_at": group["reported_at"].min().to_pydatetime(),
-            "last_reported_at": group["reported_at"].max().to_pydatetime(),
-            "created_run_id": run_id, "created_at": stamp, "updated_at": stamp,
-        })
-    return rows
-
-
-def _persist_persons(s: Session, leads: pd.DataFrame, stamp: Any) -> None:
-    groups = group_persons(leads)
-    members: dict[int, list[int]] = {}
-    for lid, rep in groups.items():
-        members.setdefault(rep, []).append(lid)
-    person_of = leads.set_index(leads["id"].astype(int))["person_id"]
-    by_id = leads.set_index(leads["id"].astype(int))
-    for lids in members.values():
-        known = sorted({int(p) for p in person_of.loc[lids].dropna()})
-        if known:
-            pid = known[0]
-        else:
-            first = by_id.loc[lids[0]]
-            person = Person(
-                name=None if first["reporter_name_masked"] else str(first["reporter_name"] or "") or None,
-                id_number=next((r for r, v in zip(by_id.loc[lids, "reporter_id"],
-                                                  by_id.loc[lids, "reporter_id_valid"],
-                                                  strict=True) if v is True), None),
-                phones=sorted({p for ps in by_id.loc[lids, "phones"] if isinstance(ps, list)
-                               for p in ps if "*" not in p}) or None,
-                created_at=stamp, updated_at=stamp)
-            s.add(person)
-            s.flush()
-            assert person.id is not None
-            pid = person.id
-        stale = [lid for lid in lids if person_of.loc[lid] != pid]
-        if stale:
-            s.execute(update(Lead).where(col(Lead.id).in_(stale)).values(person_id=pid))  # type: ignore[attr-defined]
+def ingest_all(res: Resources, run_id: int | None = None) -> IngestSummary:
+    """The ingest stage: the drop folder, then the HTTP sources."""
+    summary = ingest_inbox(res, run_id)
+    summary.merge(pull_http_sources(res, run_id))
+    return summary
 
 
 def score_stage(res: Resources, run_id: int | None = None,

@@ -83,3 +83,105 @@ def drop_demo(inbox: Path, cases: int, seed: int):  # type: ignore[no-untyped-de
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(f.path, target)
     return manifest
+
+
+def write_xlsx_two_row_header(path: Path, rows: Sequence[Sequence[object]], *,
+                              hidden_old_phone: bool = True, merged_unit: bool = True) -> Path:
+    """A police sheet as some stations export it: a title, then a two-row header whose
+    parent cells are merged over their children (报警人 over 姓名/电话), the table starting
+    in column B, a hidden column holding an old copy of the phone, and the 管辖单位 cell
+    merged down over all data rows.
+
+    Data rows carry the ten ``POLICE_HEADERS`` fields in order.
+    """
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "警情"
+    # columns: B 警情编号 | C 报警时间 | D-E 报警人(姓名, 电话) | F 旧电话(hidden) |
+    #          G 身份证号 | H 发案地点 | I 警情类别 | J 简要案情 | K 处警结果 | L 管辖单位
+    ws["B1"] = "北七家派出所警情导出（2024年5月）"
+    ws.merge_cells("B1:L1")
+    top = {"B": "警情编号", "C": "报警时间", "D": "报警人", "F": "联系电话", "G": "身份证号",
+           "H": "发案地点", "I": "警情类别", "J": "简要案情", "K": "处警结果", "L": "管辖单位"}
+    for col, text in top.items():
+        ws[f"{col}2"] = text
+    for col in "BCFGHIJKL":
+        ws.merge_cells(f"{col}2:{col}3")
+    ws.merge_cells("D2:E2")
+    ws["D3"] = "姓名"
+    ws["E3"] = "电话"
+    if hidden_old_phone:
+        ws.column_dimensions["F"].hidden = True
+    for i, row in enumerate(rows, start=4):
+        ref, at, name, phone, ident, addr, cat, desc, result, unit = row
+        values = {"B": ref, "C": at, "D": name, "E": phone, "F": "010-00000000", "G": ident,
+                  "H": addr, "I": cat, "J": desc, "K": result}
+        if not merged_unit or i == 4:
+            values["L"] = unit
+        for col, v in values.items():
+            ws[f"{col}{i}"] = v
+    if merged_unit and len(rows) > 1:
+        ws.merge_cells(f"L4:L{3 + len(rows)}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def write_xlsx_cells(path: Path, headers: Sequence[str], rows: Sequence[Sequence[object]],
+                     formulas: dict[tuple[int, int], tuple[str, object]] | None = None) -> Path:
+    """An xlsx written with xlsxwriter, which keeps control characters (as ``_x0001_``
+    escapes) and can store a formula together with its cached value.
+
+    ``formulas`` maps (data row index, column index) to (formula, cached value).
+    """
+    import xlsxwriter
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
+                                         "strings_to_urls": False})
+    ws = wb.add_worksheet("数据")
+    for c, h in enumerate(headers):
+        ws.write_string(0, c, h)
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row):
+            if formulas and (r - 1, c) in formulas:
+                formula, cached = formulas[(r - 1, c)]
+                ws.write_formula(r, c, formula, None, cached)
+            elif isinstance(v, str):
+                ws.write_string(r, c, v)
+            elif v is not None:
+                ws.write(r, c, v)
+    wb.close()
+    return path
+
+
+def write_zip_bomb(path: Path, megabytes: int = 50) -> Path:
+    """An .xlsx that is a zip of one highly compressible part."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", b"0" * (megabytes * 1024 * 1024))
+    return path
+
+
+def write_lying_zip(path: Path, megabytes: int = 40, declared: int = 1000) -> Path:
+    """A zip bomb whose headers claim each part is tiny: the sizes in the local and
+    central headers are overwritten after writing, the data and CRC stay real."""
+    import struct
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", b"<Types/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"<a>" + b"0" * (megabytes * 1024 * 1024) + b"</a>")
+    data = bytearray(path.read_bytes())
+    pos = 0
+    while (pos := data.find(b"PK\x03\x04", pos)) != -1:  # local headers: size at +22
+        struct.pack_into("<I", data, pos + 22, declared)
+        pos += 4
+    pos = 0
+    while (pos := data.find(b"PK\x01\x02", pos)) != -1:  # central directory: size at +24
+        struct.pack_into("<I", data, pos + 24, declared)
+        pos += 4
+    path.write_bytes(bytes(data))
+    return path

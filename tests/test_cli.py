@@ -59,3 +59,22 @@ def test_demo_data_writes_truth(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     truth = list(csv.DictReader((tmp_path / "d" / "truth.csv").open(encoding="utf-8")))
     assert truth and {"source", "source_ref", "case_id", "risk_level"} <= set(truth[0])
+
+
+def test_review_and_weights_commands(home: Path, tmp_path: Path) -> None:
+    from connectors.settings import Settings
+    from connectors.store import open_resources
+    from flows.linking import link_stage
+
+    path = write_csv(tmp_path / "jq.csv", POLICE_HEADERS, police_rows(6), "utf-8")
+    assert runner.invoke(app, ["ingest", str(path)]).exit_code == 0
+    res = open_resources(Settings())
+    link_stage(res)
+    shown = runner.invoke(app, ["weights"])
+    assert shown.exit_code == 0, shown.output
+    assert "电话" in shown.output and "号码相同" in shown.output
+    merged = runner.invoke(app, ["review", "merge", "1", "2", "--by", "王协调"])
+    assert merged.exit_code == 0, merged.output
+    assert "合并" in merged.output
+    listed = runner.invoke(app, ["review", "list"])
+    assert listed.exit_code == 0, listed.output

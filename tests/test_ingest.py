@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import shutil
+import signal
+import subprocess
+import sys
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from connectors.ingest import ingest_file
+from connectors.files import ReadLimits
+from connectors.ingest import IngestOptions, ingest_file
 from connectors.store import Resources
 from flows.stages import normalize_context
 from triage.models import Lead, LeadVersion, RawRow, RejectedRow, SourceFile
@@ -72,24 +78,178 @@ def test_overlapping_reexport_and_correction(res: Resources, tmp_path: Path) -> 
     assert _count(res, Lead) == 7
 
 
+def _fail_on_ref(res: Resources, ref: str) -> None:
+    """A real database failure in the middle of a file: a trigger refusing one lead."""
+    with res.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"""
+                CREATE FUNCTION refuse_lead() RETURNS trigger AS $$
+                BEGIN IF NEW.source_ref = '{ref}' THEN RAISE EXCEPTION 'disk unplugged'; END IF;
+                RETURN NEW; END $$ LANGUAGE plpgsql"""))
+            conn.execute(text("CREATE TRIGGER refuse_lead BEFORE INSERT ON lead "
+                              "FOR EACH ROW EXECUTE FUNCTION refuse_lead()"))
+        else:
+            conn.execute(text(f"""
+                CREATE TRIGGER refuse_lead BEFORE INSERT ON lead
+                WHEN NEW.source_ref = '{ref}' BEGIN SELECT RAISE(ABORT, 'disk unplugged'); END"""))
+
+
+def _allow_all(res: Resources) -> None:
+    with res.engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER refuse_lead" + (
+            " ON lead" if conn.dialect.name == "postgresql" else "")))
+
+
 def test_crash_mid_file_leaves_database_as_before(res: Resources, tmp_path: Path) -> None:
     _ingest(res, write_csv(tmp_path / "a.csv", POLICE_HEADERS, police_rows(3)))
     before = {m: _count(res, m) for m in (Lead, RawRow, SourceFile, RejectedRow)}
-    inserted = {"n": 0}
-
-    def fail_on_third_lead(conn, cursor, statement, params, context, executemany):
-        if statement.startswith("INSERT INTO lead "):
-            inserted["n"] += 1
-            if inserted["n"] == 3:
-                raise RuntimeError("disk unplugged")
-
-    event.listen(res.engine, "before_cursor_execute", fail_on_third_lead)
-    try:
-        with pytest.raises(RuntimeError, match="disk unplugged"):
-            _ingest(res, write_csv(tmp_path / "b.csv", POLICE_HEADERS, police_rows(6, start=10)))
-    finally:
-        event.remove(res.engine, "before_cursor_execute", fail_on_third_lead)
+    # 40 rows in chunks of 5: the failure comes at the 8th chunk, after 7 were written
+    path = write_csv(tmp_path / "b.csv", POLICE_HEADERS, police_rows(40, start=10))
+    _fail_on_ref(res, "J2024000045")
+    small = IngestOptions(chunk_rows=5, workers=1)
+    with pytest.raises(DBAPIError, match="disk unplugged"):
+        ingest_file(res.engine, path, list(res.config.specs.values()), normalize_context(res),
+                    options=small)
     assert {m: _count(res, m) for m in before} == before
+    _allow_all(res)
+    out = ingest_file(res.engine, path, list(res.config.specs.values()), normalize_context(res),
+                      options=small)
+    assert (out.status, out.leads_new, out.rows_in) == ("ingested", 40, 40)
+
+
+def test_limit_crossed_mid_file_keeps_nothing_and_quarantines(res: Resources,
+                                                              tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "long.csv", POLICE_HEADERS, police_rows(30))
+    opts = IngestOptions(chunk_rows=4, workers=1, limits=ReadLimits(max_rows=25))
+    out = ingest_file(res.engine, path, list(res.config.specs.values()), normalize_context(res),
+                      options=opts)
+    assert out.status == "quarantined" and "行数超过上限" in (out.reason or "")
+    assert _count(res, Lead) == 0 and _count(res, RawRow) == 0
+    with Session(res.engine) as s:
+        record = s.scalars(select(SourceFile)).one()
+    assert record.status == "quarantined" and record.rows_in == 0
+
+
+_KILL_SCRIPT = """
+import sys
+from pathlib import Path
+from sqlalchemy import event
+from connectors.db import make_engine
+from connectors.config import load_config
+from connectors.ingest import IngestOptions, ingest_file
+from connectors.settings import REPO_DATA
+from triage.canonical import NormalizeContext
+
+url, path = sys.argv[1], Path(sys.argv[2])
+cfg = load_config(REPO_DATA)
+engine = make_engine(url)
+chunks = {"n": 0}
+
+@event.listens_for(engine, "before_cursor_execute")
+def announce(conn, cursor, statement, params, context, executemany):
+    if statement.startswith("SELECT") and "source_ref" in statement:  # each chunk's lookup
+        chunks["n"] += 1
+        if chunks["n"] == 3:  # two chunks written, inside the file's transaction
+            print("WRITING", flush=True)
+
+ctx = NormalizeContext(cfg.gazetteer, cfg.categories, cfg.default_area_code, cfg.jurisdiction)
+ingest_file(engine, path, list(cfg.specs.values()), ctx,
+            options=IngestOptions(chunk_rows=200, workers=1))
+print("DONE", flush=True)
+"""
+
+
+def test_killed_process_mid_file_leaves_database_as_before(res: Resources, tmp_path: Path) -> None:
+    """A real crash: the ingesting process is killed (SIGKILL) in the middle of a file."""
+    _ingest(res, write_csv(tmp_path / "a.csv", POLICE_HEADERS, police_rows(3)))
+    before = {m: _count(res, m) for m in (Lead, RawRow, SourceFile, RejectedRow)}
+    path = write_csv(tmp_path / "big.csv", POLICE_HEADERS, police_rows(20_000, start=100))
+    proc = subprocess.Popen([sys.executable, "-c", _KILL_SCRIPT, res.settings.db_url, str(path)],
+                            stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    assert line.strip() == "WRITING"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    res.engine.dispose()
+    assert {m: _count(res, m) for m in before} == before
+    out = _ingest(res, path)  # and the same file goes in whole afterwards
+    assert out.leads_new == 20_000 and out.balanced
+
+
+def test_worker_processes_give_the_same_leads(res: Resources, tmp_path: Path) -> None:
+    rows = police_rows(1200)
+    rows[100][0] = ""  # rejected in the middle of a worker's chunk
+    rows[700][1] = "2099-01-01 10:00"  # a date in the future: rejected with its column
+    path = write_csv(tmp_path / "w.csv", POLICE_HEADERS, rows, "gb18030")
+    out = ingest_file(res.engine, path, list(res.config.specs.values()), normalize_context(res),
+                      options=IngestOptions(chunk_rows=100, workers=2))
+    assert (out.rows_in, out.leads_new, out.rejected) == (1200, 1198, 2) and out.balanced
+    with Session(res.engine) as s:
+        leads = {lead.source_ref: lead for lead in s.scalars(select(Lead))}
+        raw = s.scalars(select(RawRow).order_by(RawRow.row_number)).all()
+        rejected = {r.row_number: r.column for r in s.scalars(select(RejectedRow))}
+    assert rejected == {102: "警情编号", 702: "报警时间"}
+    assert [r.row_number for r in raw] == list(range(2, 1202))
+    assert raw[5].data == rows[5]  # the raw row is kept cell for cell
+    # each lead matches what the same row gives in this process
+    from triage.canonical import canonical_lead
+
+    header_of = dict(zip(["source_ref", "reported_at", "reporter_name", "reporter_phone",
+                          "reporter_id", "address", "category", "description", "disposition",
+                          "unit"], POLICE_HEADERS, strict=True))
+    for i in (0, 555, 1199):
+        cells = dict(zip(header_of, rows[i], strict=True))
+        expected = canonical_lead("police", cells, normalize_context(res), header_of)
+        got = leads[rows[i][0]]
+        assert got.content_hash == expected["content_hash"]
+        assert (got.reported_at, got.phones, got.village_code) == (
+            expected["reported_at"], expected["phones"], expected["village_code"])
+
+
+def test_stored_forms_read_back_as_python_values(res: Resources, tmp_path: Path) -> None:
+    rows = police_rows(2)
+    rows[0][4] = "11010519491231002X"
+    _ingest(res, write_csv(tmp_path / "t.csv", POLICE_HEADERS, rows))
+    with Session(res.engine) as s:
+        lead = s.scalars(select(Lead).where(Lead.source_ref == rows[0][0])).one()
+        later = s.scalars(select(Lead).where(
+            Lead.reported_at > datetime(2024, 5, 2, 21, 14, 5))).all()
+    assert isinstance(lead.reported_at, datetime) and lead.reported_at == datetime(2024, 5, 2, 21, 14, 5)
+    assert lead.reporter_birth == date(1949, 12, 31) and lead.reporter_id_valid is True
+    assert lead.phones == ["13812340001"] and lead.parties == ["鲁某"]
+    assert lead.extra == {"unit": "北七家派出所"} and lead.version == 1
+    assert [x.source_ref for x in later] == [rows[1][0]]
+
+
+def test_record_corrected_twice_in_one_file_keeps_each_version(res: Resources,
+                                                               tmp_path: Path) -> None:
+    rows = police_rows(3)
+    again = list(rows[1])
+    again[8] = "已转交司法所调解"
+    third = list(again)
+    third[8] = "双方和解"
+    path = write_csv(tmp_path / "dup.csv", POLICE_HEADERS, [*rows, again, list(rows[0]), third])
+    out = _ingest(res, path)
+    assert (out.leads_new, out.leads_updated, out.leads_unchanged) == (3, 2, 1)
+    with Session(res.engine) as s:
+        lead = s.scalars(select(Lead).where(Lead.source_ref == rows[1][0])).one()
+        history = s.scalars(select(LeadVersion).where(LeadVersion.lead_id == lead.id)
+                            .order_by(LeadVersion.version)).all()
+    assert lead.version == 3 and lead.disposition == "双方和解"
+    assert [h.version for h in history] == [1, 2]
+    assert [h.data["disposition"] for h in history] == ["已调解", "已转交司法所调解"]
+
+
+def test_reexport_in_another_format_is_unchanged(res: Resources, tmp_path: Path) -> None:
+    """The same records as CSV text, then as xlsx with typed dates and padded cells."""
+    rows = police_rows(4)
+    _ingest(res, write_csv(tmp_path / "a.csv", POLICE_HEADERS, rows, "gbk"))
+    typed = [[f" {r[0]} ", datetime.fromisoformat(r[1]), *r[2:7], r[7] + "  ", *r[8:]]
+             for r in rows]
+    out = _ingest(res, write_xlsx(tmp_path / "a.xlsx", POLICE_HEADERS, typed, title="导出"))
+    assert (out.leads_new, out.leads_updated, out.leads_unchanged) == (0, 0, 4)
 
 
 def test_normalized_fields_reach_the_lead(res: Resources, tmp_path: Path) -> None:

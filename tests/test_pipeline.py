@@ -13,6 +13,7 @@ from sqlmodel import Session
 from connectors.ledger import EXPORT_COLUMNS, export_cases
 from connectors.store import Resources, sync_roster
 from flows import stages
+from flows.linking import link_stage
 from triage.models import Assignment, Case, CaseLink, Lead, RejectedRow, RiskAssessment
 
 from .exports import drop_demo
@@ -23,7 +24,7 @@ def _run(res: Resources) -> dict:
     ingest = stages.ingest_inbox(res)
     return {
         "ingest": ingest,
-        "link": stages.link_stage(res),
+        "link": link_stage(res),
         "risk": stages.score_stage(res, None, ingest.new_lead_ids),
         "route": stages.route_stage(res),
         "outputs": stages.share_stage(res, None, {"ingest": stages.summary_dict(ingest)}),
@@ -108,3 +109,31 @@ def test_outputs_are_masked_for_their_receiver(res: Resources, tmp_path: Path) -
     assert len(rows) == n == _scalar(res, select(func.count()).select_from(Lead))
     assert all(r["case_id"] and r["risk_level"] in ("红", "橙", "黄", "蓝") for r in rows)
     assert not any(p in export.read_text("utf-8") for p in phones)
+
+
+def test_later_nights_link_incrementally_and_keep_decisions(res: Resources) -> None:
+    from flows.linking import decide, load_model, pending_reviews
+
+    drop_demo(res.settings.inbox, 40, 21)
+    first = _run(res)
+    assert first["link"]["mode"] == "full"
+    assert load_model(res) is not None  # weights written where they can be inspected
+    with Session(res.engine) as s:
+        before = dict(s.execute(select(CaseLink.lead_id, CaseLink.case_id)).all())
+    drop_demo(res.settings.inbox, 15, 22)
+    second = _run(res)
+    assert second["link"]["mode"] == "incremental"
+    assert second["ingest"].leads_new > 0
+    with Session(res.engine) as s:
+        after = dict(s.execute(select(CaseLink.lead_id, CaseLink.case_id)).all())
+    kept = sum(1 for lid, cid in before.items() if after[lid] == cid)
+    assert kept / len(before) >= 0.95
+    # a coordinator merges two leads of different cases: the next run keeps them together
+    a, b = sorted(before)[0], sorted(before)[-1]
+    assert after[a] != after[b]
+    decide(res, a, b, "merge", "测试协调员")
+    _run(res)
+    with Session(res.engine) as s:
+        final = dict(s.execute(select(CaseLink.lead_id, CaseLink.case_id)).all())
+    assert final[a] == final[b]
+    assert all(r["lead_a"] != a or r["lead_b"] != b for r in pending_reviews(res))

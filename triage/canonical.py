@@ -8,14 +8,15 @@ not resolve) keep the lead and are recorded in its ``flags``.
 from __future__ import annotations
 
 import hashlib
-import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from triage.normalize.addresses import AddressMatch, Gazetteer
+from triage.cells import defuse_formula
+from triage.normalize.addresses import NO_MATCH, AddressMatch, Gazetteer, normalize_address
 from triage.normalize.categories import CategoryMapper
 from triage.normalize.dates import parse_datetime
 from triage.normalize.idnumbers import parse_id
@@ -26,9 +27,32 @@ from triage.normalize.text import clean_cell, clean_text, is_missing, parse_bool
 TOTALS = re.compile(r"^(合计|总计|小计|共计)")
 # Masked or titled party mentions in free text: 鲁某, 王某某, 张女士, 李先生.
 PARTY = re.compile(r"([\u4e00-\u9fff])(某某|某|女士|先生|大爷|大妈|阿姨)")
+_PARTY_SUFFIX = re.compile(r"某某|某|女士|先生|大爷|大妈|阿姨")
 PARTY_STOP = frozenset("其该另某一本此各每有无与和跟对向被把将让给")
 EXTRA_FIELDS = ("unit", "handler", "deadline", "referral", "request_type")
 URGENCY = {"特急": "特急", "紧急": "紧急", "一般": "一般", "是": "紧急", "否": "一般"}
+TEXT_FIELDS = frozenset({"description", "disposition"})  # prose: clean_text, not NFKC
+_DIGIT_RUN = re.compile(r"[0-9\uff10-\uff19]+")
+_FORMULA_START = frozenset("=+-@ \t")
+
+
+def _digit_names(gazetteer: Gazetteer) -> re.Pattern[str] | None:
+    """What an address must contain for its numbers to matter: the text before the first
+    digit of every gazetteer name holding one (黄寺大街 of 黄寺大街24号社区); ``None`` when
+    a name starts with a digit and house numbers must always stay as written."""
+    prefixes: set[str] = set()
+    for unit in gazetteer.units.values():
+        for name in (unit.name, unit.short_name, *unit.aliases):
+            folded = normalize_address(name)
+            m = _DIGIT_RUN.search(folded)
+            if m is None:
+                continue
+            if m.start() == 0:
+                return None
+            prefixes.add(folded[:m.start()])
+    if not prefixes:
+        return re.compile(r"(?!x)x")  # matches nothing
+    return re.compile("|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True)))
 
 
 @dataclass(frozen=True)
@@ -40,10 +64,29 @@ class NormalizeContext:
     default_area_code: str = "010"
     jurisdiction: tuple[str, ...] = ()  # town codes of this deployment, for ambiguous names
     now: datetime | None = None
+    _digit_names: re.Pattern[str] | None = field(default=None, init=False, repr=False,
+                                                 compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_digit_names", _digit_names(self.gazetteer))
+
+    def address_key(self, address: str) -> str:
+        """The address with house, building and room numbers folded to ``0``.
+
+        Numbers never name a unit unless a gazetteer name holds them, so ``3号楼2单元501``
+        and ``5号楼1单元1102`` of one community resolve alike and share one cache entry.
+        An address that may name such a unit (黄寺大街24号社区) keeps its numbers.
+        """
+        names = self._digit_names
+        if names is None or names.search(normalize_address(address)):
+            return address
+        return _DIGIT_RUN.sub("0", address)
 
     def locate(self, address: str | None, office_town: str | None) -> AddressMatch:
         """Resolve an address; a village name found in several towns goes to the one
         jurisdiction town that has it."""
+        if address:
+            address = self.address_key(address)
         where = self.gazetteer.resolve(address, office_town)
         if where.level == "village" or not address or office_town:
             return where
@@ -71,9 +114,12 @@ class RowRejected(Exception):
 
 
 def content_hash(values: Mapping[str, object]) -> str:
-    """A stable digest of a row's mapped cells, to tell corrections from repeats."""
-    blob = json.dumps({k: _jsonable(v) for k, v in sorted(values.items())},
-                      ensure_ascii=False, sort_keys=True)
+    """A stable digest of a record's cleaned fields, to tell corrections from repeats.
+
+    Missing values are left out, so a re-export that adds an empty column, writes a
+    date as an Excel date instead of text, or pads a cell with spaces is the same record.
+    """
+    blob = "\x1e".join(f"{k}\x1f{v}" for k, v in sorted(values.items()) if v is not None)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
@@ -91,20 +137,30 @@ def parties_in(text: str | None) -> list[str]:
     """Masked or titled people a description names (鲁某, 张女士), in order."""
     if not text:
         return []
+    # Same matches as ``PARTY.finditer``, found from the suffix: a leading Han
+    # character class makes the regex engine try every position, ten times slower.
     out: list[str] = []
-    for m in PARTY.finditer(text):
-        if m.group(1) in PARTY_STOP:
+    pos = 0  # where the next match may start (the end of the previous one)
+    search = _PARTY_SUFFIX.search
+    while (m := search(text, pos + 1)) is not None:
+        start = m.start() - 1
+        head = text[start]
+        if not "\u4e00" <= head <= "\u9fff":
+            pos = m.start()  # PARTY would try the next position
             continue
-        name = m.group(0)
+        pos = m.end()
+        if head in PARTY_STOP:
+            continue
+        name = text[start:pos]
         if name not in out:
             out.append(name)
     return out
 
 
-def _office_town(cells: Mapping[str, object], ctx: NormalizeContext) -> str | None:
+def _office_town(texts: Mapping[str, str | None], ctx: NormalizeContext) -> str | None:
     """The town of the reporting office (北七家派出所), to place town-less addresses."""
     for key in ("unit", "handler"):
-        office = clean_cell(cells.get(key))
+        office = texts.get(key)
         if office:
             town = ctx.gazetteer.resolve(office).town_code
             if town:
@@ -112,12 +168,98 @@ def _office_town(cells: Mapping[str, object], ctx: NormalizeContext) -> str | No
     return None
 
 
+def _clean(fld: str, value: object) -> str | None:
+    """The cleaned text of one mapped cell; ``None`` for empty and 无/-/null placeholders."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if type(value) is str and value.isascii() and value.isalnum():
+        text: str | None = value  # J2024000123, 110105...: nothing to clean
+    else:
+        text = clean_text(value) if fld in TEXT_FIELDS else clean_cell(value)
+    if text is None or (len(text) <= 8 and is_missing(text)):
+        return None
+    return text
+
+
+_MEMO_MAX_LEN = 64  # short cells repeat (categories, units, names); prose does not
+# Fields whose own parsers read the raw cell: the content hash takes them lightly
+# trimmed instead of paying for a full clean of values that rarely repeat.
+_PARSED_FIELDS = frozenset({"reporter_name", "reporter_phone", "reporter_id", "reported_at"})
+
+
+def _trimmed(v: object) -> str | None:
+    """A raw cell as the content hash sees a parsed field: trimmed text, integral numbers
+    without ``.0``."""
+    if v is None:
+        return None
+    if type(v) is str:
+        return v.strip() or None
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            return None
+        return str(int(v)) if v.is_integer() else repr(v)
+    if isinstance(v, (datetime, date)):
+        return v.isoformat(sep=" ") if isinstance(v, datetime) else v.isoformat()
+    return str(v)
+
+
+def _clean_column(fld: str, values: Sequence[object]) -> list[str | None]:
+    """``_clean`` over one column of a chunk, each distinct short value cleaned once."""
+    memo: dict[str, str | None] = {}
+    out: list[str | None] = []
+    append = out.append
+    for v in values:
+        if v is None:
+            append(None)
+        elif type(v) is str and len(v) <= _MEMO_MAX_LEN:
+            t = memo.get(v, _MISS)
+            if t is _MISS:
+                t = memo[v] = _clean(fld, v)
+            append(t)  # type: ignore[arg-type]
+        else:
+            append(_clean(fld, v))
+    return out
+
+
+_MISS = object()
+
+
+def _date_text(value: str | None) -> str | None:
+    """A date cell as the content hash compares it: the same day in any written form."""
+    if value is None:
+        return None
+    try:
+        return parse_datetime(value, max_datetime=datetime.max).isoformat(sep=" ")
+    except ValueError:
+        return value
+
+
+def defuse_cells(cells: dict[str, object], headers: Mapping[str, str]) -> list[str]:
+    """Strip formula-injection triggers from mapped text cells in place; flags saying where."""
+    flags = []
+    for fld, value in cells.items():
+        if isinstance(value, str) and value and value[0] in _FORMULA_START:
+            safe = defuse_formula(value)
+            if safe is not None:
+                cells[fld] = safe
+                flags.append(f"疑似公式注入已去除:{headers.get(fld, fld)}")
+    return flags
+
+
 def canonical_lead(
     source: str, cells: Mapping[str, object], ctx: NormalizeContext,
-    headers: Mapping[str, str],
+    headers: Mapping[str, str], flags: Sequence[str] = (),
+    texts: Mapping[str, str | None] | None = None,
 ) -> dict[str, Any]:
-    """One canonical lead from one row's mapped cells; raises ``RowRejected``."""
-    ref = clean_cell(cells.get("source_ref"))
+    """One canonical lead from one row's mapped cells; raises ``RowRejected``.
+
+    ``flags`` are warnings the reader already has for the row (control characters
+    removed, formula triggers stripped); they stay with the lead. ``texts`` are the
+    cells already cleaned (``canonicalize`` cleans whole columns at once).
+    """
+    if texts is None:
+        texts = {fld: None if v is None else _clean(fld, v) for fld, v in cells.items()}
+    ref = texts.get("source_ref")
     if ref is None:
         raise RowRejected("缺少编号", headers.get("source_ref"))
     if TOTALS.match(ref):
@@ -130,31 +272,41 @@ def canonical_lead(
     except ValueError as exc:
         raise RowRejected(str(exc), headers.get("reported_at")) from exc
 
-    flags: list[str] = []
-    names = parse_names(cells.get("reporter_name"))
-    phones = parse_phones(cells.get("reporter_phone"), ctx.default_area_code)
-    ident = parse_id(cells.get("reporter_id"))
+    flags = list(flags)
+    fingerprint: dict[str, object] = dict(texts)
+    fingerprint["source_ref"] = ref
+    fingerprint["reported_at"] = reported_at.isoformat(sep=" ")
+    if "deadline" in texts:
+        deadline = cells["deadline"]
+        fingerprint["deadline"] = (deadline.isoformat(sep=" ") if isinstance(deadline, datetime)
+                                   else _date_text(texts["deadline"]))
+    get = cells.get  # absent fields skip their parsers: most sources lack most fields
+    names = parse_names(v, pinyin=False) if (v := get("reporter_name")) is not None else []
+    phones = parse_phones(v, ctx.default_area_code) if (v := get("reporter_phone")) is not None \
+        else []
+    ident = parse_id(v) if (v := get("reporter_id")) is not None else None
     if ident is not None and not ident.valid and not ident.masked:
         flags.append(f"身份证号无效:{ident.problem or '格式错误'}")
-    address = clean_cell(cells.get("address"))
-    where = ctx.locate(address, _office_town(cells, ctx))
+    address = texts.get("address")
+    where = ctx.locate(address, _office_town(texts, ctx)) if address else NO_MATCH
     if address and where.level != "village":
         flags.append("地址未定位到村/社区")
-    description = clean_text(cells.get("description"))
-    category = clean_cell(cells.get("category"))
-    sex = clean_cell(cells.get("reporter_sex"))
+    description = texts.get("description")
+    category = texts.get("category")
+    sex = texts.get("reporter_sex")
     if sex not in ("男", "女"):
         sex = (ident.sex if ident and ident.valid else None) or (names[0].sex_hint if names else None)
-    age = parse_int(cells.get("reporter_age"))
+    age = parse_int(v) if (v := get("reporter_age")) is not None else None
     if age is not None and not 0 < age < 120:
         flags.append("年龄不合理")
         age = None
-    urgency = clean_cell(cells.get("urgency"))
+    urgency = texts.get("urgency")
     reporter = names[0] if names else None
+    extra = {k: t for k in EXTRA_FIELDS if (t := texts.get(k)) is not None}
     lead: dict[str, Any] = {
         "source": source,
         "source_ref": ref,
-        "content_hash": content_hash(cells),
+        "content_hash": content_hash(fingerprint),
         "reported_at": reported_at,
         "reporter_name": reporter.text if reporter else None,
         "reporter_name_masked": bool(reporter and reporter.masked),
@@ -174,17 +326,16 @@ def canonical_lead(
         "category_raw": category,
         "dispute_type": ctx.categories.map(category, description),
         "description": description,
-        "disposition": clean_text(cells.get("disposition")),
-        "urgency": URGENCY.get(urgency or "", urgency),
-        "channel": clean_cell(cells.get("channel")),
-        "headcount": parse_int(cells.get("headcount")),
-        "repeat_flag": parse_bool(cells.get("repeat_flag")),
-        "skip_level": parse_bool(cells.get("skip_level")),
-        "dv_flag": parse_bool(cells.get("dv_flag")),
+        "disposition": texts.get("disposition"),
+        "urgency": URGENCY.get(urgency, urgency) if urgency else None,
+        "channel": texts.get("channel"),
+        "headcount": parse_int(v) if (v := get("headcount")) is not None else None,
+        "repeat_flag": parse_bool(v) if (v := get("repeat_flag")) is not None else None,
+        "skip_level": parse_bool(v) if (v := get("skip_level")) is not None else None,
+        "dv_flag": parse_bool(v) if (v := get("dv_flag")) is not None else None,
         "parties": parties_in(description) or None,
         "flags": flags or None,
-        "extra": {k: _jsonable(clean_cell(cells.get(k))) for k in EXTRA_FIELDS
-                  if not is_missing(cells.get(k))} or None,
+        "extra": extra or None,
     }
     return lead
 
@@ -197,17 +348,39 @@ def _is_totals(row: Sequence[object]) -> bool:
 def canonicalize(
     source: str, columns: Mapping[str, int], headers: Sequence[str],
     rows: Sequence[Sequence[object]], ctx: NormalizeContext,
+    scrubbed: Mapping[int, Sequence[int]] | None = None,
 ) -> CanonicalBatch:
-    """Map every row of a table to a lead or a rejection (index-aligned with ``rows``)."""
+    """Map every row of a table to a lead or a rejection (index-aligned with ``rows``).
+
+    ``scrubbed`` names, per row index, the columns whose control characters the reader
+    removed; the lead carries a flag saying so.
+    """
     batch = CanonicalBatch()
-    header_of = {f: headers[i] for f, i in columns.items()}
-    for idx, row in enumerate(rows):
-        cells = {f: (row[i] if i < len(row) else None) for f, i in columns.items()}
-        if is_missing(cells.get("source_ref")) and _is_totals(row):
+    header_of = {f: headers[i] if i < len(headers) else f"列{i + 1}" for f, i in columns.items()}
+    items = list(columns.items())
+    scrubbed = scrubbed or {}
+    raw_columns = {f: [row[i] if i < len(row) else None for row in rows] for f, i in items}
+    clean_columns = {f: [_trimmed(v) for v in vals] if f in _PARSED_FIELDS
+                     else _clean_column(f, vals) for f, vals in raw_columns.items()}
+    fields = list(columns)
+    raw_tuples = zip(*raw_columns.values(), strict=True) if fields else iter(() for _ in rows)
+    clean_tuples = zip(*clean_columns.values(), strict=True) if fields else iter(() for _ in rows)
+    for idx, (row, raw_t, clean_t) in enumerate(zip(rows, raw_tuples, clean_tuples, strict=True)):
+        cells = dict(zip(fields, raw_t, strict=True))
+        texts = dict(zip(fields, clean_t, strict=True))
+        if texts.get("source_ref") is None and _is_totals(row):
             batch.rejected.append({"row_index": idx, "reason": "合计行，不是数据行", "column": None})
             continue
+        flags = defuse_cells(cells, header_of)
+        if flags:  # the stripped text is what the lead keeps
+            texts.update({f: _clean(f, cells[f]) for f, v in zip(fields, raw_t, strict=True)
+                          if cells[f] is not v})
+        if idx in scrubbed:
+            cols = "、".join(headers[i] if i < len(headers) and headers[i] else f"列{i + 1}"
+                            for i in scrubbed[idx])
+            flags.append(f"控制字符已去除:{cols}")
         try:
-            lead = canonical_lead(source, cells, ctx, header_of)
+            lead = canonical_lead(source, cells, ctx, header_of, flags, texts)
         except RowRejected as exc:
             batch.rejected.append({"row_index": idx, "reason": exc.reason, "column": exc.column})
             continue

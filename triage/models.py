@@ -68,6 +68,9 @@ class SourceFile(SQLModel, table=True):
     leads_updated: int = 0
     leads_unchanged: int = 0
     rejected: int = 0
+    blank_rows: int = 0
+    headers: list[str] | None = _json()  # the header as read; raw rows of files are cell lists
+    notes: dict[str, Any] | None = _json()  # hidden columns, two-row header, cells cleaned ...
     error: str | None = None
     run_id: int | None = Field(default=None, foreign_key="run.id")
     ingested_at: NaiveDatetime
@@ -80,7 +83,9 @@ class RawRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     file_id: int = Field(foreign_key="source_file.id", index=True)
     row_number: int  # 1-based row number in the sheet or CSV, header included
-    data: dict[str, Any] | None = _json()
+    # A file row: its cells in header order (``SourceFile.headers``); an HTTP record: the
+    # JSON object as received.
+    data: list[Any] | dict[str, Any] | None = _json()
 
 
 class Lead(SQLModel, table=True):
@@ -314,10 +319,20 @@ class Alert(SQLModel, table=True):
 
 
 class SourceCursor(SQLModel, table=True):
-    """Where an HTTP source's pull stands, committed after each page."""
+    """Where an HTTP source's pull stands, committed with each page's leads.
+
+    A pull asks for records updated since ``updated_since`` and walks pages by
+    ``page_cursor``; ``high_water`` is the latest update time seen in the pull so far
+    and becomes ``updated_since`` when the last page is in.
+    """
 
     __tablename__ = "source_cursor"
     name: str = Field(primary_key=True, max_length=64)
+    source: str | None = Field(default=None, max_length=32)
     updated_since: str | None = Field(default=None, max_length=64)
     page_cursor: str | None = Field(default=None, max_length=256)
+    high_water: str | None = Field(default=None, max_length=64)
+    pages: int = 0
+    records: int = 0
+    last_error: str | None = None
     updated_at: NaiveDatetime

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,9 +65,14 @@ class SourceSpec(BaseModel):
             raise ValueError(f"required fields without header synonyms: {missing}")
         return self
 
-    def synonyms(self) -> dict[str, str]:
-        """Map normalized header → canonical field."""
-        return {header_key(h): field for field, hs in self.fields.items() for h in hs}
+    def synonyms(self, *, canonical_names: bool = False) -> dict[str, str]:
+        """Map normalized header → canonical field (``canonical_names``: also ``source_ref`` ...,
+        as JSON records from HTTP sources may name their keys either way)."""
+        out = {header_key(h): field for field, hs in self.fields.items() for h in hs}
+        if canonical_names:
+            for field in self.fields:
+                out.setdefault(header_key(field), field)
+        return out
 
 
 @dataclass(frozen=True)
@@ -77,38 +82,90 @@ class HeaderMatch:
     source: str
     columns: dict[str, int]  # canonical field → column index
     missing_required: tuple[str, ...]
-    score: int  # number of recognized columns
+    score: int  # number of recognized fields
+    recognized: int = 0  # columns whose header some field of the source knows (repeats too)
 
     @property
     def usable(self) -> bool:
         return not self.missing_required and self.score >= 3
 
 
-def match_headers(headers: Sequence[object], spec: SourceSpec) -> HeaderMatch:
-    """Match one header row against one source spec (first column wins on repeats)."""
-    syn = spec.synonyms()
+def match_headers(
+    headers: Sequence[object], spec: SourceSpec, hidden: Collection[int] = (),
+    *, canonical_names: bool = False,
+) -> HeaderMatch:
+    """Match one header row against one source spec.
+
+    When two columns name the same field, the first visible one wins: a hidden
+    column (an old copy an office kept) is read only when no visible column has it.
+    """
+    syn = spec.synonyms(canonical_names=canonical_names)
     columns: dict[str, int] = {}
+    recognized = 0
     for idx, h in enumerate(headers):
         field = syn.get(header_key(h))
-        if field and field not in columns:
+        if field:
+            recognized += 1
+        if field and (field not in columns or (columns[field] in hidden and idx not in hidden)):
             columns[field] = idx
     missing = tuple(f for f in spec.required if f not in columns)
-    return HeaderMatch(spec.name, columns, missing, len(columns))
+    return HeaderMatch(spec.name, columns, missing, len(columns), recognized)
 
 
 def identify(
-    headers: Sequence[object], specs: Iterable[SourceSpec], hint: str | None = None
+    headers: Sequence[object], specs: Iterable[SourceSpec], hint: str | None = None,
+    hidden: Collection[int] = (),
 ) -> HeaderMatch | None:
     """The best usable source for a header row; the hint breaks ties."""
     best: HeaderMatch | None = None
     for spec in specs:
-        m = match_headers(headers, spec)
+        m = match_headers(headers, spec, hidden)
         if not m.usable:
             continue
         key = (m.score, m.source == hint)
         if best is None or key > (best.score, best.source == hint):
             best = m
     return best
+
+
+def known_header_keys(specs: Iterable[SourceSpec]) -> frozenset[str]:
+    """Every normalized header any source recognizes."""
+    return frozenset(k for spec in specs for k in spec.synonyms())
+
+
+def _text(v: object) -> str:
+    return "" if v is None else str(v).strip()
+
+
+def two_row_headers(
+    upper: Sequence[object], lower: Sequence[object], known: Collection[str],
+    spans: Sequence[tuple[int, int]] | None = None,
+) -> list[str]:
+    """Headers of a two-row header: a parent cell over its children (报警人 over 姓名/电话).
+
+    ``spans`` are the column ranges (inclusive) of cells merged across the upper row;
+    without them (a CSV saved from such a sheet) a parent reaches right over blank
+    upper cells while the lower row goes on. Each column takes the first of
+    parent+child (报警人姓名), child (警情编号 under 基本信息) and parent (a parent merged
+    down over both rows) that some source knows; otherwise the joined text.
+    """
+    width = max(len(upper), len(lower))
+    up = [_text(upper[i]) if i < len(upper) else "" for i in range(width)]
+    low = [_text(lower[i]) if i < len(lower) else "" for i in range(width)]
+    parent = list(up)
+    if spans is not None:
+        for first, last in spans:
+            for c in range(first + 1, min(last, width - 1) + 1):
+                parent[c] = parent[c] or up[first]
+    else:
+        for c in range(1, width):
+            if not up[c] and low[c] and low[c - 1]:
+                parent[c] = parent[c - 1]
+    out = []
+    for p, ch in zip(parent, low, strict=True):
+        options = [p + ch, ch, p] if p and ch else [p or ch]
+        out.append(next((o for o in options if header_key(o) in known), options[0]))
+    return out
 
 
 def load_specs(raw: Mapping[str, Mapping[str, Any]]) -> dict[str, SourceSpec]:

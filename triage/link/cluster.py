@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -19,9 +20,9 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class ClusterRules:
-    accept: float = 0.99  # at or above: same case
+    accept: float = 0.998  # at or above: same case
     review: float = 0.60  # between review and accept: ask a coordinator
-    certain: float = 0.9999  # a single pair this strong may join two larger clusters
+    certain: float = 0.99999  # a single pair this strong may join two larger clusters
 
 
 @dataclass
@@ -99,6 +100,12 @@ def cluster(n: int, pairs: np.ndarray, prob: np.ndarray, rules: ClusterRules,
     return out
 
 
+def _find(parent: dict[int, int], x: int) -> int:
+    while parent.get(x, x) != x:
+        x = parent[x]
+    return x
+
+
 def merge_on_combined_evidence(
     root: list[int], pairs: np.ndarray, gamma: np.ndarray, extra: np.ndarray,
     score: Callable[[np.ndarray, np.ndarray], np.ndarray], rules: ClusterRules,
@@ -126,11 +133,7 @@ def merge_on_combined_evidence(
         prob = score(best.drop(columns="x").to_numpy().astype(np.int8), best["x"].to_numpy())
         size = np.bincount(roots, minlength=len(roots))
         parent: dict[int, int] = {}
-
-        def find(x: int) -> int:
-            while parent.get(x, x) != x:
-                x = parent[x]
-            return x
+        find = partial(_find, parent)
 
         members_banned = {(int(roots[a]), int(roots[b])) for a, b in banned}
         merged = 0

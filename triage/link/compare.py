@@ -25,7 +25,8 @@ class Field:
 FIELDS: tuple[Field, ...] = (
     Field("phone", "电话", ("不同", "脱敏号码相符", "号码相同")),
     Field("id_number", "身份证号", ("不同", "脱敏号码相符", "号码相同")),
-    Field("party", "当事人", ("不同", "一方同姓", "双方同姓", "提及对方姓名", "同名同音")),
+    Field("party", "当事人", ("不同", "同姓但对方不同", "一人同姓", "互为对方同姓", "双方同姓",
+                               "提及对方姓名", "同名同音")),
     Field("place", "地点", ("不同镇街", "同镇街", "同村/社区")),
     Field("house", "门牌/楼号", ("不同", "相同")),
     Field("dispute_type", "纠纷类型", ("不同", "相同")),
@@ -86,7 +87,8 @@ def _shared_weight(ao: np.ndarray, av: np.ndarray, w: np.ndarray, i: int, j: int
 def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             ph_o: np.ndarray, ph_v: np.ndarray, sg_o: np.ndarray, sg_v: np.ndarray,
             id_full: np.ndarray, id_sig: np.ndarray, name: np.ndarray, name_py: np.ndarray,
-            cd_o: np.ndarray, cd_v: np.ndarray, nm_o: np.ndarray, nm_v: np.ndarray, su_o: np.ndarray, su_v: np.ndarray,
+            cd_o: np.ndarray, cd_v: np.ndarray, nm_o: np.ndarray, nm_v: np.ndarray,
+            rsur: np.ndarray, me_o: np.ndarray, me_v: np.ndarray, su_o: np.ndarray, su_v: np.ndarray,
             village: np.ndarray, town: np.ndarray, house: np.ndarray, dtype: np.ndarray,
             tk_o: np.ndarray, tk_v: np.ndarray, tk_w: np.ndarray, tk_total: np.ndarray,
             gamma: np.ndarray, shared: np.ndarray) -> None:
@@ -107,16 +109,28 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             gamma[k, 1] = 1 if id_sig[i] == id_sig[j] else 0
         # parties: same reporter, one names the other, shared surnames
         if name[i] > 0 and name[j] > 0 and (name[i] == name[j] or name_py[i] == name_py[j]):
-            gamma[k, 2] = 4
+            gamma[k, 2] = 6
         elif (name_py[j] > 0 and _contains(cd_o, cd_v, i, name_py[j])) or (
                 name_py[i] > 0 and _contains(cd_o, cd_v, j, name_py[i])) or (
                 _overlap(nm_o, nm_v, i, j)[0] > 0):
-            gamma[k, 2] = 3
+            gamma[k, 2] = 5
         elif su_o[i + 1] > su_o[i] and su_o[j + 1] > su_o[j]:
             n, first = _overlap(su_o, su_v, i, j)
-            gamma[k, 2] = 2 if n >= 2 else n
-            if n == 1:
+            if n >= 2:
+                gamma[k, 2] = 4
+            elif n == 0:
+                gamma[k, 2] = 0
+            else:
                 shared[k] = first
+                ri, rj = rsur[i], rsur[j]
+                if (ri > 0 and _contains(me_o, me_v, j, ri)) or (
+                        rj > 0 and _contains(me_o, me_v, i, rj)):
+                    gamma[k, 2] = 3  # one's reporter is the other's counterpart
+                elif (ri > 0 and ri == rj and me_o[i + 1] > me_o[i] and me_o[j + 1] > me_o[j]
+                      and _overlap(me_o, me_v, i, j)[0] == 0):
+                    gamma[k, 2] = 1  # same surname, but each names a different counterpart
+                else:
+                    gamma[k, 2] = 2
         # place
         if village[i] > 0 and village[j] > 0:
             gamma[k, 3] = 2 if village[i] == village[j] else (1 if town[i] == town[j] else 0)
@@ -149,6 +163,7 @@ def compare_pairs(enc: Encoded, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarr
         _kernel(pa, pb, enc.t, enc.phones.offsets, enc.phones.values, enc.sigs.offsets,
                 enc.sigs.values, enc.id_full, enc.id_sig, enc.name, enc.name_py,
                 enc.cands.offsets, enc.cands.values, enc.named.offsets, enc.named.values,
+                enc.reporter_surname, enc.mentioned.offsets, enc.mentioned.values,
                 enc.surnames.offsets, enc.surnames.values,
                 enc.village, enc.town, enc.house, enc.dtype, enc.tokens.offsets,
                 enc.tokens.values, enc.token_weight, enc.token_total, gamma, shared)

@@ -38,6 +38,8 @@ class Encoded:
     cands: Ragged
     named: Ragged
     surnames: Ragged
+    reporter_surname: np.ndarray
+    mentioned: Ragged
     village: np.ndarray
     town: np.ndarray
     house: np.ndarray
@@ -87,9 +89,8 @@ def encode(feats: pd.DataFrame, text: TextModel) -> Encoded:
     weight = np.zeros(len(words.codes) + 1)
     for w, c in words.codes.items():
         weight[c] = text.weight(w)
-    totals = np.add.reduceat(weight[token_r.values], token_r.offsets[:-1]) if len(
-        token_r.values) else np.zeros(len(feats))
-    totals = np.where(np.diff(token_r.offsets) > 0, totals, 0.0)
+    owner = np.repeat(np.arange(len(feats)), np.diff(token_r.offsets))
+    totals = np.bincount(owner, weights=weight[token_r.values], minlength=len(feats))
     counts = np.bincount(sur.values, minlength=len(surnames.codes) + 1).astype(float)
     freq = counts / max(len(feats), 1)
     dtypes = feats["dtype"].tolist()
@@ -104,6 +105,8 @@ def encode(feats: pd.DataFrame, text: TextModel) -> Encoded:
         cands=ragged(feats["cands"].tolist(), pinyin),
         named=ragged(feats["named"].tolist(), pinyin),
         surnames=sur,
+        reporter_surname=surnames.codes_of(feats["surname"]),
+        mentioned=ragged(feats["mentions"].tolist(), surnames),
         village=places.codes_of(feats["village"]),
         town=places.codes_of(feats["town"]),
         house=houses.codes_of(feats["house"]),

@@ -14,10 +14,14 @@ from triage.link.blocking import BlockingRules, candidate_pairs, lead_keys
 from triage.link.cases import assign_case_ids
 from triage.link.cluster import ClusterRules, cluster, merge_on_combined_evidence
 from triage.link.compare import FIELDS, compare_pairs, id_conflicts
-from triage.link.features import build_features
 from triage.link.encode import encode
+from triage.link.features import build_features
 from triage.link.model import (
-    MatchModel, contributions, estimate_anchored, level_frequencies, match_probability,
+    MatchModel,
+    contributions,
+    estimate_anchored,
+    level_frequencies,
+    match_probability,
     surname_adjustment,
 )
 from triage.link.persons import group_persons
@@ -29,9 +33,9 @@ class LinkConfig(BaseModel):
     window_days: float = Field(default=90, gt=0)
     neighbours: int = Field(default=12, ge=1)
     subject_keys: int = Field(default=2, ge=0)
-    accept: float = Field(default=0.99, gt=0, lt=1)
+    accept: float = Field(default=0.998, gt=0, lt=1)
     review: float = Field(default=0.60, gt=0, lt=1)
-    certain: float = Field(default=0.9999, gt=0, lt=1)
+    certain: float = Field(default=0.99999, gt=0, lt=1)
     em_iterations: int = Field(default=30, ge=1)
     random_pairs: int = Field(default=200_000, ge=1000)
     max_df: float = Field(default=0.02, gt=0, le=1)
@@ -125,6 +129,14 @@ def link(
     cannot = [(int(a), int(b)) for a, b in conflicts.tolist()]
     cannot += [(row_of[a], row_of[b]) for a, b in splits if a in row_of and b in row_of]
     must = [(row_of[a], row_of[b]) for a, b in merges if a in row_of and b in row_of]
+    if region is not None:
+        # A night's leads may join or merge earlier cases but never split them:
+        # only a full rebuild (or a coordinator) takes a case apart.
+        first_row: dict[str, int] = {}
+        for r in region.tolist():
+            cid = previous.get(int(ids[r]))
+            if cid is not None:
+                must.append((first_row.setdefault(cid, r), r))
     clusters = cluster(len(feats), pairs, prob, config.clusters, cannot, must)
     clusters.root = merge_on_combined_evidence(
         clusters.root, pairs, gamma, extra, lambda g, x: match_probability(model, g, x),

@@ -59,13 +59,10 @@ class TextModel:
     idf: dict[str, float]
     stopwords: frozenset[str]
     max_df: float = 0.02
+    default: float = 1.0  # weight of a word never seen: as rare as the rarest
 
     def weight(self, token: str) -> float:
         return self.idf.get(token, self.default)
-
-    @property
-    def default(self) -> float:
-        return max(self.idf.values(), default=1.0)
 
 
 def _tokens(text: str, cut: Any, stopwords: frozenset[str]) -> frozenset[str]:
@@ -145,6 +142,7 @@ def build_features(leads: pd.DataFrame, cut: Any, stopwords: Iterable[str] = (),
         valid = r.get("reporter_id_valid") is True
         desc = r.get("description")
         text: str = desc if isinstance(desc, str) else ""
+        spans = name_candidates(text)
         tokens = _tokens(text, cut, stop)
         token_sets.append(tokens)
         village = r.get("village_code") if isinstance(r.get("village_code"), str) else None
@@ -166,7 +164,7 @@ def build_features(leads: pd.DataFrame, cut: Any, stopwords: Iterable[str] = (),
             "surname": surname_of(name),
             "text": text,
             "mentions": masked_mentions(text),
-            "cands": frozenset(pinyin_key(c) for c in name_candidates(text)),
+            "cands": frozenset(pinyin_key(c) for c in spans),
             "named": named_people(text),
             "house": house_signature(r.get("address") if isinstance(r.get("address"), str) else None),
         })
@@ -179,8 +177,8 @@ def build_features(leads: pd.DataFrame, cut: Any, stopwords: Iterable[str] = (),
     df = Counter(t for ts in token_sets for t in ts)
     n = max(len(token_sets), 1)
     idf = {t: math.log(n / c) for t, c in df.items()}
-    frequent = {t for t, c in df.items() if c / n > max_df}
-    model = TextModel(idf, stop | frozenset(frequent), max_df)
+    frequent = {t for t, c in df.items() if c / n > max_df and c > 20}
+    model = TextModel(idf, stop | frozenset(frequent), max_df, max(idf.values(), default=1.0))
     # A name span found in many leads, or in addresses, is a place or a phrase
     # (王府花园, 高古庄), not a person.
     cand_df = Counter(c for cs in feats["cands"] for c in cs)

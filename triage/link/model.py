@@ -18,9 +18,9 @@ from triage.link.compare import FIELDS
 
 # Starting points only: EM moves them. Agreement levels start likelier among matches.
 _M0 = {2: [0.3, 0.7], 3: [0.2, 0.3, 0.5], 4: [0.1, 0.2, 0.3, 0.4],
-       5: [0.1, 0.2, 0.2, 0.2, 0.3]}
+       5: [0.1, 0.2, 0.2, 0.2, 0.3], 7: [0.05, 0.05, 0.15, 0.15, 0.2, 0.2, 0.2]}
 _U0 = {2: [0.9, 0.1], 3: [0.85, 0.1, 0.05], 4: [0.7, 0.15, 0.1, 0.05],
-       5: [0.7, 0.2, 0.05, 0.03, 0.02]}
+       5: [0.7, 0.2, 0.05, 0.03, 0.02], 7: [0.6, 0.1, 0.2, 0.05, 0.03, 0.01, 0.01]}
 
 
 @dataclass
@@ -152,18 +152,23 @@ def surname_adjustment(shared: np.ndarray, freq: np.ndarray, reference: float,
 
 
 # Anchors: pairs whose match status is nearly certain from some fields, used to
-# estimate m of the OTHER fields (each field's m is taken from anchors that do
-# not look at it, so the estimate is not circular).
-IDENTITY_FIELDS = ("phone", "id_number", "party")
-
-
-def _anchor_masks(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+# estimate m of the OTHER fields (never of the fields that define them). Each
+# kind of anchor over-represents one kind of match (the same reporter calling
+# again; another member of the household; the other party naming the first),
+# so a field's m is the average over every anchor kind that does not use it.
+def _anchor_sets(gamma: np.ndarray) -> list[tuple[np.ndarray, frozenset[str]]]:
     f = {fl.name: i for i, fl in enumerate(FIELDS)}
-    identity = (gamma[:, f["phone"]] == 2) | (gamma[:, f["id_number"]] == 2)
-    circumstance = ((gamma[:, f["place"]] == 2) & (gamma[:, f["house"]] == 1)
-                    & (gamma[:, f["dispute_type"]] == 1) & (gamma[:, f["subject"]] >= 1)
-                    & (gamma[:, f["time"]] >= 2))
-    return identity, circumstance
+    g = {name: gamma[:, i] for name, i in f.items()}
+    identity = (g["phone"] == 2) | (g["id_number"] == 2)
+    household = ((g["place"] == 2) & (g["house"] == 1) & (g["dispute_type"] == 1)
+                 & (g["subject"] >= 1) & (g["time"] >= 2))
+    counterpart = ((g["party"] == 5) & (g["dispute_type"] == 1) & (g["subject"] >= 1)
+                   & (g["time"] >= 2))
+    return [
+        (identity, frozenset({"phone", "id_number", "party"})),
+        (household, frozenset({"place", "house", "dispute_type", "subject", "time"})),
+        (counterpart, frozenset({"party", "dispute_type", "subject", "time"})),
+    ]
 
 
 def estimate_anchored(gamma: np.ndarray, u: list[list[float]], total_pairs: float,
@@ -178,17 +183,19 @@ def estimate_anchored(gamma: np.ndarray, u: list[list[float]], total_pairs: floa
     whatever blocking chose to compare.
     """
     base = MatchModel.initial()
-    identity, circumstance = _anchor_masks(gamma)
+    anchors = _anchor_sets(gamma)
     m: list[list[float]] = []
     for i, fl in enumerate(FIELDS):
-        anchors = circumstance if fl.name in IDENTITY_FIELDS else identity
-        col = gamma[anchors, i]
-        col = col[col >= 0]
-        if len(col) < min_anchors:
-            m.append(base.m[i])
-            continue
-        counts = np.array([(col == k).sum() for k in range(len(fl.levels))], float) + 0.5
-        m.append((counts / counts.sum()).tolist())
+        estimates = []
+        for mask, uses in anchors:
+            if fl.name in uses:
+                continue
+            col = gamma[mask, i]
+            col = col[col >= 0]
+            if len(col) >= min_anchors:
+                counts = np.array([(col == k).sum() for k in range(len(fl.levels))], float) + 0.5
+                estimates.append(counts / counts.sum())
+        m.append(np.mean(estimates, axis=0).tolist() if estimates else base.m[i])
     model = MatchModel(m, u, 1e-4, 0, len(gamma))
     for it in range(1, iterations + 1):
         p = match_probability(model, gamma, extra)

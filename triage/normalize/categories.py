@@ -83,6 +83,17 @@ class CategoryMapper:
         self.description_rules = tuple(description_rules)
         self._by_category = lru_cache(maxsize=4096)(self._category_type)
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickle without the cache (a cached bound method does not pickle), so worker
+        processes can be handed the mapper."""
+        state = dict(self.__dict__)
+        del state["_by_category"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._by_category = lru_cache(maxsize=4096)(self._category_type)
+
     @classmethod
     def from_config(cls, cfg: Mapping[str, Any]) -> CategoryMapper:
         """Build from the parsed ``taxonomy.toml``; ``ValueError`` names any bad entry.

@@ -101,7 +101,7 @@ def _strip_title(part: str) -> tuple[str, str, str | None]:
     return part, "", None
 
 
-def _parse_one(part: str, sex_hint: str | None = None) -> PersonName | None:
+def _parse_one(part: str, sex_hint: str | None = None, pinyin: bool = True) -> PersonName | None:
     """Parse one person's name (no separators left); ``None`` when it is not a name."""
     if (
         not part
@@ -115,7 +115,7 @@ def _parse_one(part: str, sex_hint: str | None = None) -> PersonName | None:
         if len(part) > _MAX_ETHNIC_NAME:
             return None
         text = re.sub(r"[•.]", "·", part)
-        py = _pinyin(text)
+        py = _pinyin(text) if pinyin else None
         return PersonName(text, None, text, False, sex_hint, py, None)
     base, title, title_sex = _strip_title(part)
     if not _BASE_RE.fullmatch(base) or base[0] == "某" or len(base) > _MAX_HAN_NAME:
@@ -131,8 +131,8 @@ def _parse_one(part: str, sex_hint: str | None = None) -> PersonName | None:
         given=None if masked else rest,
         masked=masked,
         sex_hint=hint,
-        pinyin=None if masked else _pinyin(base),
-        surname_pinyin=_pinyin(surname),
+        pinyin=None if masked or not pinyin else _pinyin(base),
+        surname_pinyin=_pinyin(surname) if pinyin else None,
     )
 
 
@@ -140,7 +140,7 @@ def _looks_like_name(s: str) -> bool:
     """Strict test used before splitting on 和/与: a known surname and 2–4 characters."""
     if not 2 <= len(s) <= 4:
         return False
-    p = _parse_one(s)
+    p = _parse_one(s, pinyin=False)
     return p is not None and (p.surname in COMMON_SURNAMES or p.surname in COMPOUND_SURNAMES)
 
 
@@ -181,7 +181,7 @@ def _bracket_sex(m: re.Match[str], found: list[str]) -> str:
 
 
 @lru_cache(maxsize=65536)
-def _parse_names_str(raw: str) -> tuple[PersonName, ...]:
+def _parse_names_str(raw: str, pinyin: bool = True) -> tuple[PersonName, ...]:
     s = clean_cell(raw)
     if s is None:
         return ()
@@ -194,19 +194,20 @@ def _parse_names_str(raw: str) -> tuple[PersonName, ...]:
         for spaced in _join_spaced(chunk):
             spaced = _ETC_RE.sub("", spaced)
             for piece in _split_conjunction(spaced):
-                name = _parse_one(piece, hint)
+                name = _parse_one(piece, hint, pinyin)
                 if name is not None:
                     out.setdefault((name.text, name.sex_hint), name)
     return tuple(out.values())
 
 
-def parse_names(value: object) -> list[PersonName]:
+def parse_names(value: object, *, pinyin: bool = True) -> list[PersonName]:
     """All person names in a cell, in order, deduplicated; ``[]`` for anonymous or non-names.
 
-    Never raises.
+    ``pinyin=False`` leaves the pinyin keys ``None`` (ingestion keeps only the text, and
+    pinyin is the slowest step). Never raises.
     """
     s = _to_str(value)
-    return [] if s is None else list(_parse_names_str(s))
+    return [] if s is None else list(_parse_names_str(s, pinyin))
 
 
 def name_key(name: PersonName) -> str:
