@@ -21,8 +21,8 @@ from triage.link.features import TextModel
 @dataclass(frozen=True)
 class BlockingRules:
     window_days: float = 90.0
-    neighbours: int = 12  # per lead and key, in time order
-    subject_keys: int = 2  # rarest subject words per lead used as keys
+    neighbours: int = 6  # per lead and key, in time order
+    subject_keys: int = 1  # rarest subject words per lead used as keys
 
 
 def lead_keys(feats: pd.DataFrame, text: TextModel, rules: BlockingRules) -> pd.DataFrame:

@@ -31,8 +31,8 @@ class LinkConfig(BaseModel):
     """``data/config/linking.toml``, validated."""
 
     window_days: float = Field(default=90, gt=0)
-    neighbours: int = Field(default=12, ge=1)
-    subject_keys: int = Field(default=2, ge=0)
+    neighbours: int = Field(default=6, ge=1)
+    subject_keys: int = Field(default=1, ge=0)
     accept: float = Field(default=0.998, gt=0, lt=1)
     review: float = Field(default=0.60, gt=0, lt=1)
     certain: float = Field(default=0.99999, gt=0, lt=1)
@@ -151,7 +151,6 @@ def link(
         for lid, cid in previous.items():
             case_of.setdefault(lid, cid)
 
-    contrib = contributions(model, gamma)
     evidence: dict[int, list[dict[str, Any]]] = {}
     best: dict[int, int] = {}
     for k in np.flatnonzero(prob >= config.accept).tolist():
@@ -165,9 +164,10 @@ def link(
         other = int(pairs[k, 1] if pairs[k, 0] == x else pairs[k, 0])
         evidence[int(ids[x])] = [{"with_lead": int(ids[other]),
                                   "probability": round(float(prob[k]), 4),
-                                  "fields": explain(gamma[k], contrib[k])}]
+                                  "fields": explain(gamma[k], contributions(model, gamma[k:k + 1])[0])}]
     review = [{"lead_a": int(ids[pairs[k, 0]]), "lead_b": int(ids[pairs[k, 1]]),
-               "score": round(float(prob[k]), 4), "evidence": explain(gamma[k], contrib[k])}
+               "score": round(float(prob[k]), 4),
+               "evidence": explain(gamma[k], contributions(model, gamma[k:k + 1])[0])}
               for k in clusters.review]
     person_rows = group_persons(feats)
     person_of = {int(ids[r]): int(ids[p]) for r, p in enumerate(person_rows)}

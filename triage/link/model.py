@@ -82,9 +82,12 @@ def contributions(model: MatchModel, gamma: np.ndarray) -> np.ndarray:
 def match_probability(model: MatchModel, gamma: np.ndarray,
                       extra: np.ndarray | None = None) -> np.ndarray:
     """Posterior probability that each pair is one case."""
-    bits = contributions(model, gamma).sum(axis=1)
+    table = _weight_table(model)
+    bits = np.zeros(len(gamma))
+    for i in range(len(FIELDS)):  # field by field: no pairs × fields float matrix
+        bits += table[i][gamma[:, i].astype(np.int64) + 1]
     if extra is not None:
-        bits = bits + extra
+        bits += extra
     logit = bits + math.log2(model.prior / (1 - model.prior))
     return 1.0 / (1.0 + np.power(2.0, -np.clip(logit, -60, 60)))
 
