@@ -200,8 +200,9 @@ def pending_reviews(res: Resources, limit: int = 50) -> list[dict[str, Any]]:
         col(LinkReview.status) == "pending").order_by(col(LinkReview.score).desc()).limit(limit))
     links = read_frame(res.engine, select_columns(CaseLink, "lead_id", "case_id"))
     case_of = dict(zip(links["lead_id"].astype(int), links["case_id"], strict=True))
-    return [{**r, "case_a": case_of.get(int(r["lead_a"])), "case_b": case_of.get(int(r["lead_b"]))}
-            for r in records(rows)]
+    out = [{**r, "case_a": case_of.get(int(r["lead_a"])), "case_b": case_of.get(int(r["lead_b"]))}
+           for r in records(rows)]
+    return [r for r in out if r["case_a"] != r["case_b"]]
 
 
 def decide(res: Resources, lead_a: int, lead_b: int, decision: str, by: str) -> None:

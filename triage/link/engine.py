@@ -165,10 +165,11 @@ def link(
         evidence[int(ids[x])] = [{"with_lead": int(ids[other]),
                                   "probability": round(float(prob[k]), 4),
                                   "fields": explain(gamma[k], contributions(model, gamma[k:k + 1])[0])}]
+    final = clusters.root
     review = [{"lead_a": int(ids[pairs[k, 0]]), "lead_b": int(ids[pairs[k, 1]]),
                "score": round(float(prob[k]), 4),
                "evidence": explain(gamma[k], contributions(model, gamma[k:k + 1])[0])}
-              for k in clusters.review]
+              for k in clusters.review if final[pairs[k, 0]] != final[pairs[k, 1]]]
     person_rows = group_persons(feats)
     person_of = {int(ids[r]): int(ids[p]) for r, p in enumerate(person_rows)}
     stats = {"leads": len(feats), "pairs": len(pairs), "accepted": int((prob >= config.accept).sum()),
