@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -122,13 +123,15 @@ def ingest(files: list[Path], db: str, database_url: str | None, workdir: Path,
                 conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
     me = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    db_mb = sum(p.stat().st_size for p in home.glob("triage.db*")) / 2**20
+    shutil.rmtree(home, ignore_errors=True)  # the exports stay for the next run, not the database
     return {
         "rows": summary.rows_in, "leads_new": summary.leads_new, "rejected": summary.rejected,
         "balanced": summary.balanced, "failed": [f for f in summary.files if f["status"] != "ingested"],
         "seconds": seconds, "rows_per_second": summary.rows_in / seconds if seconds else 0.0,
         "maxrss_mb": me.ru_maxrss / 1024, "workers_maxrss_mb": kids.ru_maxrss / 1024,
         "cpu_seconds": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
-        "db_mb": sum(p.stat().st_size for p in home.glob("triage.db*")) / 2**20,
+        "db_mb": db_mb,
     }
 
 

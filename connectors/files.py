@@ -14,16 +14,17 @@ import codecs
 import contextlib
 import copy
 import csv
+import itertools
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO, Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from python_calamine import CalamineSheet, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
+from connectors.xlsx import SheetInfo, Workbook, XlsxError
 from triage.cells import has_control, scrub_control
 from triage.sources import HeaderMatch, SourceSpec, identify, known_header_keys, two_row_headers
 
@@ -325,6 +326,45 @@ class CsvReader(ExportReader):
         except csv.Error as exc:
             raise UnreadableFile(f"CSV 格式错误（第{number + 1}行附近）: {exc}") from exc
 
+    def chunks(self, size: int) -> Iterator[RowChunk]:
+        """``ExportReader.chunks`` for text rows, in one tight loop (it runs for every
+        row of every CSV in the writing process)."""
+        start = self.head.header_row
+        max_rows, max_cols = self.limits.max_rows, self.limits.max_columns
+        rows: list[list[object]] = []
+        numbers: list[int] = []
+        scrubbed: dict[int, list[int]] = {}
+        number = start
+        lines: Iterator[list[Any]] = itertools.chain(self._top[start:], self._reader)
+        try:
+            for line in lines:
+                number += 1
+                joined = "".join(line)
+                if not joined.strip():
+                    self.blank_rows += 1
+                    continue
+                self.rows_read += 1
+                if self.rows_read > max_rows:
+                    raise UnreadableFile(f"数据行数超过上限 {max_rows} 行，请拆分文件后重新放入")
+                if len(line) > max_cols:
+                    if "".join(line[max_cols:]).strip():
+                        raise UnreadableFile(
+                            f"第{number}行有 {len(line)} 列，超过上限 {max_cols} 列")
+                    del line[max_cols:]
+                while line and not line[-1]:
+                    line.pop()  # trailing empty cells carry nothing
+                if has_control(joined):
+                    scrubbed[len(rows)] = scrub_row(line)
+                rows.append(line)
+                numbers.append(number)
+                if len(rows) >= size:
+                    yield RowChunk(rows, numbers, scrubbed)
+                    rows, numbers, scrubbed = [], [], {}
+        except csv.Error as exc:
+            raise UnreadableFile(f"CSV 格式错误（第{number + 1}行附近）: {exc}") from exc
+        if rows:
+            yield RowChunk(rows, numbers, scrubbed)
+
     def close(self) -> None:
         self._fh.close()
 
@@ -375,49 +415,9 @@ def check_xlsx(path: Path, limits: ReadLimits) -> None:
         raise UnreadableFile(f"不是有效的 xlsx 文件（压缩包损坏）: {exc}") from exc
 
 
-def _attrs(blob: bytes) -> dict[bytes, bytes]:
-    return dict(_ATTR_RE.findall(blob))
-
-
-def hidden_columns(path: Path) -> dict[str, list[int]]:
-    """0-based hidden columns per sheet name, read from each sheet's ``<cols>`` element."""
-    out: dict[str, list[int]] = {}
-    with contextlib.suppress(KeyError, ValueError, zipfile.BadZipFile, OSError), zipfile.ZipFile(path) as zf:
-        workbook = zf.read("xl/workbook.xml")
-        rels = zf.read("xl/_rels/workbook.xml.rels")
-        targets = {}
-        for m in _REL_RE.finditer(rels):
-            a = _attrs(m.group(1))
-            if b"Id" in a and b"Target" in a:
-                targets[a[b"Id"]] = a[b"Target"].decode("utf-8", "replace")
-        for m in _SHEET_RE.finditer(workbook):
-            blob = m.group(1)
-            name = _attrs(blob).get(b"name", b"").decode("utf-8", "replace")
-            target = targets.get(_attrs(blob).get(b"id", b""))  # r:id
-            if not target:
-                continue
-            part = target.lstrip("/") if target.startswith("/") else str(
-                PurePosixPath("xl") / target)
-            with zf.open(part) as fh:
-                head = fh.read(256 * 1024)
-            head = head.split(b"<sheetData", 1)[0]
-            cols: list[int] = []
-            for c in _COL_RE.finditer(head):
-                a = _attrs(c.group(1))
-                if a.get(b"hidden") in (b"1", b"true"):
-                    lo, hi = int(a.get(b"min", b"1")), int(a.get(b"max", b"1"))
-                    cols.extend(range(lo - 1, min(hi, lo + 1024)))
-            out[_unescape(name)] = cols
-    return out
-
-
-def _unescape(name: str) -> str:
-    return (name.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-            .replace("&apos;", "'").replace("&amp;", "&"))
-
-
 class XlsxReader(ExportReader):
-    """An xlsx export read with calamine (cached values of formula cells, never evaluated).
+    """An xlsx export, streamed from its compressed sheet (``connectors.xlsx``): formula
+    cells give the value Excel last computed, never evaluated.
 
     Merged cells below the header hold their value in every cell they cover, as a
     person reading the sheet sees it.
@@ -428,45 +428,39 @@ class XlsxReader(ExportReader):
         super().__init__(limits)
         check_xlsx(path, limits)
         try:
-            self._wb = CalamineWorkbook.from_path(str(path))
-        except Exception as exc:  # calamine raises its own error types
+            self._wb = Workbook(str(path), limits.max_columns)
+        except XlsxError as exc:
             raise UnreadableFile(f"无法打开 Excel 文件: {exc}") from exc
         try:
             self._open(path, specs, hint)
+        except XlsxError as exc:
+            self.close()
+            raise UnreadableFile(f"无法读取 Excel 文件: {exc}") from exc
         except BaseException:
             self.close()
             raise
 
     def _open(self, path: Path, specs: Sequence[SourceSpec], hint: str | None) -> None:
-        hidden_by_sheet = hidden_columns(path)
         seen: list[str] = []
-        best: tuple[tuple[int, bool], CalamineSheet, _Found, list[Any]] | None = None
-        for meta in self._wb.sheets_metadata:
-            if meta.typ != SheetTypeEnum.WorkSheet:
-                continue
-            try:
-                sheet = self._wb.get_sheet_by_name(meta.name)
-                top = [list(r) for r in sheet.to_python(skip_empty_area=False,
-                                                        nrows=HEADER_SCAN_ROWS)]
-            except Exception as exc:
-                raise UnreadableFile(f"无法读取工作表 {meta.name}: {exc}") from exc
-            merged = sheet.merged_cell_ranges or []
-            hidden = hidden_by_sheet.get(meta.name, [])
-            found = _find_header(top, specs, hint, hidden, merged)
+        best: tuple[tuple[int, int, bool], SheetInfo, _Found] | None = None
+        for sheet in self._wb.sheets:
+            self._wb.scan_sheet(sheet)
+            top = list(itertools.islice(self._wb.rows(sheet), HEADER_SCAN_ROWS))
+            found = _find_header(top, specs, hint, sheet.hidden_columns, sheet.merged)
             if found is None:
                 seen = seen or _headers_seen(top)
                 continue
-            key = (found.match.score, meta.visible == SheetVisibleEnum.Visible)
+            key = (found.match.score, found.match.recognized, sheet.visible)
             if best is None or key > best[0]:
-                best = (key, sheet, found, merged)
+                best = (key, sheet, found)
         if best is None:
             raise UnreadableFile("所有工作表中都未找到任何来源的表头", seen)
-        _, self._sheet, found, merged = best
+        _, self._sheet, found = best
         self.head = _head_from(found, path, "xlsx", None, self._sheet.name,
-                               hidden_by_sheet.get(self._sheet.name, []))
+                               self._sheet.hidden_columns)
         width = max(len(found.headers), 1)
         first_data = found.index + 1  # 0-based sheet row
-        spans = [((r0, c0), (r1, min(c1, width - 1))) for (r0, c0), (r1, c1) in merged
+        spans = [((r0, c0), (r1, min(c1, width - 1))) for (r0, c0), (r1, c1) in self._sheet.merged
                  if r1 >= first_data and c0 < width and (r0, c0) != (r1, c1)]
         if len(spans) > MAX_MERGED_RANGES:
             raise UnreadableFile(f"合并单元格过多（{len(spans)} 处），无法可靠读取，请取消合并后重新导出")
@@ -474,16 +468,12 @@ class XlsxReader(ExportReader):
 
     def _rows(self) -> Iterator[tuple[int, list[object]]]:
         start = self.head.header_row  # 0-based index of the first data row
-        start_cell = self._sheet.start
-        pad = start_cell[1] if start_cell else 0  # calamine leaves out empty leading columns
         pending = list(reversed(self._merged))  # by first row, next one last
         active: list[tuple[int, int, int, object]] = []  # last row, first col, last col, value
         try:
-            for index, raw in enumerate(self._sheet.iter_rows()):
+            for index, row in enumerate(self._wb.rows(self._sheet)):
                 if index < start and not (pending and pending[-1][0][0] <= index):
                     continue
-                row: list[object] = [None] * pad
-                row.extend(None if v == "" else v for v in raw)
                 while pending and pending[-1][0][0] <= index:
                     (_, c0), (r1, c1) = pending.pop()
                     active.append((r1, c0, c1, row[c0] if c0 < len(row) else None))
@@ -497,9 +487,7 @@ class XlsxReader(ExportReader):
                                 row[c] = value
                 if index >= start:
                     yield index + 1, row
-        except UnreadableFile:
-            raise
-        except Exception as exc:  # calamine errors while decoding cells
+        except XlsxError as exc:
             raise UnreadableFile(f"读取 Excel 数据出错: {exc}") from exc
 
     def close(self) -> None:

@@ -78,3 +78,29 @@ def test_review_and_weights_commands(home: Path, tmp_path: Path) -> None:
     assert "合并" in merged.output
     listed = runner.invoke(app, ["review", "list"])
     assert listed.exit_code == 0, listed.output
+
+
+def test_pull_reports_each_http_source(home: Path, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from connectors.settings import REPO_DATA
+
+    from .httpfeed import TOKEN, Feed, police_record, serve
+
+    data = Path(shutil.copytree(REPO_DATA, tmp_path / "data"))
+    monkeypatch.setenv("TRIAGE_DATA_DIR", str(data))
+    result = runner.invoke(app, ["pull"])
+    assert result.exit_code == 0 and "没有已配置的接口来源" in result.output
+    monkeypatch.setenv("TRIAGE_CLI_TOKEN", TOKEN)
+    with serve(Feed([police_record(i) for i in range(1, 8)])) as url:
+        (data / "config" / "http_sources.toml").write_text(
+            f'[[sources]]\nname = "cli-police"\nsource = "police"\nbase_url = "{url}"\n'
+            'page_size = 3\ntoken_env = "TRIAGE_CLI_TOKEN"\n\n'
+            '[[sources]]\nname = "no-token"\nsource = "police"\nbase_url = "http://127.0.0.1:9/"\n'
+            'token_env = "TRIAGE_CLI_MISSING"\n', "utf-8")
+        result = runner.invoke(app, ["pull"])
+    assert result.exit_code == 2, result.output
+    assert "cli-police" in result.output and "3 页，7 条" in result.output
+    assert "TRIAGE_CLI_MISSING" in result.output and TOKEN not in result.output
+    assert "新线索 7" in result.output

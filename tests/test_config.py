@@ -57,3 +57,18 @@ def test_bad_toml_names_the_file(data: Path) -> None:
     (data / "lexicons" / "risk.toml").write_text("[levels\n", "utf-8")
     with pytest.raises(ConfigError, match=r"risk\.toml"):
         load_config(data)
+
+
+def test_ingest_limits_are_validated(data: Path) -> None:
+    p = data / "config" / "ingest.toml"
+    p.write_text(p.read_text("utf-8").replace("max_rows = 2000000", "max_rows = -5"), "utf-8")
+    with pytest.raises(ConfigError, match=r"(?s)ingest\.toml.*max_rows"):
+        load_config(data)
+    p.write_text("chunk_rows = 100\nmax_file_mb = 5\n", "utf-8")  # a limit outside [limits]
+    with pytest.raises(ConfigError, match=r"(?s)ingest\.toml.*max_file_mb"):
+        load_config(data)
+
+
+def test_shipped_ingest_and_http_configuration(config) -> None:
+    assert config.ingest.limits.max_file_mb > 0 and config.ingest.chunk_rows > 0
+    assert config.http_sources == []  # none shipped: a deployment adds its own
