@@ -15,7 +15,6 @@ import contextlib
 import copy
 import csv
 import itertools
-import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -371,10 +370,6 @@ class CsvReader(ExportReader):
 
 # ----------------------------------------------------------------------------- xlsx
 
-_COL_RE = re.compile(rb"<(?:\w+:)?col\b([^>]*)/?>")
-_ATTR_RE = re.compile(rb'(\w+)="([^"]*)"')
-_SHEET_RE = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
-_REL_RE = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
 
 
 def check_xlsx(path: Path, limits: ReadLimits) -> None:

@@ -57,6 +57,7 @@ _REJECTED = RejectedRow.__table__  # type: ignore[attr-defined]
 _VERSION = LeadVersion.__table__  # type: ignore[attr-defined]
 _LOOKUP_BATCH = 900  # refs per IN (...) lookup
 RAW_COLUMNS = ("id", "file_id", "row_number", "data")
+AUTO_WORKERS_MAX = 4
 REJECTED_COLUMNS = ("file_id", "raw_row_id", "row_number", "column", "reason", "run_id")
 
 
@@ -70,8 +71,18 @@ class IngestOptions(BaseModel):
     workers: int = Field(default=0, ge=0)  # worker processes; 0: one per CPU core; 1: none
 
     def worker_count(self) -> int:
-        """Worker processes to normalize chunks in (1: normalize in this process)."""
-        return self.workers or os.cpu_count() or 1
+        """Worker processes to normalize chunks in (1: normalize in this process).
+
+        Automatic means one per CPU this process may use, at most ``AUTO_WORKERS_MAX``:
+        past that the single writer, not normalization, sets the pace.
+        """
+        if self.workers:
+            return self.workers
+        try:
+            cpus = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            cpus = os.cpu_count() or 1
+        return max(1, min(cpus, AUTO_WORKERS_MAX))
 
 
 @dataclass

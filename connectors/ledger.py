@@ -111,8 +111,9 @@ def _masked(df: pd.DataFrame, masking: MaskingPolicy, receiver: str) -> pd.DataF
 def _write_sheets(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.xlsx")
-    with pd.ExcelWriter(tmp, engine="xlsxwriter",
-                        datetime_format="yyyy-mm-dd hh:mm") as xw:
+    # strings_to_formulas off: a lead's text starting with "=" stays text, never a formula.
+    with pd.ExcelWriter(tmp, engine="xlsxwriter", datetime_format="yyyy-mm-dd hh:mm",
+                        engine_kwargs={"options": {"strings_to_formulas": False}}) as xw:
         for name, frame in sheets.items():
             frame.to_excel(xw, sheet_name=name[:31], index=False)
             ws = xw.sheets[name[:31]]
