@@ -33,7 +33,7 @@ from triage.models import (
     Mediator,
     RiskAssessment,
 )
-from triage.risk import RiskScorer, effective_level
+from triage.risk import SOURCE_LABELS, RiskScorer, effective_level
 from triage.routing import CaseToRoute, follow_up_plan, route_cases
 
 log = logging.getLogger(__name__)
@@ -224,8 +224,6 @@ def score_stage(res: Resources, run_id: int | None = None,
 
 
 def _sources(records: Sequence[dict[str, Any]]) -> str:
-    from triage.risk import SOURCE_LABELS
-
     return "、".join(sorted({SOURCE_LABELS.get(r["source"], r["source"]) for r in records}))
 
 

@@ -30,12 +30,12 @@ from triage.link.persons import group_persons
 class LinkConfig(BaseModel):
     """``data/config/linking.toml``, validated."""
 
-    window_days: float = Field(default=90, gt=0)
-    neighbours: int = Field(default=6, ge=1)
-    subject_keys: int = Field(default=1, ge=0)
-    accept: float = Field(default=0.998, gt=0, lt=1)
-    review: float = Field(default=0.60, gt=0, lt=1)
-    certain: float = Field(default=0.99999, gt=0, lt=1)
+    window_days: float = Field(default=BlockingRules.window_days, gt=0)
+    neighbours: int = Field(default=BlockingRules.neighbours, ge=1)
+    subject_keys: int = Field(default=BlockingRules.subject_keys, ge=0)
+    accept: float = Field(default=ClusterRules.accept, gt=0, lt=1)
+    review: float = Field(default=ClusterRules.review, gt=0, lt=1)
+    certain: float = Field(default=ClusterRules.certain, gt=0, lt=1)
     em_iterations: int = Field(default=30, ge=1)
     random_pairs: int = Field(default=200_000, ge=1000)
     max_df: float = Field(default=0.02, gt=0, le=1)

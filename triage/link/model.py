@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from triage.link.compare import FIELDS
+from triage.link.compare import FIELD_INDEX, FIELDS
 
 # Starting points only: EM moves them. Agreement levels start likelier among matches.
 _M0 = {2: [0.3, 0.7], 3: [0.2, 0.3, 0.5], 4: [0.1, 0.2, 0.3, 0.4],
@@ -102,44 +102,6 @@ def level_frequencies(gamma: np.ndarray) -> list[list[float]]:
     return out
 
 
-def estimate(gamma: np.ndarray, start: MatchModel | None = None, iterations: int = 30,
-             tol: float = 1e-5, u: list[list[float]] | None = None) -> MatchModel:
-    """EM over the candidate pairs' γ matrix; levels -1 are ignored per field.
-
-    With ``u`` given (level frequencies among random pairs, nearly all of
-    different cases), only m and the prior are estimated: the non-match class
-    then cannot drift into "different person", which would make recurring
-    reporters look like one case.
-    """
-    model = start or MatchModel.initial()
-    if u is not None:
-        model = MatchModel(model.m, u, model.prior)
-    if len(gamma) == 0:
-        return model
-    onehots = []
-    for i, f in enumerate(FIELDS):
-        col = gamma[:, i]
-        onehots.append(np.stack([(col == k) for k in range(len(f.levels))], axis=1)
-                       .astype(np.float64))
-    for it in range(1, iterations + 1):
-        p = match_probability(model, gamma)
-        new_m, new_u = [], []
-        for oh in onehots:
-            sm = (oh * p[:, None]).sum(axis=0) + 0.5
-            su = (oh * (1 - p)[:, None]).sum(axis=0) + 0.5
-            new_m.append((sm / sm.sum()).tolist())
-            new_u.append((su / su.sum()).tolist())
-        if u is not None:
-            new_u = u
-        prior = float(np.clip(p.mean(), 1e-4, 0.9))
-        delta = max(abs(a - b) for ms, ns in zip(model.m, new_m, strict=True)
-                    for a, b in zip(ms, ns, strict=True))
-        model = MatchModel(new_m, new_u, prior, it, len(gamma), model.surname_reference)
-        if delta < tol:
-            break
-    return model
-
-
 def surname_adjustment(shared: np.ndarray, freq: np.ndarray, reference: float,
                        cap: float = 3.0) -> np.ndarray:
     """Extra bits for pairs sharing one surname: rare surnames count more than 王 or 李.
@@ -160,8 +122,7 @@ def surname_adjustment(shared: np.ndarray, freq: np.ndarray, reference: float,
 # again; another member of the household; the other party naming the first),
 # so a field's m is the average over every anchor kind that does not use it.
 def _anchor_sets(gamma: np.ndarray) -> list[tuple[np.ndarray, frozenset[str]]]:
-    f = {fl.name: i for i, fl in enumerate(FIELDS)}
-    g = {name: gamma[:, i] for name, i in f.items()}
+    g = {name: gamma[:, i] for name, i in FIELD_INDEX.items()}
     identity = (g["phone"] == 2) | (g["id_number"] == 2)
     household = ((g["place"] == 2) & (g["house"] == 1) & (g["dispute_type"] == 1)
                  & (g["subject"] >= 1) & (g["time"] >= 2))
