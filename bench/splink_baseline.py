@@ -20,6 +20,7 @@ from collections import Counter
 from typing import Any
 
 import jieba
+import jieba.posseg
 import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
@@ -30,10 +31,8 @@ from splink.blocking_rule_library import CustomRule
 from triage.link.features import (
     AMOUNT,
     HAN,
+    build_features,
     house_signature,
-    masked_mentions,
-    name_candidates,
-    named_people,
     pinyin_key,
     surname_of,
 )
@@ -61,6 +60,11 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per lead with the comparison and blocking columns Splink reads."""
     rows: list[dict[str, Any]] = []
     token_sets: list[set[str]] = []
+    # The parties each text names, exactly as ours extracts them (reporter's own
+    # mentions removed, words after relation words that are not names dropped).
+    feats, _ = build_features(frame, jieba.lcut, words=jieba.posseg.dt.word_tag_tab)
+    parties = dict(zip(feats["id"].tolist(), zip(feats["mentions"], feats["named"], feats["cands"],
+                                                 strict=True), strict=True))
     for r in frame.to_dict("records"):
         name = _str(r.get("reporter_name"))
         masked = bool(r.get("reporter_name_masked"))
@@ -77,7 +81,7 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
         village = _str(r.get("village_code"))
         town = village[:9] if village else _str(r.get("town"))
         surname = surname_of(name)
-        mentions = masked_mentions(text)
+        mentions, named, cands = parties[int(r["id"])]
         py = pinyin_key(full) if full else None
         dtype = r.get("dispute_type")
         rows.append({
@@ -94,8 +98,8 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
             "surname": surname,
             "mentions": _arr(mentions),
             "surnames": _arr(({surname} if surname else set()) | mentions),
-            "named": _arr(named_people(text)),
-            "cands": list(name_candidates(text)),
+            "named": _arr(named),
+            "cands": _arr(cands),
             "house": house_signature(_str(r.get("address"))),
             "address": _str(r.get("address")),
         })
@@ -108,12 +112,6 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     kept = [sorted((t for t in ts if df[t] / n <= MAX_DF), key=lambda t: (-idf[t], t)) for ts in token_sets]
     out["tokens"] = _column(out, [sorted(ts) or None for ts in kept])
     out["rare_tokens"] = _column(out, [ts[:RARE_KEYS] or None for ts in kept])
-    # Name spans of a text found in many leads, or in addresses, are places or phrases.
-    cand_df = Counter(pinyin_key(c) for cs in out["cands"] for c in set(cs))
-    limit = max(20, int(0.001 * n))
-    places = {pinyin_key(c) for a in set(out["address"].dropna()) for c in name_candidates(a)}
-    out["cands"] = _column(out, [_arr(p for p in (pinyin_key(c) for c in cs) if cand_df[p] <= limit
-                                      and p not in places) for cs in out["cands"]])
     # Every name a lead carries or mentions, for one blocking key space (as ours).
     out["name_keys"] = _column(out, [_arr(([r["name_py"]] if r["name_py"] else []) + (c or []) + (r["named"] or []))
                                      for r, c in zip(rows, out["cands"], strict=True)])

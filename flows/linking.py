@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import jieba
+import jieba.posseg
 import pandas as pd
 from sqlalchemy import select, update
 from sqlmodel import Session, col
@@ -40,6 +42,12 @@ def cut(text: str) -> list[str]:
         jieba.initialize()
         _jieba_ready = True
     return jieba.lcut(text)
+
+
+def word_tags() -> Mapping[str, str]:
+    """jieba's dictionary, word → part of speech: names are tagged ``nr``."""
+    cut("")
+    return jieba.posseg.dt.word_tag_tab  # type: ignore[no-any-return]
 
 
 def model_path(res: Resources) -> Path:
@@ -81,7 +89,7 @@ def link_stage(res: Resources, run_id: int | None = None, *, full: bool = False)
         new_ids = [int(i) for i, u in zip(leads["id"], leads["updated_at"], strict=True)
                    if int(i) not in linked_at or u > linked_at[int(i)]]
     result = link(leads, previous, cut, res.config.linking, model=model, new_ids=new_ids,
-                  merges=merges, splits=splits)
+                  merges=merges, splits=splits, words=word_tags())
     if new_ids is None:
         save_model(res, result.model, run_id)
     _persist(res, leads, previous, result, run_id)

@@ -12,7 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from triage.link import LinkConfig, link
-from triage.link.features import masked_mentions, name_candidates, pinyin_key
+from triage.link.features import (
+    build_features,
+    masked_mentions,
+    name_candidates,
+    pinyin_key,
+    relation_spans,
+    without_reporter,
+)
 from triage.synthetic import generate
 
 CONFIG = LinkConfig(stopwords=["市民", "反映", "报警", "发生", "纠纷", "双方"])
@@ -58,9 +65,29 @@ def background(n: int) -> list[dict]:
 
 def test_pinyin_masked_and_mention_features() -> None:
     assert pinyin_key("王晓明") == pinyin_key("王小明")
-    assert {"林"} <= masked_mentions("与丈夫林民金发生争吵，邻居鲁某劝架")
-    assert "鲁" in masked_mentions("邻居鲁某劝架")
+    assert masked_mentions("与丈夫林民金发生争吵，邻居鲁某劝架") == {"鲁"}
+    assert "林民金" in relation_spans("与丈夫林民金发生争吵，邻居鲁某劝架")
     assert "王晓明" in name_candidates("与王晓明发生争执")
+
+
+def test_the_reporter_is_not_taken_for_a_counterpart() -> None:
+    assert masked_mentions(without_reporter("事主陈先生称与邻居王某争吵", None)) == {"王"}
+    assert masked_mentions(without_reporter("刘某报警称与其丈夫刘某争吵", None)) == {"刘"}
+    assert masked_mentions(without_reporter("报警人刘女士称邻居张某吵闹", None)) == {"张"}
+    assert relation_spans(without_reporter("报警人王华鹏称与邻居李四争吵", "王华鹏")) == {"李四", "李四争"}
+
+
+def test_words_after_relation_words_are_not_names() -> None:
+    """与项目负责人 (frequent) and 与万科物业 (a dictionary word) name nobody; 丈夫林民金 does."""
+    rows = [lead(i, i % 30, description="与项目负责人因工钱发生争执") for i in range(1, 40)]
+    rows += [lead(40, 1, description="与万科物业因暖气不热发生争执"),
+             lead(41, 2, description="与丈夫林民金发生争吵")]
+    feats, _ = build_features(frame(rows), jieba.lcut, words={"万科": "nz", "项目": "n"})
+    named = dict(zip(feats["id"], feats["named"], strict=True))
+    mentions = dict(zip(feats["id"], feats["mentions"], strict=True))
+    assert named[1] == frozenset() and mentions[1] == frozenset()
+    assert named[40] == frozenset() and mentions[40] == frozenset()
+    assert pinyin_key("林民金") in named[41] and mentions[41] == {"林"}
 
 
 @pytest.fixture(scope="module")
@@ -207,5 +234,8 @@ def test_persons_recur_across_cases() -> None:
 @given(st.text(alphabet="王李张鲁某与和邻居丈夫因发生争执，。女士先生明红伟", max_size=40))
 def test_feature_extractors_never_fail(text: str) -> None:
     assert isinstance(masked_mentions(text), frozenset)
+    assert len(without_reporter(text, None)) <= len(text)
+    for span in relation_spans(text):
+        assert 2 <= len(span) <= 3 and span in text
     for cand in name_candidates(text):
         assert 2 <= len(cand) <= 3 and cand in text

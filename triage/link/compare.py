@@ -25,8 +25,8 @@ class Field:
 FIELDS: tuple[Field, ...] = (
     Field("phone", "电话", ("不同", "脱敏号码相符", "号码相同")),
     Field("id_number", "身份证号", ("不同", "脱敏号码相符", "号码相同")),
-    Field("party", "当事人", ("不同", "同姓但对方不同", "一人同姓", "互为对方同姓", "双方同姓",
-                               "提及对方姓名", "同名同音")),
+    Field("party", "当事人", ("不同", "同姓但对方不同", "一人同姓", "指认对方但所指不一",
+                               "互为对方同姓", "双方同姓", "提及对方姓名", "同名同音")),
     Field("place", "地点", ("不同镇街", "同镇街", "同村/社区")),
     Field("house", "门牌/楼号", ("不同", "相同")),
     Field("dispute_type", "纠纷类型", ("不同", "相同")),
@@ -109,23 +109,27 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             gamma[k, 1] = 1 if id_sig[i] == id_sig[j] else 0
         # parties: same reporter, one names the other, shared surnames
         if name[i] > 0 and name[j] > 0 and (name[i] == name[j] or name_py[i] == name_py[j]):
-            gamma[k, 2] = 6
+            gamma[k, 2] = 7
         elif (name_py[j] > 0 and _contains(cd_o, cd_v, i, name_py[j])) or (
                 name_py[i] > 0 and _contains(cd_o, cd_v, j, name_py[i])) or (
                 _overlap(nm_o, nm_v, i, j)[0] > 0):
-            gamma[k, 2] = 5
+            gamma[k, 2] = 6
         elif su_o[i + 1] > su_o[i] and su_o[j + 1] > su_o[j]:
             n, first = _overlap(su_o, su_v, i, j)
             if n >= 2:
-                gamma[k, 2] = 4
+                gamma[k, 2] = 5
             elif n == 0:
                 gamma[k, 2] = 0
             else:
                 shared[k] = first
                 ri, rj = rsur[i], rsur[j]
-                if (ri > 0 and _contains(me_o, me_v, j, ri)) or (
-                        rj > 0 and _contains(me_o, me_v, i, rj)):
-                    gamma[k, 2] = 3  # one's reporter is the other's counterpart
+                if ri > 0 and _contains(me_o, me_v, j, ri):
+                    # i's reporter is j's counterpart; does i name j's reporter back?
+                    names_other = me_o[i + 1] > me_o[i] and rj > 0 and rj != ri
+                    gamma[k, 2] = 3 if names_other else 4
+                elif rj > 0 and _contains(me_o, me_v, i, rj):
+                    names_other = me_o[j + 1] > me_o[j] and ri > 0 and ri != rj
+                    gamma[k, 2] = 3 if names_other else 4
                 elif (ri > 0 and ri == rj and me_o[i + 1] > me_o[i] and me_o[j + 1] > me_o[j]
                       and _overlap(me_o, me_v, i, j)[0] == 0):
                     gamma[k, 2] = 1  # same surname, but each names a different counterpart

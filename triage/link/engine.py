@@ -87,15 +87,17 @@ def link(
     leads: pd.DataFrame, previous: Mapping[int, str], cut: Any, config: LinkConfig,
     *, model: MatchModel | None = None, new_ids: Iterable[int] | None = None,
     merges: Sequence[tuple[int, int]] = (), splits: Sequence[tuple[int, int]] = (),
+    words: Mapping[str, str] | None = None,
 ) -> LinkResult:
     """Cluster leads into cases.
 
     Full run (``new_ids`` None): every lead, weights re-estimated unless ``model``
     is given. Incremental run: only leads in ``new_ids`` are compared, with the
     history and each other; cases they do not touch keep their leads and ids.
-    ``merges``/``splits`` are coordinators' decisions on lead-id pairs.
+    ``merges``/``splits`` are coordinators' decisions on lead-id pairs; ``words``
+    is the tokenizer's dictionary (word → part of speech), to tell names from words.
     """
-    feats, text = build_features(leads, cut, config.stopwords, config.max_df)
+    feats, text = build_features(leads, cut, config.stopwords, config.max_df, words)
     enc = encode(feats, text)
     ids = feats["id"].to_numpy()
     row_of = {int(v): i for i, v in enumerate(ids.tolist())}

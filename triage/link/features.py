@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -36,6 +36,11 @@ RELATION = re.compile(
     "(?=(?:与|和|跟|同|被|对方|邻居|隔壁|丈夫|妻子|老公|媳妇|爱人|前夫|前妻|女婿|儿媳|婆婆|公公|"
     "岳母|岳父|母亲|父亲|儿子|女儿|哥哥|弟弟|姐姐|妹妹|老板|工友|工人|包工头|房东|租户|业主|"
     "村民|买家|卖家|顾客|商家|男方|女方|亲戚)([\u4e00-\u9fff]{1,2}))")
+# The reporter named by the agency's own prose (事主陈先生称, 刘某报警称): not a counterpart.
+_TITLED = r"[\u4e00-\u9fff]{1,2}(?:某某|某|女士|先生|老师|师傅|大爷|大妈|阿姨)|[\u4e00-\u9fff]{2,3}?"
+SELF_REFERENCE = re.compile(
+    rf"(?:(?<=报警人|来电人|求助人|信访人|诉求人|来访人|当事人)|(?<=事主))(?:{_TITLED})(?=称|反映)"
+    rf"|^(?:{_TITLED})(?=(?:报警|来电|来访)称)")
 AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:万|千|百)?元")
 
 
@@ -86,24 +91,22 @@ def name_candidates(text: str) -> set[str]:
 
 
 def masked_mentions(text: str) -> frozenset[str]:
-    """Surnames of the people a text names: 鲁某, 张女士, 丈夫林民金, 与王某."""
+    """Surnames of the people a text names in masked form: 鲁某, 张女士, 老王师傅."""
     out = set()
     for m in MASKED_MENTION.finditer(text):
         s = m.group(1)
         s = s if s in COMPOUND_SURNAMES else s[-1]
         if s in NAME_START:
             out.add(s)
-    for m in RELATION.finditer(text):
-        s = m.group(1)
-        if s[:2] in COMPOUND_SURNAMES:
-            out.add(s[:2])
-        elif s[0] in COMMON_SURNAMES and len(s) == 2 and s[1] not in NOT_NAME_SECOND:
-            out.add(s[0])
     return frozenset(out)
 
 
-def named_people(text: str) -> frozenset[str]:
-    """Pinyin of the full names a text gives after a relation word (丈夫林民金, 与文长立)."""
+def relation_spans(text: str) -> frozenset[str]:
+    """2–3 character spans right after a relation word that may be a name (丈夫林民金, 与文长立).
+
+    Many are words instead (与项目负责人, 与西邻): ``build_features`` keeps only
+    the spans that are rare in the corpus and not dictionary words.
+    """
     out = set()
     for m in RELATION.finditer(text + "。。"):
         start = m.start(1)
@@ -111,8 +114,24 @@ def named_people(text: str) -> frozenset[str]:
             name = text[start:start + n]
             if (len(name) == n and HAN.match(name) and name[0] in NAME_START
                     and name[1] not in NOT_NAME_SECOND and "某" not in name):
-                out.add(pinyin_key(name))
+                out.add(name)
     return frozenset(out)
+
+
+def _is_word(span: str, words: Mapping[str, str]) -> bool:
+    """A dictionary word that is not a person's name (项目, 万科), by its part-of-speech tag."""
+    tag = words.get(span) or words.get(span[:2])
+    return tag is not None and not tag.startswith("nr")
+
+
+def without_reporter(text: str, name: str | None) -> str:
+    """The text without the reporter's own mentions, so they are not taken for a counterpart.
+
+    ``name`` is the reporter's full, unmasked name (a masked 刘某 may be a relative's).
+    """
+    if name and len(name) >= 2:
+        text = text.replace(name, "")
+    return SELF_REFERENCE.sub("", text)
 
 
 def house_signature(address: str | None) -> str | None:
@@ -124,12 +143,15 @@ def house_signature(address: str | None) -> str | None:
 
 
 def build_features(leads: pd.DataFrame, cut: Any, stopwords: Iterable[str] = (),
-                   max_df: float = 0.02) -> tuple[pd.DataFrame, TextModel]:
+                   max_df: float = 0.02, words: Mapping[str, str] | None = None
+                   ) -> tuple[pd.DataFrame, TextModel]:
     """Features of every lead, and the text model (IDF) of this corpus.
 
-    ``cut`` splits Chinese text into words (``jieba.lcut``); it is passed in so
-    the core stays free of global tokenizer state.
+    ``cut`` splits Chinese text into words (``jieba.lcut``) and ``words`` maps
+    dictionary words to their part of speech (jieba's tag table); both are
+    passed in so the core stays free of global tokenizer state.
     """
+    lexicon: Mapping[str, str] = words or {}
     stop = frozenset(stopwords)
     rows = []
     token_sets: list[frozenset[str]] = []
@@ -142,8 +164,9 @@ def build_features(leads: pd.DataFrame, cut: Any, stopwords: Iterable[str] = (),
         valid = r.get("reporter_id_valid") is True
         desc = r.get("description")
         text: str = desc if isinstance(desc, str) else ""
-        spans = name_candidates(text)
         tokens = _tokens(text, cut, stop)
+        others = without_reporter(text, full)
+        spans = name_candidates(others)
         token_sets.append(tokens)
         village = r.get("village_code") if isinstance(r.get("village_code"), str) else None
         town = village[:9] if village else (r.get("town") if isinstance(r.get("town"), str) else None)
@@ -163,9 +186,9 @@ def build_features(leads: pd.DataFrame, cut: Any, stopwords: Iterable[str] = (),
             "name_py": pinyin_key(full) if full else None,
             "surname": surname_of(name),
             "text": text,
-            "mentions": masked_mentions(text),
+            "mentions": masked_mentions(others),
             "cands": frozenset(pinyin_key(c) for c in spans),
-            "named": named_people(text),
+            "named": relation_spans(others),
             "house": house_signature(r.get("address") if isinstance(r.get("address"), str) else None),
         })
     columns = ["id", "t", "village", "town", "dtype", "phones_full", "phone_sigs", "id_full",
@@ -187,6 +210,15 @@ def build_features(leads: pd.DataFrame, cut: Any, stopwords: Iterable[str] = (),
               for c in name_candidates(a)}
     feats["cands"] = pd.Series([frozenset(c for c in cs if cand_df[c] <= limit and c not in places)
                                 for cs in feats["cands"]], index=feats.index, dtype=object)
+    # The same for the names after relation words: 与项目负责人 and 与西邻 name nobody.
+    span_df = Counter(c for cs in feats["named"] for c in cs)
+    kept = [frozenset(c for c in cs if span_df[c] <= limit and pinyin_key(c) not in places
+                      and not _is_word(c, lexicon)) for cs in feats["named"]]
+    feats["mentions"] = pd.Series([m | {surname_of(c) or c for c in cs}
+                                   for m, cs in zip(feats["mentions"], kept, strict=True)],
+                                  index=feats.index, dtype=object)
+    feats["named"] = pd.Series([frozenset(pinyin_key(c) for c in cs) for cs in kept],
+                               index=feats.index, dtype=object)
     feats["tokens"] = pd.Series([frozenset(t for t in ts if t not in frequent)
                                  for ts in token_sets], index=feats.index, dtype=object)
     return feats, model

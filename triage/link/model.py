@@ -18,9 +18,9 @@ from triage.link.compare import FIELD_INDEX, FIELDS
 
 # Starting points only: EM moves them. Agreement levels start likelier among matches.
 _M0 = {2: [0.3, 0.7], 3: [0.2, 0.3, 0.5], 4: [0.1, 0.2, 0.3, 0.4],
-       5: [0.1, 0.2, 0.2, 0.2, 0.3], 7: [0.05, 0.05, 0.15, 0.15, 0.2, 0.2, 0.2]}
+       5: [0.1, 0.2, 0.2, 0.2, 0.3], 8: [0.05, 0.05, 0.1, 0.1, 0.15, 0.15, 0.2, 0.2]}
 _U0 = {2: [0.9, 0.1], 3: [0.85, 0.1, 0.05], 4: [0.7, 0.15, 0.1, 0.05],
-       5: [0.7, 0.2, 0.05, 0.03, 0.02], 7: [0.6, 0.1, 0.2, 0.05, 0.03, 0.01, 0.01]}
+       5: [0.7, 0.2, 0.05, 0.03, 0.02], 8: [0.6, 0.1, 0.2, 0.03, 0.03, 0.02, 0.01, 0.01]}
 
 
 @dataclass
@@ -126,7 +126,7 @@ def _anchor_sets(gamma: np.ndarray) -> list[tuple[np.ndarray, frozenset[str]]]:
     identity = (g["phone"] == 2) | (g["id_number"] == 2)
     household = ((g["place"] == 2) & (g["house"] == 1) & (g["dispute_type"] == 1)
                  & (g["subject"] >= 1) & (g["time"] >= 2))
-    counterpart = ((g["party"] == 5) & (g["dispute_type"] == 1) & (g["subject"] >= 1)
+    counterpart = ((g["party"] == 6) & (g["dispute_type"] == 1) & (g["subject"] >= 1)
                    & (g["time"] >= 2))
     return [
         (identity, frozenset({"phone", "id_number", "party"})),
