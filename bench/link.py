@@ -4,23 +4,28 @@
     python bench/link.py --cases 8000 --seed 2 --splink        # side by side with Splink 5
     python bench/link.py --cases 420000 --seed 3 --incremental 10000   # scale: 1M leads
 
-Leads are generated, normalized in-process by the same canonical mapping the
-connectors use (no database, so the figures are linking alone), then linked.
-With --incremental N, the last N leads by time are held back, the rest is
-linked in full, and the N are linked incrementally against that history.
+Leads are generated and normalized by the same canonical mapping the connectors
+use (no database, so the figures are linking alone) in a child process, and kept
+under --workdir for later runs; linking then runs in a fresh process, so its peak
+memory is linking's own. Lead features are computed by a pool of --workers
+processes, as the nightly flow does. With --incremental N, the last N leads by
+time are held back, the rest is linked in full, and the N are linked
+incrementally against that history with the index the full run left.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
+import subprocess
 import sys
+import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import jieba
-import jieba.posseg
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -30,11 +35,11 @@ from quality import bcubed_f1, pair_counts
 from connectors.config import load_config
 from connectors.demo_exports import load_units
 from connectors.settings import REPO_DATA
+from flows.linking import cut, word_tags
 from triage.canonical import NormalizeContext, RowRejected, canonical_lead
 from triage.link import link
 from triage.synthetic import generate
 
-TAGS = jieba.posseg.dt.word_tag_tab
 FIELDS = ("source_ref", "reported_at", "reporter_name", "reporter_phone", "reporter_id",
           "reporter_sex", "reporter_age", "address", "category", "description", "disposition",
           "urgency", "channel", "headcount", "repeat_flag", "skip_level", "dv_flag", "unit",
@@ -78,50 +83,53 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _leads(cases: int, seed: int, workdir: Path) -> pd.DataFrame:
+    """Generated leads (with truth), made once in a child process and kept as a pickle."""
+    path = workdir / f"leads-{cases}-{seed}.pkl"
+    if not path.exists():
+        workdir.mkdir(parents=True, exist_ok=True)
+        code = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+                f"from link import canonical_leads; "
+                f"canonical_leads({cases}, {seed}).to_pickle({str(path) + '.tmp'!r})")
+        subprocess.run([sys.executable, "-c", code], check=True)
+        os.replace(str(path) + ".tmp", path)
+    return pd.read_pickle(path)
+
+
+def peak_children_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--cases", type=int, default=8000)
     ap.add_argument("--seed", type=int, default=2)
     ap.add_argument("--incremental", type=int, default=0, help="hold back N leads for a night")
     ap.add_argument("--splink", action="store_true", help="also run Splink 5 (DuckDB)")
+    ap.add_argument("--workers", type=int, default=2, help="processes computing lead features")
+    ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "triage-bench")
     args = ap.parse_args()
     cfg = load_config(REPO_DATA).linking
-    jieba.setLogLevel(60)
-    jieba.initialize()
 
     t = time.perf_counter()
-    leads = canonical_leads(args.cases, args.seed)
-    print(f"generated and normalized {len(leads)} leads of {args.cases} cases in "
-          f"{time.perf_counter() - t:.1f}s")
+    leads = _leads(args.cases, args.seed, args.workdir)
+    print(f"{len(leads)} leads of {args.cases} cases (seed {args.seed}) ready in "
+          f"{time.perf_counter() - t:.1f}s; {os.cpu_count()} cores")
     truth = leads["truth"]
     frame = leads.drop(columns=["truth"])
-
-    if args.incremental:
-        frame = frame.sort_values("reported_at").reset_index(drop=True)
-        truth = leads.set_index("id").loc[frame["id"], "truth"].reset_index(drop=True)
-        history = frame.iloc[:-args.incremental]
-        night = frame.iloc[-args.incremental:]
+    del leads
+    words = word_tags()
+    with ProcessPoolExecutor(args.workers) as pool:
+        chunks = pool.map if args.workers > 1 else None
+        if args.incremental:
+            run_incremental(frame, truth, cfg, words, chunks, args.incremental)
+            return
         t = time.perf_counter()
-        base = link(history, {}, jieba.lcut, cfg, words=TAGS)
-        full_s = time.perf_counter() - t
-        print(f"full link of {len(history)} leads: {full_s:.1f}s, peak {peak_mb():.0f} MB, "
-              f"{base.stats['pairs']} candidate pairs")
-        t = time.perf_counter()
-        inc = link(frame, base.case_of, jieba.lcut, cfg, words=TAGS, model=base.model,
-                   new_ids=night["id"].astype(int).tolist())
-        inc_s = time.perf_counter() - t
-        print(f"incremental night of {len(night)} leads against {len(history)}: {inc_s:.1f}s, "
-              f"region {inc.stats['region']} leads, peak {peak_mb():.0f} MB")
-        pred = frame["id"].astype(int).map(inc.case_of)
-        print("incremental result vs truth: " + ", ".join(
-            f"{k} {v:.4f}" for k, v in scores(pred, truth).items()))
-        return
-
-    t = time.perf_counter()
-    result = link(frame, {}, jieba.lcut, cfg, words=TAGS)
-    ours_s = time.perf_counter() - t
+        result = link(frame, {}, cut, cfg, words=words, chunks=chunks)
+        ours_s = time.perf_counter() - t
     ours = scores(frame["id"].astype(int).map(result.case_of), truth)
-    print(f"ours: {ours_s:.1f}s, peak {peak_mb():.0f} MB, stats {result.stats}")
+    print(f"ours: {ours_s:.1f}s, peak {peak_mb():.0f} MB (+ workers {peak_children_mb():.0f} MB), "
+          f"stats {result.stats}")
     print("ours: " + ", ".join(f"{k} {v:.4f}" for k, v in ours.items()))
     if args.splink:
         from splink_baseline import run_splink
@@ -134,6 +142,34 @@ def main() -> None:
         print("splink: " + ", ".join(f"{k} {v:.4f}" for k, v in theirs.items()))
         print(f"side by side: F1 ours {ours['f1']:.4f} vs splink {theirs['f1']:.4f}; "
               f"wall ours {ours_s:.1f}s vs splink {splink_s:.1f}s")
+
+
+def run_incremental(frame: pd.DataFrame, truth: pd.Series, cfg: Any, words: Any,
+                    chunks: Any, night_size: int) -> None:
+    """Full link of the history, then one night of ``night_size`` leads with the index."""
+    order = frame["reported_at"].argsort(kind="stable").to_numpy()
+    frame = frame.iloc[order].reset_index(drop=True)
+    truth = truth.iloc[order].reset_index(drop=True)
+    history = frame.iloc[:-night_size]
+    night = frame.iloc[-night_size:]
+    t = time.perf_counter()
+    base = link(history, {}, cut, cfg, words=words, chunks=chunks)
+    full_s = time.perf_counter() - t
+    print(f"full link of {len(history)} leads: {full_s:.1f}s, peak {peak_mb():.0f} MB "
+          f"(+ workers {peak_children_mb():.0f} MB), {base.stats['pairs']} candidate pairs")
+    print("full (history) vs truth: " + ", ".join(
+        f"{k} {v:.4f}" for k, v in scores(history["id"].astype(int).map(base.case_of),
+                                          truth.iloc[:-night_size]).items()))
+    t = time.perf_counter()
+    inc = link(frame, base.case_of, cut, cfg, words=words, model=base.model,
+               new_ids=night["id"].astype(int).tolist(), index=base.index)
+    inc_s = time.perf_counter() - t
+    print(f"incremental night of {len(night)} leads against {len(history)}: {inc_s:.1f}s, "
+          f"region {inc.stats['region']} leads, peak {peak_mb():.0f} MB")
+    pred = frame["id"].astype(int).map(inc.case_of)
+    print("incremental result vs truth: " + ", ".join(
+        f"{k} {v:.4f}" for k, v in scores(pred, truth).items()))
+
 
 
 if __name__ == "__main__":

@@ -9,8 +9,13 @@ history, with the stored weights.
 from __future__ import annotations
 
 import json
+import logging
+import multiprocessing
+import os
+import pickle
 from collections import Counter
 from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,7 +28,7 @@ from sqlmodel import Session, col
 
 from connectors.store import Resources, leads_frame, now, read_frame, select_columns, upsert
 from triage.frames import records
-from triage.link import LinkResult, MatchModel, link
+from triage.link import LinkIndex, LinkResult, MatchModel, link
 from triage.models import Case, CaseEvent, CaseLink, Lead, LinkReview, Person
 
 LINK_COLUMNS = (
@@ -32,6 +37,9 @@ LINK_COLUMNS = (
     "address", "dispute_type", "description", "person_id", "updated_at",
 )
 _jieba_ready = False
+log = logging.getLogger(__name__)
+FEATURE_WORKERS = 2  # processes computing lead features when many leads are new
+PARALLEL_FROM = 20_000  # fewer new leads than this: computed in-process (no pool start-up)
 
 
 def cut(text: str) -> list[str]:
@@ -71,6 +79,33 @@ def save_model(res: Resources, model: MatchModel, run_id: int | None) -> Path:
     return path
 
 
+def index_path(res: Resources) -> Path:
+    return res.settings.home / "models" / "link_index.pkl"
+
+
+def load_index(res: Resources) -> LinkIndex | None:
+    """The previous run's features and keys; None (so all is recomputed) if missing or unreadable."""
+    path = index_path(res)
+    try:
+        with path.open("rb") as fh:
+            index = pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a damaged or outdated file only costs a recomputation
+        log.warning("linking index %s unreadable (%s): features are recomputed", path, exc)
+        return None
+    return index if isinstance(index, LinkIndex) else None
+
+
+def save_index(res: Resources, index: LinkIndex) -> None:
+    path = index_path(res)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
 def link_stage(res: Resources, run_id: int | None = None, *, full: bool = False) -> dict[str, Any]:
     """Link leads into cases; incremental unless ``full`` or nothing was linked before."""
     leads = leads_frame(res.engine, LINK_COLUMNS)
@@ -88,10 +123,16 @@ def link_stage(res: Resources, run_id: int | None = None, *, full: bool = False)
         linked_at = dict(zip(links["lead_id"].astype(int), links["linked_at"], strict=True))
         new_ids = [int(i) for i, u in zip(leads["id"], leads["updated_at"], strict=True)
                    if int(i) not in linked_at or u > linked_at[int(i)]]
-    result = link(leads, previous, cut, res.config.linking, model=model, new_ids=new_ids,
-                  merges=merges, splits=splits, words=word_tags())
+    index = load_index(res)
+    unknown = len(leads) - (0 if index is None else int(index.raw["id"].isin(leads["id"]).sum()))
+    with ProcessPoolExecutor(FEATURE_WORKERS, mp_context=multiprocessing.get_context("spawn")) as pool:
+        result = link(leads, previous, cut, res.config.linking, model=model, new_ids=new_ids,
+                      merges=merges, splits=splits, words=word_tags(), index=index,
+                      chunks=pool.map if unknown >= PARALLEL_FROM else None)
     if new_ids is None:
         save_model(res, result.model, run_id)
+    if result.index is not None:
+        save_index(res, result.index)
     _persist(res, leads, previous, result, run_id)
     kinds = Counter(e["kind"] for e in result.events)
     return {"cases": len(set(result.case_of.values())), "created": kinds["created"],

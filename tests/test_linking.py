@@ -216,6 +216,28 @@ def test_case_ids_are_stable_and_incremental_matches_full(synthetic: pd.DataFram
     ful = _pairs(pd.Series(full.case_of))
     agreement = len(inc & ful) / max(len(inc | ful), 1)
     assert agreement >= 0.98, agreement
+    # with the index the history run left, the night reads only its neighbourhood
+    indexed = link(leads, base.case_of, jieba.lcut, CONFIG, model=base.model,
+                   new_ids=night["id"].astype(int).tolist(), index=base.index)
+    assert indexed.stats["region"] < len(leads)
+    assert _pairs(pd.Series(indexed.case_of)) == inc
+    assert indexed.index is not None and set(indexed.index.raw["id"]) == set(leads["id"])
+
+
+def test_kept_features_are_recomputed_for_corrected_leads(synthetic: pd.DataFrame) -> None:
+    leads = synthetic.drop(columns=["truth"]).assign(updated_at=pd.Timestamp("2024-06-01"))
+    first = link(leads, {}, jieba.lcut, CONFIG, chunks=map)
+    assert first.case_of == link(leads, {}, jieba.lcut, CONFIG).case_of  # chunked = in one go
+    lid = int(leads["id"].iloc[0])
+    fixed = leads.copy()
+    at = int(fixed.index[fixed["id"] == lid][0])
+    fixed.at[at, "phones"] = ["13911112222"]
+    fixed.at[at, "updated_at"] = pd.Timestamp("2024-06-02")
+    again = link(fixed, first.case_of, jieba.lcut, CONFIG, model=first.model, index=first.index)
+    assert again.index is not None
+    kept = again.index.raw.set_index("id")
+    assert kept.loc[lid, "phones_full"] == ("13911112222",)
+    assert again.index.stats.n == len(leads)
 
 
 def test_persons_recur_across_cases() -> None:

@@ -112,7 +112,7 @@ def test_outputs_are_masked_for_their_receiver(res: Resources, tmp_path: Path) -
 
 
 def test_later_nights_link_incrementally_and_keep_decisions(res: Resources) -> None:
-    from flows.linking import decide, load_model, pending_reviews
+    from flows.linking import decide, index_path, load_index, load_model, pending_reviews
 
     drop_demo(res.settings.inbox, 40, 21)
     first = _run(res)
@@ -124,6 +124,10 @@ def test_later_nights_link_incrementally_and_keep_decisions(res: Resources) -> N
     second = _run(res)
     assert second["link"]["mode"] == "incremental"
     assert second["ingest"].leads_new > 0
+    # the night read only its own neighbourhood, through the index the first run left
+    index = load_index(res)
+    assert index is not None and index.stats.n == second["link"]["leads"]
+    assert second["link"]["region"] < second["link"]["leads"]
     with Session(res.engine) as s:
         after = dict(s.execute(select(CaseLink.lead_id, CaseLink.case_id)).all())
     kept = sum(1 for lid, cid in before.items() if after[lid] == cid)
@@ -132,7 +136,9 @@ def test_later_nights_link_incrementally_and_keep_decisions(res: Resources) -> N
     a, b = sorted(before)[0], sorted(before)[-1]
     assert after[a] != after[b]
     decide(res, a, b, "merge", "测试协调员")
+    index_path(res).write_bytes(b"damaged")  # a damaged index only costs a recomputation
     _run(res)
+    assert load_index(res) is not None
     with Session(res.engine) as s:
         final = dict(s.execute(select(CaseLink.lead_id, CaseLink.case_id)).all())
     assert final[a] == final[b]

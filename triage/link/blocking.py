@@ -25,10 +25,15 @@ class BlockingRules:
     subject_keys: int = 1  # rarest subject words per lead used as keys
 
 
-def lead_keys(feats: pd.DataFrame, text: TextModel, rules: BlockingRules) -> pd.DataFrame:
-    """(key, row) for every blocking key of every lead; ``row`` indexes ``feats``."""
+def lead_keys(feats: pd.DataFrame, text: TextModel, rules: BlockingRules,
+              rows: np.ndarray | None = None) -> pd.DataFrame:
+    """(key, row) for every blocking key of every lead.
+
+    ``key`` is a 64-bit hash of the key text (cheap to keep and to match between
+    runs); ``row`` indexes ``feats``, or is ``rows[i]`` when given.
+    """
     keys: list[str] = []
-    rows: list[int] = []
+    owner: list[int] = []
     for i, f in enumerate(records(feats)):
         ks: set[str] = set()
         ks.update("p" + p for p in f["phones_full"])
@@ -52,23 +57,25 @@ def lead_keys(feats: pd.DataFrame, text: TextModel, rules: BlockingRules) -> pd.
             rare = sorted(tokens, key=lambda t: (-text.weight(t), t))[:rules.subject_keys]
             ks.update(f"t{place}|{f['dtype']}|{t}" for t in rare)
         keys.extend(ks)
-        rows.extend([i] * len(ks))
-    return pd.DataFrame({"key": keys, "row": np.asarray(rows, dtype=np.int64)})
+        owner.extend([i] * len(ks))
+    at = np.asarray(owner, dtype=np.int64)
+    hashed = pd.util.hash_array(np.asarray(keys, dtype=object)) if keys else np.empty(0, np.uint64)
+    return pd.DataFrame({"key": hashed, "row": at if rows is None else rows[at]})
 
 
-def candidate_pairs(feats: pd.DataFrame, keys: pd.DataFrame, rules: BlockingRules,
+def candidate_pairs(t: np.ndarray, keys: pd.DataFrame, rules: BlockingRules,
                     only_rows: np.ndarray | None = None) -> np.ndarray:
     """Unique (i, j) row pairs, i < j, sharing a key within the window.
 
-    With ``only_rows`` (incremental runs), only pairs touching those rows are kept.
+    ``t`` is each row's time in days. With ``only_rows`` (incremental runs), only
+    pairs touching those rows are kept.
     """
     if keys.empty:
         return np.empty((0, 2), dtype=np.int64)
-    t = feats["t"].to_numpy(dtype=float)
-    k = keys.assign(t=t[keys["row"].to_numpy()]).sort_values(["key", "t", "row"], kind="stable")
-    codes = pd.factorize(k["key"])[0]
-    row = k["row"].to_numpy()
-    tt = k["t"].to_numpy()
+    row = keys["row"].to_numpy()
+    tt = t[row]
+    order = np.lexsort((row, tt, keys["key"].to_numpy()))
+    codes, row, tt = keys["key"].to_numpy()[order], row[order], tt[order]
     out = []
     n = len(row)
     for off in range(1, rules.neighbours + 1):
@@ -83,10 +90,13 @@ def candidate_pairs(feats: pd.DataFrame, keys: pd.DataFrame, rules: BlockingRule
         out.append(np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1))
     if not out:
         return np.empty((0, 2), dtype=np.int64)
-    pairs = np.unique(np.concatenate(out), axis=0)
+    both = np.concatenate(out)
+    width = np.int64(len(t))
+    flat = np.unique(both[:, 0] * width + both[:, 1])  # one int per pair: a fast unique
+    pairs = np.stack([flat // width, flat % width], axis=1)
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     if only_rows is not None:
-        mark = np.zeros(len(feats), dtype=bool)
+        mark = np.zeros(len(t), dtype=bool)
         mark[only_rows] = True
         pairs = pairs[mark[pairs[:, 0]] | mark[pairs[:, 1]]]
     return pairs

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ from triage.link.cases import assign_case_ids
 from triage.link.cluster import ClusterRules, cluster, merge_on_combined_evidence
 from triage.link.compare import FIELDS, compare_pairs, id_conflicts
 from triage.link.encode import encode
-from triage.link.features import build_features
+from triage.link.features import CorpusStats, corpus_features, lead_features
 from triage.link.model import (
     MatchModel,
     contributions,
@@ -25,6 +26,9 @@ from triage.link.model import (
     surname_adjustment,
 )
 from triage.link.persons import group_persons
+
+# Maps a function over chunks of leads: ``map`` in-process, or a process pool's ``map``.
+ChunkMap = Callable[[Callable[[pd.DataFrame], pd.DataFrame], list[pd.DataFrame]], Iterable[pd.DataFrame]]
 
 
 class LinkConfig(BaseModel):
@@ -61,6 +65,7 @@ class LinkResult:
     person_of: dict[int, int]  # lead id → lead id representing its reporter
     model: MatchModel
     stats: dict[str, Any] = field(default_factory=dict)
+    index: LinkIndex | None = None
 
 
 def random_pairs(n: int, count: int, seed: int = 20241122) -> np.ndarray:
@@ -83,11 +88,58 @@ def explain(gamma_row: np.ndarray, contrib_row: np.ndarray) -> list[dict[str, An
     return sorted(out, key=lambda e: -abs(e["weight"]))
 
 
+@dataclass
+class LinkIndex:
+    """What a run keeps for the next: each lead's own features, corpus counts, blocking keys.
+
+    With it, a night computes features and keys for its new leads only and
+    compares them with the history through the kept keys.
+    """
+
+    raw: pd.DataFrame  # ``features.lead_features`` rows, one per lead id
+    stats: CorpusStats
+    keys: pd.DataFrame  # key (hash), id (lead), from the last run
+
+
+def _lead_features(leads: pd.DataFrame, cut: Any, chunks: ChunkMap | None) -> pd.DataFrame:
+    if chunks is None or len(leads) < 2:
+        return lead_features(leads, cut)
+    size = max(-(-len(leads) // 16), 500)
+    parts = [leads.iloc[k:k + size] for k in range(0, len(leads), size)]
+    return pd.concat(list(chunks(partial(lead_features, cut=cut), parts)), ignore_index=True)
+
+
+def _refresh(leads: pd.DataFrame, cut: Any, index: LinkIndex | None, stale: set[int],
+             chunks: ChunkMap | None) -> tuple[pd.DataFrame, CorpusStats]:
+    """Per-lead features in the order of ``leads``: kept ones reused, the rest computed."""
+    ids = leads["id"].astype("int64").to_numpy()
+    if index is None:
+        raw = _lead_features(leads, cut, chunks)
+        return raw, CorpusStats.of(raw)
+    kept = index.raw
+    version = (leads["updated_at"].map(lambda v: None if v is None or pd.isna(v) else str(v))
+               if "updated_at" in leads.columns else pd.Series([None] * len(leads)))
+    current = dict(zip(kept["id"].tolist(), kept["version"].tolist(), strict=True))
+    todo = np.array([lid not in current or current[lid] != v or lid in stale
+                     for lid, v in zip(ids.tolist(), version.tolist(), strict=True)], dtype=bool)
+    wanted = set(ids.tolist())
+    drop = ~kept["id"].isin(wanted) | kept["id"].isin(ids[todo])
+    stats = CorpusStats(index.stats.n, index.stats.words.copy(), index.stats.cands.copy(),
+                        index.stats.spans.copy(), index.stats.places.copy())
+    stats.add(kept[drop], sign=-1)
+    fresh = _lead_features(leads[todo], cut, chunks)
+    stats.add(fresh)
+    raw = pd.concat([kept[~drop], fresh], ignore_index=True)
+    raw = raw.iloc[pd.Index(raw["id"]).get_indexer(ids)].reset_index(drop=True)
+    return raw, stats
+
+
 def link(
     leads: pd.DataFrame, previous: Mapping[int, str], cut: Any, config: LinkConfig,
     *, model: MatchModel | None = None, new_ids: Iterable[int] | None = None,
     merges: Sequence[tuple[int, int]] = (), splits: Sequence[tuple[int, int]] = (),
-    words: Mapping[str, str] | None = None,
+    words: Mapping[str, str] | None = None, index: LinkIndex | None = None,
+    chunks: ChunkMap | None = None,
 ) -> LinkResult:
     """Cluster leads into cases.
 
@@ -96,24 +148,47 @@ def link(
     history and each other; cases they do not touch keep their leads and ids.
     ``merges``/``splits`` are coordinators' decisions on lead-id pairs; ``words``
     is the tokenizer's dictionary (word → part of speech), to tell names from words.
+    ``index`` is the previous run's ``LinkResult.index``: kept features are reused
+    and, in an incremental run, only the new leads' neighbourhood is read.
+    ``chunks`` maps a function over chunks of leads (e.g. a process pool's map).
     """
-    feats, text = build_features(leads, cut, config.stopwords, config.max_df, words)
-    enc = encode(feats, text)
-    ids = feats["id"].to_numpy()
+    rules = config.blocking
+    ids = leads["id"].astype("int64").to_numpy()
     row_of = {int(v): i for i, v in enumerate(ids.tolist())}
-    keys = lead_keys(feats, text, config.blocking)
-    region: np.ndarray | None = None
-    if new_ids is not None:
-        new_rows = np.array(sorted(row_of[i] for i in new_ids if i in row_of), dtype=np.int64)
-        touching = candidate_pairs(feats, keys, config.blocking, only_rows=new_rows)
-        partners = set(touching.ravel().tolist()) - set(new_rows.tolist())
-        cases = {previous.get(int(ids[r])) for r in partners} - {None}
-        decided = {row_of[x] for pair in (*merges, *splits) for x in pair if x in row_of}
-        in_region = set(new_rows.tolist()) | decided | {
-            r for r, lid in enumerate(ids.tolist()) if previous.get(int(lid)) in cases}
-        region = np.array(sorted(in_region), dtype=np.int64)
-        keys = keys[keys["row"].isin(region)]
-    pairs = candidate_pairs(feats, keys, config.blocking)
+    new_rows = None if new_ids is None else np.array(
+        sorted(row_of[i] for i in set(new_ids) if i in row_of), dtype=np.int64)
+    stale = set() if new_rows is None else set(ids[new_rows].tolist())
+    raw, stats = _refresh(leads, cut, index, stale, chunks)
+    t_all = raw["t"].to_numpy(dtype=float)
+    if new_rows is None or index is None:
+        work = np.arange(len(raw), dtype=np.int64)
+        feats, text = corpus_features(raw, stats, config.stopwords, config.max_df, words)
+        all_keys = lead_keys(feats, text, rules)
+        if new_rows is not None:  # incremental without an index: every key is at hand
+            work = _region(candidate_pairs(t_all, all_keys, rules, only_rows=new_rows), new_rows,
+                           ids, previous, merges, splits, row_of)
+            feats = feats.iloc[work].reset_index(drop=True)
+        keys_out = all_keys
+    else:
+        new_feats, text = corpus_features(raw.iloc[new_rows], stats, config.stopwords,
+                                          config.max_df, words)
+        new_keys = lead_keys(new_feats, text, rules, rows=new_rows)
+        kept = index.keys[~index.keys["id"].isin(stale) & index.keys["id"].isin(row_of)]
+        kept = pd.DataFrame({"key": kept["key"].to_numpy(),
+                             "row": kept["id"].map(row_of).to_numpy(dtype=np.int64)})
+        keys_out = pd.concat([kept, new_keys], ignore_index=True)
+        near = keys_out[keys_out["key"].isin(new_keys["key"].unique())]
+        work = _region(candidate_pairs(t_all, near, rules, only_rows=new_rows), new_rows, ids,
+                       previous, merges, splits, row_of)
+        feats, text = corpus_features(raw.iloc[work].reset_index(drop=True), stats,
+                                      config.stopwords, config.max_df, words)
+    index_out = LinkIndex(raw, stats, pd.DataFrame({"key": keys_out["key"].to_numpy(),
+                                                    "id": ids[keys_out["row"].to_numpy()]}))
+    wids = ids[work]
+    local = {int(v): i for i, v in enumerate(wids.tolist())}
+    enc = encode(feats, text)
+    keys = lead_keys(feats, text, rules)
+    pairs = candidate_pairs(feats["t"].to_numpy(dtype=float), keys, rules)
     gamma, shared = compare_pairs(enc, pairs)
     if model is None:
         n = len(feats)
@@ -129,14 +204,14 @@ def link(
     prob = match_probability(model, gamma, extra)
     conflicts = pairs[id_conflicts(enc, pairs)]
     cannot = [(int(a), int(b)) for a, b in conflicts.tolist()]
-    cannot += [(row_of[a], row_of[b]) for a, b in splits if a in row_of and b in row_of]
-    must = [(row_of[a], row_of[b]) for a, b in merges if a in row_of and b in row_of]
-    if region is not None:
+    cannot += [(local[a], local[b]) for a, b in splits if a in local and b in local]
+    must = [(local[a], local[b]) for a, b in merges if a in local and b in local]
+    if new_rows is not None:
         # A night's leads may join or merge earlier cases but never split them:
         # only a full rebuild (or a coordinator) takes a case apart.
         first_row: dict[str, int] = {}
-        for r in region.tolist():
-            cid = previous.get(int(ids[r]))
+        for r, lid in enumerate(wids.tolist()):
+            cid = previous.get(int(lid))
             if cid is not None:
                 must.append((first_row.setdefault(cid, r), r))
     clusters = cluster(len(feats), pairs, prob, config.clusters, cannot, must)
@@ -144,12 +219,11 @@ def link(
         clusters.root, pairs, gamma, extra, lambda g, x: match_probability(model, g, x),
         config.clusters, cannot)
 
-    rows = range(len(feats)) if region is None else region.tolist()
     comps: dict[int, list[int]] = {}
-    for r in rows:
-        comps.setdefault(clusters.root[r], []).append(int(ids[r]))
+    for r, lid in enumerate(wids.tolist()):
+        comps.setdefault(clusters.root[r], []).append(int(lid))
     case_of, events = assign_case_ids(comps.values(), previous)
-    if region is not None:
+    if new_rows is not None:
         for lid, cid in previous.items():
             case_of.setdefault(lid, cid)
 
@@ -164,16 +238,27 @@ def link(
                 best[x] = k
     for x, k in best.items():
         other = int(pairs[k, 1] if pairs[k, 0] == x else pairs[k, 0])
-        evidence[int(ids[x])] = [{"with_lead": int(ids[other]),
-                                  "probability": round(float(prob[k]), 4),
-                                  "fields": explain(gamma[k], contributions(model, gamma[k:k + 1])[0])}]
+        evidence[int(wids[x])] = [{"with_lead": int(wids[other]),
+                                   "probability": round(float(prob[k]), 4),
+                                   "fields": explain(gamma[k], contributions(model, gamma[k:k + 1])[0])}]
     final = clusters.root
-    review = [{"lead_a": int(ids[pairs[k, 0]]), "lead_b": int(ids[pairs[k, 1]]),
+    review = [{"lead_a": int(wids[pairs[k, 0]]), "lead_b": int(wids[pairs[k, 1]]),
                "score": round(float(prob[k]), 4),
                "evidence": explain(gamma[k], contributions(model, gamma[k:k + 1])[0])}
               for k in clusters.review if final[pairs[k, 0]] != final[pairs[k, 1]]]
-    person_rows = group_persons(feats)
+    person_rows = group_persons(raw)
     person_of = {int(ids[r]): int(ids[p]) for r, p in enumerate(person_rows)}
-    stats = {"leads": len(feats), "pairs": len(pairs), "accepted": int((prob >= config.accept).sum()),
-             "review": len(review), "conflicts": len(conflicts), "region": len(rows)}
-    return LinkResult(case_of, evidence, events, review, person_of, model, stats)
+    stats_out = {"leads": len(raw), "pairs": len(pairs), "accepted": int((prob >= config.accept).sum()),
+                 "review": len(review), "conflicts": len(conflicts), "region": len(work)}
+    return LinkResult(case_of, evidence, events, review, person_of, model, stats_out, index_out)
+
+
+def _region(touching: np.ndarray, new_rows: np.ndarray, ids: np.ndarray,
+            previous: Mapping[int, str], merges: Sequence[tuple[int, int]],
+            splits: Sequence[tuple[int, int]], row_of: Mapping[int, int]) -> np.ndarray:
+    """Rows an incremental run re-clusters: the new leads, their partners, and those cases."""
+    partners = set(touching.ravel().tolist()) - set(new_rows.tolist())
+    cases = {previous.get(int(ids[r])) for r in partners} - {None}
+    decided = {row_of[x] for pair in (*merges, *splits) for x in pair if x in row_of}
+    members = {row_of[lid] for lid, cid in previous.items() if cid in cases and lid in row_of}
+    return np.array(sorted(set(new_rows.tolist()) | partners | decided | members), dtype=np.int64)

@@ -10,7 +10,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -142,19 +142,21 @@ def house_signature(address: str | None) -> str | None:
     return "-".join(nums) if nums else None
 
 
-def build_features(leads: pd.DataFrame, cut: Any, stopwords: Iterable[str] = (),
-                   max_df: float = 0.02, words: Mapping[str, str] | None = None
-                   ) -> tuple[pd.DataFrame, TextModel]:
-    """Features of every lead, and the text model (IDF) of this corpus.
+# Per-lead features that depend on the lead alone; computed once and kept between runs.
+RAW_COLUMNS = ["id", "version", "t", "village", "town", "dtype", "phones_full", "phone_sigs",
+               "id_full", "id_sig", "name", "name_py", "surname", "mentions", "cands", "spans",
+               "places", "words", "house"]
 
-    ``cut`` splits Chinese text into words (``jieba.lcut``) and ``words`` maps
-    dictionary words to their part of speech (jieba's tag table); both are
-    passed in so the core stays free of global tokenizer state.
+
+def lead_features(leads: pd.DataFrame, cut: Any) -> pd.DataFrame:
+    """What each lead says on its own (names, phones, place, words), one row per lead.
+
+    Nothing here depends on other leads, so the rows can be computed in parallel
+    and kept from one run to the next; ``version`` is the lead's ``updated_at``
+    (if given), so a corrected lead is computed again. ``cut`` splits Chinese text
+    into words (``jieba.lcut``), passed in so the core holds no tokenizer state.
     """
-    lexicon: Mapping[str, str] = words or {}
-    stop = frozenset(stopwords)
     rows = []
-    token_sets: list[frozenset[str]] = []
     for r in records(leads):
         name = r.get("reporter_name") if isinstance(r.get("reporter_name"), str) else None
         masked = bool(r.get("reporter_name_masked"))
@@ -164,15 +166,15 @@ def build_features(leads: pd.DataFrame, cut: Any, stopwords: Iterable[str] = (),
         valid = r.get("reporter_id_valid") is True
         desc = r.get("description")
         text: str = desc if isinstance(desc, str) else ""
-        tokens = _tokens(text, cut, stop)
         others = without_reporter(text, full)
-        spans = name_candidates(others)
-        token_sets.append(tokens)
+        address = r.get("address") if isinstance(r.get("address"), str) else None
         village = r.get("village_code") if isinstance(r.get("village_code"), str) else None
         town = village[:9] if village else (r.get("town") if isinstance(r.get("town"), str) else None)
         when = r.get("reported_at")
+        version = r.get("updated_at")
         rows.append({
             "id": int(r["id"]),
+            "version": None if version is None or pd.isna(version) else str(version),
             "t": (np.datetime64(when, "s") - EPOCH) / np.timedelta64(1, "D") if when is not None
             and not pd.isna(when) else np.nan,
             "village": village,
@@ -185,43 +187,87 @@ def build_features(leads: pd.DataFrame, cut: Any, stopwords: Iterable[str] = (),
             "name": full,
             "name_py": pinyin_key(full) if full else None,
             "surname": surname_of(name),
-            "text": text,
             "mentions": masked_mentions(others),
-            "cands": frozenset(pinyin_key(c) for c in spans),
-            "named": relation_spans(others),
-            "house": house_signature(r.get("address") if isinstance(r.get("address"), str) else None),
+            "cands": frozenset(pinyin_key(c) for c in name_candidates(others)),
+            "spans": relation_spans(others),
+            "places": frozenset(pinyin_key(c) for c in name_candidates(address or "")),
+            "words": _tokens(text, cut, frozenset()),
+            "house": house_signature(address),
         })
-    columns = ["id", "t", "village", "town", "dtype", "phones_full", "phone_sigs", "id_full",
-               "id_sig", "name", "name_py", "surname", "text", "mentions", "cands", "named",
-               "house"]
-    feats = pd.DataFrame(rows, columns=columns, dtype=object)  # object keeps None as None
-    feats["id"] = feats["id"].astype("int64")
-    feats["t"] = feats["t"].astype("float64")
-    df = Counter(t for ts in token_sets for t in ts)
-    n = max(len(token_sets), 1)
-    idf = {t: math.log(n / c) for t, c in df.items()}
-    frequent = {t for t, c in df.items() if c / n > max_df and c > 20}
-    model = TextModel(idf, stop | frozenset(frequent), max_df, max(idf.values(), default=1.0))
-    # A name span found in many leads, or in addresses, is a place or a phrase
-    # (王府花园, 高古庄), not a person.
-    cand_df = Counter(c for cs in feats["cands"] for c in cs)
+    raw = pd.DataFrame(rows, columns=RAW_COLUMNS, dtype=object)  # object keeps None as None
+    raw["id"] = raw["id"].astype("int64")
+    raw["t"] = raw["t"].astype("float64")
+    return raw
+
+
+@dataclass
+class CorpusStats:
+    """How many leads carry each word and name span: mergeable, so a night adds its leads.
+
+    Words in many leads say nothing about one quarrel; a name span in many leads,
+    or in addresses, is a place or a phrase (王府花园, 与项目负责人), not a person.
+    """
+
+    n: int = 0
+    words: Counter[str] = field(default_factory=Counter)
+    cands: Counter[str] = field(default_factory=Counter)
+    spans: Counter[str] = field(default_factory=Counter)
+    places: Counter[str] = field(default_factory=Counter)
+
+    def add(self, raw: pd.DataFrame, sign: int = 1) -> None:
+        """Count ``raw``'s leads in (``sign`` -1: take them out, for corrected leads)."""
+        self.n += sign * len(raw)
+        for name in ("words", "cands", "spans", "places"):
+            counts: Counter[str] = Counter(v for vs in raw[name] for v in vs)
+            if sign > 0:
+                getattr(self, name).update(counts)
+            else:
+                getattr(self, name).subtract(counts)
+
+    @classmethod
+    def of(cls, raw: pd.DataFrame) -> CorpusStats:
+        stats = cls()
+        stats.add(raw)
+        return stats
+
+
+def corpus_features(raw: pd.DataFrame, stats: CorpusStats, stopwords: Iterable[str] = (),
+                    max_df: float = 0.02, words: Mapping[str, str] | None = None
+                    ) -> tuple[pd.DataFrame, TextModel]:
+    """Features of ``raw``'s leads read against the whole corpus, and its text model (IDF).
+
+    ``words`` maps dictionary words to their part of speech (jieba's tag table),
+    to tell names from words.
+    """
+    lexicon: Mapping[str, str] = words or {}
+    n = max(stats.n, 1)
     limit = max(20, int(0.001 * n))
-    places = {pinyin_key(c) for a in set(leads["address"].dropna()) if isinstance(a, str)
-              for c in name_candidates(a)}
-    feats["cands"] = pd.Series([frozenset(c for c in cs if cand_df[c] <= limit and c not in places)
-                                for cs in feats["cands"]], index=feats.index, dtype=object)
-    # The same for the names after relation words: 与项目负责人 and 与西邻 name nobody.
-    span_df = Counter(c for cs in feats["named"] for c in cs)
-    kept = [frozenset(c for c in cs if span_df[c] <= limit and pinyin_key(c) not in places
-                      and not _is_word(c, lexicon)) for cs in feats["named"]]
+    frequent = {t for t, c in stats.words.items() if c / n > max_df and c > 20}
+    idf = {t: math.log(n / c) for t, c in stats.words.items() if c > 0}
+    text = TextModel(idf, frozenset(stopwords) | frozenset(frequent), max_df,
+                     max(idf.values(), default=1.0))
+    places = stats.places
+    feats = raw.drop(columns=["spans", "places", "words", "version"])
+    feats["cands"] = pd.Series([frozenset(c for c in cs if stats.cands[c] <= limit and not places[c])
+                                for cs in raw["cands"]], index=raw.index, dtype=object)
+    kept = [frozenset(c for c in cs if stats.spans[c] <= limit and not places[pinyin_key(c)]
+                      and not _is_word(c, lexicon)) for cs in raw["spans"]]
     feats["mentions"] = pd.Series([m | {surname_of(c) or c for c in cs}
-                                   for m, cs in zip(feats["mentions"], kept, strict=True)],
-                                  index=feats.index, dtype=object)
+                                   for m, cs in zip(raw["mentions"], kept, strict=True)],
+                                  index=raw.index, dtype=object)
     feats["named"] = pd.Series([frozenset(pinyin_key(c) for c in cs) for cs in kept],
-                               index=feats.index, dtype=object)
-    feats["tokens"] = pd.Series([frozenset(t for t in ts if t not in frequent)
-                                 for ts in token_sets], index=feats.index, dtype=object)
-    return feats, model
+                               index=raw.index, dtype=object)
+    feats["tokens"] = pd.Series([frozenset(t for t in ts if t not in text.stopwords)
+                                 for ts in raw["words"]], index=raw.index, dtype=object)
+    return feats, text
+
+
+def build_features(leads: pd.DataFrame, cut: Any, stopwords: Iterable[str] = (),
+                   max_df: float = 0.02, words: Mapping[str, str] | None = None
+                   ) -> tuple[pd.DataFrame, TextModel]:
+    """Features of every lead read against these leads alone, and their text model."""
+    raw = lead_features(leads, cut)
+    return corpus_features(raw, CorpusStats.of(raw), stopwords, max_df, words)
 
 
 def surname_frequencies(surnames: Sequence[str | None]) -> dict[str, float]:
