@@ -16,6 +16,7 @@ incrementally against that history with the index the full run left.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import resource
 import subprocess
@@ -35,7 +36,7 @@ from quality import bcubed_f1, pair_counts
 from connectors.config import load_config
 from connectors.demo_exports import load_units
 from connectors.settings import REPO_DATA
-from flows.linking import cut, word_tags
+from flows.linking import LINK_COLUMNS, cut, word_tags
 from triage.canonical import NormalizeContext, RowRejected, canonical_lead
 from triage.link import link
 from triage.synthetic import generate
@@ -116,10 +117,10 @@ def main() -> None:
     print(f"{len(leads)} leads of {args.cases} cases (seed {args.seed}) ready in "
           f"{time.perf_counter() - t:.1f}s; {os.cpu_count()} cores")
     truth = leads["truth"]
-    frame = leads.drop(columns=["truth"])
+    frame = leads[[c for c in LINK_COLUMNS if c in leads.columns]]  # what the flow reads
     del leads
     words = word_tags()
-    with ProcessPoolExecutor(args.workers) as pool:
+    with ProcessPoolExecutor(args.workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         chunks = pool.map if args.workers > 1 else None
         if args.incremental:
             run_incremental(frame, truth, cfg, words, chunks, args.incremental)

@@ -28,14 +28,9 @@ from splink import Linker, SettingsCreator, block_on
 from splink.backends.duckdb import DuckDBAPI
 from splink.blocking_rule_library import CustomRule
 
-from triage.link.features import (
-    AMOUNT,
-    HAN,
-    build_features,
-    house_signature,
-    pinyin_key,
-    surname_of,
-)
+from triage.link.encode import CorpusStats, encode
+from triage.link.features import AMOUNT, HAN, house_signature, lead_features, pinyin_key, surname_of
+from triage.link.table import FeatureTable, Ragged, Vocabularies
 
 MAX_DF = 0.02  # subject words in more than 2% of leads say nothing (as ours)
 RARE_KEYS = 2  # rarest subject words per lead used as blocking keys (as ours)
@@ -56,15 +51,23 @@ def _column(frame: pd.DataFrame, values: list[Any]) -> pd.Series:
     return pd.Series(values, index=frame.index, dtype=object)
 
 
+def _strings(ragged: Ragged, strings: list[str], row: int) -> set[str]:
+    return {strings[c] for c in ragged.values[ragged.offsets[row]:ragged.offsets[row + 1]]}
+
+
 def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per lead with the comparison and blocking columns Splink reads."""
     rows: list[dict[str, Any]] = []
     token_sets: list[set[str]] = []
     # The parties each text names, exactly as ours extracts them (reporter's own
     # mentions removed, words after relation words that are not names dropped).
-    feats, _ = build_features(frame, jieba.lcut, words=jieba.posseg.dt.word_tag_tab)
-    parties = dict(zip(feats["id"].tolist(), zip(feats["mentions"], feats["named"], feats["cands"],
-                                                 strict=True), strict=True))
+    vocabs = Vocabularies()
+    table = FeatureTable.coded(lead_features(frame, jieba.lcut), vocabs)
+    enc = encode(table, CorpusStats.of(table, vocabs), vocabs, lexicon=jieba.posseg.dt.word_tag_tab)
+    parties = {int(lid): (_strings(enc.mentioned, vocabs["surname"].strings, r),
+                          _strings(enc.named, vocabs["pinyin"].strings, r),
+                          _strings(enc.cands, vocabs["pinyin"].strings, r))
+               for r, lid in enumerate(table.ids.tolist())}
     for r in frame.to_dict("records"):
         name = _str(r.get("reporter_name"))
         masked = bool(r.get("reporter_name_masked"))

@@ -22,6 +22,7 @@ from typing import Any
 
 import jieba
 import jieba.posseg
+import numpy as np
 import pandas as pd
 from sqlalchemy import select, update
 from sqlmodel import Session, col
@@ -124,7 +125,7 @@ def link_stage(res: Resources, run_id: int | None = None, *, full: bool = False)
         new_ids = [int(i) for i, u in zip(leads["id"], leads["updated_at"], strict=True)
                    if int(i) not in linked_at or u > linked_at[int(i)]]
     index = load_index(res)
-    unknown = len(leads) - (0 if index is None else int(index.raw["id"].isin(leads["id"]).sum()))
+    unknown = len(leads) - (0 if index is None else int(np.isin(index.table.ids, leads["id"]).sum()))
     with ProcessPoolExecutor(FEATURE_WORKERS, mp_context=multiprocessing.get_context("spawn")) as pool:
         result = link(leads, previous, cut, res.config.linking, model=model, new_ids=new_ids,
                       merges=merges, splits=splits, words=word_tags(), index=index,

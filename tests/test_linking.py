@@ -6,20 +6,23 @@ import itertools
 from datetime import datetime, timedelta
 
 import jieba
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from triage.link import LinkConfig, link
+from triage.link.encode import CorpusStats, encode
 from triage.link.features import (
-    build_features,
+    lead_features,
     masked_mentions,
     name_candidates,
     pinyin_key,
     relation_spans,
     without_reporter,
 )
+from triage.link.table import FeatureTable, Ragged, Vocabularies
 from triage.synthetic import generate
 
 CONFIG = LinkConfig(stopwords=["市民", "反映", "报警", "发生", "纠纷", "双方"])
@@ -82,12 +85,19 @@ def test_words_after_relation_words_are_not_names() -> None:
     rows = [lead(i, i % 30, description="与项目负责人因工钱发生争执") for i in range(1, 40)]
     rows += [lead(40, 1, description="与万科物业因暖气不热发生争执"),
              lead(41, 2, description="与丈夫林民金发生争吵")]
-    feats, _ = build_features(frame(rows), jieba.lcut, words={"万科": "nz", "项目": "n"})
-    named = dict(zip(feats["id"], feats["named"], strict=True))
-    mentions = dict(zip(feats["id"], feats["mentions"], strict=True))
-    assert named[1] == frozenset() and mentions[1] == frozenset()
-    assert named[40] == frozenset() and mentions[40] == frozenset()
-    assert pinyin_key("林民金") in named[41] and mentions[41] == {"林"}
+    vocabs = Vocabularies()
+    table = FeatureTable.coded(lead_features(frame(rows), jieba.lcut), vocabs)
+    enc = encode(table, CorpusStats.of(table, vocabs), vocabs,
+                 lexicon={"万科": "nz", "项目": "n"})
+
+    def decoded(ragged: Ragged, kind: str, row: int) -> set[str]:
+        strings = vocabs[kind].strings
+        return {strings[c] for c in ragged.values[ragged.offsets[row]:ragged.offsets[row + 1]]}
+
+    assert decoded(enc.named, "pinyin", 0) == set() == decoded(enc.mentioned, "surname", 0)
+    assert decoded(enc.named, "pinyin", 39) == set() == decoded(enc.mentioned, "surname", 39)
+    assert pinyin_key("林民金") in decoded(enc.named, "pinyin", 40)
+    assert decoded(enc.mentioned, "surname", 40) == {"林"}
 
 
 @pytest.fixture(scope="module")
@@ -221,7 +231,7 @@ def test_case_ids_are_stable_and_incremental_matches_full(synthetic: pd.DataFram
                    new_ids=night["id"].astype(int).tolist(), index=base.index)
     assert indexed.stats["region"] < len(leads)
     assert _pairs(pd.Series(indexed.case_of)) == inc
-    assert indexed.index is not None and set(indexed.index.raw["id"]) == set(leads["id"])
+    assert indexed.index is not None and set(indexed.index.table.ids) == set(leads["id"])
 
 
 def test_kept_features_are_recomputed_for_corrected_leads(synthetic: pd.DataFrame) -> None:
@@ -235,8 +245,11 @@ def test_kept_features_are_recomputed_for_corrected_leads(synthetic: pd.DataFram
     fixed.at[at, "updated_at"] = pd.Timestamp("2024-06-02")
     again = link(fixed, first.case_of, jieba.lcut, CONFIG, model=first.model, index=first.index)
     assert again.index is not None
-    kept = again.index.raw.set_index("id")
-    assert kept.loc[lid, "phones_full"] == ("13911112222",)
+    table, vocabs = again.index.table, again.index.vocabs
+    row = int(np.flatnonzero(table.ids == lid)[0])
+    phones = table.sets["phones"]
+    assert [vocabs["phone"].strings[c] for c in phones.values[phones.offsets[row]:phones.offsets[row + 1]]
+            ] == ["13911112222"]
     assert again.index.stats.n == len(leads)
 
 

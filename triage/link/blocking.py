@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from triage.frames import records
-from triage.link.features import TextModel
+from triage.link.encode import Encoded
+from triage.link.table import Ragged
 
 
 @dataclass(frozen=True)
@@ -25,42 +25,75 @@ class BlockingRules:
     subject_keys: int = 1  # rarest subject words per lead used as keys
 
 
-def lead_keys(feats: pd.DataFrame, text: TextModel, rules: BlockingRules,
-              rows: np.ndarray | None = None) -> pd.DataFrame:
+_K = 0x9E3779B97F4A7C15
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64: spreads combined codes over 64 bits."""
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def _key(kind: int, *parts: np.ndarray) -> np.ndarray:
+    h = np.full(len(parts[0]), np.uint64(kind * _K % 2**64), dtype=np.uint64)
+    for p in parts:
+        h = _mix(h ^ p.astype(np.uint64))
+    return h
+
+
+def lead_keys(enc: Encoded, rules: BlockingRules, rows: np.ndarray | None = None) -> pd.DataFrame:
     """(key, row) for every blocking key of every lead.
 
-    ``key`` is a 64-bit hash of the key text (cheap to keep and to match between
-    runs); ``row`` indexes ``feats``, or is ``rows[i]`` when given.
+    ``key`` is a 64-bit hash of the kind of key and the codes in it (codes are
+    stable from run to run, so are keys); ``row`` indexes ``enc``, or is
+    ``rows[i]`` when given.
     """
-    keys: list[str] = []
-    owner: list[int] = []
-    for i, f in enumerate(records(feats)):
-        ks: set[str] = set()
-        ks.update("p" + p for p in f["phones_full"])
-        ks.update("s" + s for s in f["phone_sigs"])
-        if f["id_full"]:
-            ks.add("i" + f["id_full"])
-        if f["id_sig"]:
-            ks.add("j" + f["id_sig"])
-        if f["name_py"]:
-            ks.add("n" + f["name_py"])
-        ks.update("n" + c for c in f["cands"])
-        ks.update("n" + c for c in f["named"])
-        place = f["village"] or f["town"]
-        if place:
-            if f["house"] and f["village"]:
-                ks.add(f"h{f['village']}|{f['house']}")
-            if f["surname"]:
-                ks.add(f"v{place}|{f['surname']}")
-            ks.update(f"v{place}|{s}" for s in f["mentions"])
-            tokens: frozenset[str] = f["tokens"]
-            rare = sorted(tokens, key=lambda t: (-text.weight(t), t))[:rules.subject_keys]
-            ks.update(f"t{place}|{f['dtype']}|{t}" for t in rare)
-        keys.extend(ks)
-        owner.extend([i] * len(ks))
-    at = np.asarray(owner, dtype=np.int64)
-    hashed = pd.util.hash_array(np.asarray(keys, dtype=object)) if keys else np.empty(0, np.uint64)
-    return pd.DataFrame({"key": hashed, "row": at if rows is None else rows[at]})
+    n = len(enc.t)
+    every = np.arange(n, dtype=np.int64)
+    keys: list[np.ndarray] = []
+    owners: list[np.ndarray] = []
+
+    def emit(row: np.ndarray, key: np.ndarray) -> None:
+        owners.append(row)
+        keys.append(key)
+
+    def scalar(kind: int, *codes: np.ndarray) -> None:
+        has = np.logical_and.reduce([c > 0 for c in codes])
+        emit(every[has], _key(kind, *(c[has] for c in codes)))
+
+    def each(kind: int, ragged: Ragged, *context: np.ndarray) -> None:
+        owner = ragged.owner
+        ctx = [c[owner] for c in context]
+        has = np.logical_and.reduce([c > 0 for c in ctx]) if ctx else np.ones(len(owner), bool)
+        emit(owner[has], _key(kind, *(c[has] for c in ctx), ragged.values[has]))
+
+    each(1, enc.phones)
+    each(2, enc.sigs)
+    scalar(3, enc.id_full)
+    scalar(4, enc.id_sig)
+    scalar(5, enc.name_py)  # a name, whether the reporter's or one a text mentions
+    each(5, enc.cands)
+    each(5, enc.named)
+    place = np.where(enc.village > 0, enc.village, enc.town)
+    scalar(6, enc.village, enc.house)
+    scalar(7, place, enc.reporter_surname)
+    each(7, enc.mentioned, place)
+    if rules.subject_keys > 0 and len(enc.tokens.values):
+        tok = enc.tokens
+        owner = tok.owner
+        order = np.lexsort((tok.values, -enc.token_weight[tok.values], owner))
+        rank = np.arange(len(order)) - tok.offsets[owner[order]]
+        pick = order[rank < rules.subject_keys]
+        who = owner[pick]
+        has = place[who] > 0
+        emit(who[has], _key(8, place[who[has]], enc.dtype[who[has]] + 1, tok.values[pick[has]]))
+    key = np.concatenate(keys) if keys else np.empty(0, np.uint64)
+    row = np.concatenate(owners) if owners else np.empty(0, np.int64)
+    frame = pd.DataFrame({"key": key, "row": row}).drop_duplicates()
+    if rows is not None:
+        frame["row"] = rows[frame["row"].to_numpy()]
+    return frame.reset_index(drop=True)
 
 
 def candidate_pairs(t: np.ndarray, keys: pd.DataFrame, rules: BlockingRules,

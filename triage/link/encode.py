@@ -1,27 +1,23 @@
-"""Features as flat integer arrays, so pairs compare at compiled speed.
+"""Features read against the whole corpus, as the flat arrays the comparison reads.
 
-Strings become dense integer codes (one vocabulary per kind of value); sets
-become sorted runs in one array with offsets (CSR). The comparison kernel in
-``compare`` reads only these arrays.
+What one lead's features mean depends on all leads: a word in many leads says
+nothing about one quarrel; a name span in many leads, or in addresses, is a
+place or a phrase (王府花园, 与项目负责人), not a person. ``CorpusStats`` counts
+these over every lead linked so far (a night adds its leads); ``encode`` turns
+a ``FeatureTable`` into ``Encoded`` arrays with those counts applied.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
-from triage.link.features import TextModel
+from triage.link.features import is_word, pinyin_key, surname_of
+from triage.link.table import SET_VOCAB, FeatureTable, Ragged, Vocabularies
 
-
-@dataclass(frozen=True)
-class Ragged:
-    """Sorted integer sets, one per lead: values[offsets[i]:offsets[i + 1]]."""
-
-    offsets: np.ndarray
-    values: np.ndarray
+COUNTED = ("words", "cands", "spans", "places")
 
 
 @dataclass(frozen=True)
@@ -43,76 +39,114 @@ class Encoded:
     village: np.ndarray
     town: np.ndarray
     house: np.ndarray
-    dtype: np.ndarray
+    dtype: np.ndarray  # -1 for 其他, which says nothing
     tokens: Ragged
-    token_weight: np.ndarray  # per token id
+    token_weight: np.ndarray  # per word code (IDF)
     token_total: np.ndarray  # per lead, sum of its tokens' weights
-    surname_freq: np.ndarray  # per surname id, share of leads naming it
+    surname_freq: np.ndarray  # per surname code, share of leads naming it
 
 
-class Vocabulary:
-    """Dense integer codes for strings; 0 stands for "none"."""
-
-    def __init__(self) -> None:
-        self.codes: dict[str, int] = {}
-
-    def code(self, value: str | None) -> int:
-        if not value:
-            return 0
-        c = self.codes.get(value)
-        if c is None:
-            c = self.codes[value] = len(self.codes) + 1
-        return c
-
-    def codes_of(self, values: Iterable[str | None]) -> np.ndarray:
-        return np.fromiter((self.code(v) for v in values), dtype=np.int64)
+def _grown(counts: np.ndarray, size: int) -> np.ndarray:
+    return counts if len(counts) >= size else np.concatenate(
+        [counts, np.zeros(size - len(counts), dtype=counts.dtype)])
 
 
-def ragged(sets: Sequence[Iterable[str]], vocab: Vocabulary) -> Ragged:
-    lens = np.zeros(len(sets) + 1, dtype=np.int64)
-    flat: list[int] = []
-    for i, s in enumerate(sets):
-        codes = sorted({vocab.code(v) for v in s if v})
-        flat.extend(codes)
-        lens[i + 1] = len(codes)
-    return Ragged(np.cumsum(lens), np.asarray(flat, dtype=np.int64))
+@dataclass
+class CorpusStats:
+    """In how many leads each word, name span and surname appears: mergeable counts."""
+
+    n: int = 0
+    df: dict[str, np.ndarray] = field(default_factory=dict)  # column → count per code
+
+    def add(self, table: FeatureTable, vocabs: Vocabularies, sign: int = 1) -> None:
+        """Count ``table``'s leads in (``sign`` -1: out, for corrected or removed leads)."""
+        self.n += sign * len(table)
+        columns: dict[str, tuple[np.ndarray, int]] = {
+            c: (table.sets[c].values, len(vocabs[SET_VOCAB[c]])) for c in COUNTED}
+        surnames = np.concatenate([table.sets["mentions"].values, table.scalars["surname"]])
+        columns["surnames"] = (surnames[surnames > 0], len(vocabs["surname"]))
+        for c, (values, size) in columns.items():
+            have = _grown(self.df.get(c, np.zeros(0, dtype=np.int64)), size)
+            self.df[c] = have + sign * np.bincount(values, minlength=size)
+
+    def count(self, column: str, size: int) -> np.ndarray:
+        return _grown(self.df.get(column, np.zeros(0, dtype=np.int64)), size)
+
+    @classmethod
+    def of(cls, table: FeatureTable, vocabs: Vocabularies) -> CorpusStats:
+        stats = cls()
+        stats.add(table, vocabs)
+        return stats
 
 
-def encode(feats: pd.DataFrame, text: TextModel) -> Encoded:
-    """Encode a features frame (see ``features.build_features``)."""
-    phones, sigs, ids, sigs_id = Vocabulary(), Vocabulary(), Vocabulary(), Vocabulary()
-    names, pinyin, surnames, places, houses, types, words = (Vocabulary() for _ in range(7))
-    surname_sets = [({s} if s else set()) | set(m) for s, m in
-                    zip(feats["surname"], feats["mentions"], strict=True)]
-    sur = ragged(surname_sets, surnames)
-    token_r = ragged(feats["tokens"].tolist(), words)
-    weight = np.zeros(len(words.codes) + 1)
-    for w, c in words.codes.items():
-        weight[c] = text.weight(w)
-    owner = np.repeat(np.arange(len(feats)), np.diff(token_r.offsets))
-    totals = np.bincount(owner, weights=weight[token_r.values], minlength=len(feats))
-    counts = np.bincount(sur.values, minlength=len(surnames.codes) + 1).astype(float)
-    freq = counts / max(len(feats), 1)
-    dtypes = feats["dtype"].tolist()
+def _span_codes(vocabs: Vocabularies, lexicon: Mapping[str, str]) -> tuple[np.ndarray, ...]:
+    """Per name-span code: its pinyin code, its surname code, whether it is a word.
+
+    Kept with the vocabularies and extended for new spans only: pinyin of a
+    million spans is slow.
+    """
+    spans = vocabs["span"].strings
+    pinyin, surname = vocabs["pinyin"], vocabs["surname"]
+    done = vocabs.derived.get("span_py", np.zeros(0, dtype=np.int64))
+    new = spans[len(done):]
+    py = np.concatenate([done, np.array([pinyin.code(pinyin_key(s)) if s else 0 for s in new],
+                                        dtype=np.int64)])
+    sur = np.concatenate([vocabs.derived.get("span_surname", np.zeros(0, dtype=np.int64)),
+                          np.array([surname.code(surname_of(s) or s) if s else 0 for s in new],
+                                   dtype=np.int64)])
+    vocabs.derived["span_py"], vocabs.derived["span_surname"] = py, sur
+    word = np.array([bool(s) and is_word(s, lexicon) for s in spans], dtype=bool) if lexicon \
+        else np.zeros(len(spans), dtype=bool)
+    return py, sur, word
+
+
+def encode(table: FeatureTable, stats: CorpusStats, vocabs: Vocabularies,
+           stopwords: Iterable[str] = (), max_df: float = 0.02,
+           lexicon: Mapping[str, str] | None = None) -> Encoded:
+    """``table``'s leads read against the corpus counted in ``stats``.
+
+    ``lexicon`` maps dictionary words to their part of speech (jieba's tag
+    table), to tell names from words: 与万科物业 names nobody.
+    """
+    n = max(stats.n, 1)
+    limit = max(20, int(0.001 * n))
+    span_py, span_surname, span_word = _span_codes(vocabs, lexicon or {})
+    npy = len(vocabs["pinyin"])
+    places = stats.count("places", npy)
+    cands = table.sets["cands"].keep((stats.count("cands", npy) <= limit) & (places == 0))
+    spans_ok = ((stats.count("spans", len(span_py)) <= limit) & (places[span_py] == 0)
+                & ~span_word)
+    spans_ok[0] = False
+    kept_spans = table.sets["spans"].keep(spans_ok)
+    named = kept_spans.mapped(span_py)
+    mentioned = table.sets["mentions"].union(kept_spans.mapped(span_surname))
+    reporter = table.scalars["surname"]
+    rows = np.arange(len(table), dtype=np.int64)
+    surnames = mentioned.union(Ragged.build(rows, reporter, len(table)))
+
+    nwords = len(vocabs["word"])
+    df = stats.count("words", nwords).astype(np.float64)
+    seen = df > 0
+    idf = np.zeros(nwords)
+    idf[seen] = np.log(n / df[seen])
+    default = float(idf.max()) if seen.any() else 1.0
+    idf[~seen] = default  # a word never counted: as rare as the rarest
+    drop = (df / n > max_df) & (df > 20)
+    drop[vocabs["word"].lookup(stopwords)] = True
+    drop[0] = True
+    tokens = table.sets["words"].keep(~drop)
+    totals = np.bincount(tokens.owner, weights=idf[tokens.values], minlength=len(table))
+
+    nsur = len(vocabs["surname"])
+    freq = stats.count("surnames", nsur) / n
+    other = vocabs["dtype"].index.get("其他", -1)
+    dtype = np.where(table.scalars["dtype"] == other, -1, table.scalars["dtype"])
     return Encoded(
-        t=feats["t"].to_numpy(dtype=np.float64),
-        phones=ragged(feats["phones_full"].tolist(), phones),
-        sigs=ragged(feats["phone_sigs"].tolist(), sigs),
-        id_full=ids.codes_of(feats["id_full"]),
-        id_sig=sigs_id.codes_of(feats["id_sig"]),
-        name=names.codes_of(feats["name"]),
-        name_py=pinyin.codes_of(feats["name_py"]),
-        cands=ragged(feats["cands"].tolist(), pinyin),
-        named=ragged(feats["named"].tolist(), pinyin),
-        surnames=sur,
-        reporter_surname=surnames.codes_of(feats["surname"]),
-        mentioned=ragged(feats["mentions"].tolist(), surnames),
-        village=places.codes_of(feats["village"]),
-        town=places.codes_of(feats["town"]),
-        house=houses.codes_of(feats["house"]),
-        dtype=np.array([-1 if d == "其他" else types.code(d) for d in dtypes], dtype=np.int64),
-        tokens=token_r,
-        token_weight=weight,
-        token_total=totals,
-        surname_freq=freq,
+        t=table.t, phones=table.sets["phones"], sigs=table.sets["sigs"],
+        id_full=table.scalars["id_full"], id_sig=table.scalars["id_sig"],
+        name=table.scalars["name"], name_py=table.scalars["name_py"], cands=cands, named=named,
+        surnames=surnames, reporter_surname=reporter, mentioned=mentioned,
+        village=table.scalars["village"], town=table.scalars["town"],
+        house=table.scalars["house"], dtype=dtype.astype(np.int64), tokens=tokens,
+        token_weight=idf, token_total=totals, surname_freq=_grown(freq, nsur),
     )

@@ -15,8 +15,8 @@ from triage.link.blocking import BlockingRules, candidate_pairs, lead_keys
 from triage.link.cases import assign_case_ids
 from triage.link.cluster import ClusterRules, cluster, merge_on_combined_evidence
 from triage.link.compare import FIELDS, compare_pairs, id_conflicts
-from triage.link.encode import encode
-from triage.link.features import CorpusStats, corpus_features, lead_features
+from triage.link.encode import CorpusStats, Encoded, encode
+from triage.link.features import lead_features
 from triage.link.model import (
     MatchModel,
     contributions,
@@ -26,9 +26,10 @@ from triage.link.model import (
     surname_adjustment,
 )
 from triage.link.persons import group_persons
+from triage.link.table import FeatureTable, LeadChunk, Vocabularies
 
 # Maps a function over chunks of leads: ``map`` in-process, or a process pool's ``map``.
-ChunkMap = Callable[[Callable[[pd.DataFrame], pd.DataFrame], list[pd.DataFrame]], Iterable[pd.DataFrame]]
+ChunkMap = Callable[[Callable[[pd.DataFrame], LeadChunk], list[pd.DataFrame]], Iterable[LeadChunk]]
 
 
 class LinkConfig(BaseModel):
@@ -96,42 +97,47 @@ class LinkIndex:
     compares them with the history through the kept keys.
     """
 
-    raw: pd.DataFrame  # ``features.lead_features`` rows, one per lead id
+    table: FeatureTable  # one row per lead, in the order of the run's leads
     stats: CorpusStats
+    vocabs: Vocabularies
     keys: pd.DataFrame  # key (hash), id (lead), from the last run
 
 
-def _lead_features(leads: pd.DataFrame, cut: Any, chunks: ChunkMap | None) -> pd.DataFrame:
+def _lead_features(leads: pd.DataFrame, cut: Any, vocabs: Vocabularies,
+                   chunks: ChunkMap | None) -> FeatureTable:
     if chunks is None or len(leads) < 2:
-        return lead_features(leads, cut)
+        return FeatureTable.coded(lead_features(leads, cut), vocabs)
     size = max(-(-len(leads) // 16), 500)
     parts = [leads.iloc[k:k + size] for k in range(0, len(leads), size)]
-    return pd.concat(list(chunks(partial(lead_features, cut=cut), parts)), ignore_index=True)
+    return FeatureTable.concat([FeatureTable.coded(c, vocabs)
+                                for c in chunks(partial(lead_features, cut=cut), parts)])
 
 
 def _refresh(leads: pd.DataFrame, cut: Any, index: LinkIndex | None, stale: set[int],
-             chunks: ChunkMap | None) -> tuple[pd.DataFrame, CorpusStats]:
+             chunks: ChunkMap | None) -> tuple[FeatureTable, CorpusStats, Vocabularies]:
     """Per-lead features in the order of ``leads``: kept ones reused, the rest computed."""
     ids = leads["id"].astype("int64").to_numpy()
     if index is None:
-        raw = _lead_features(leads, cut, chunks)
-        return raw, CorpusStats.of(raw)
-    kept = index.raw
+        vocabs = Vocabularies()
+        table = _lead_features(leads, cut, vocabs, chunks)
+        return table, CorpusStats.of(table, vocabs), vocabs
+    kept, vocabs = index.table, index.vocabs
     version = (leads["updated_at"].map(lambda v: None if v is None or pd.isna(v) else str(v))
-               if "updated_at" in leads.columns else pd.Series([None] * len(leads)))
-    current = dict(zip(kept["id"].tolist(), kept["version"].tolist(), strict=True))
-    todo = np.array([lid not in current or current[lid] != v or lid in stale
-                     for lid, v in zip(ids.tolist(), version.tolist(), strict=True)], dtype=bool)
-    wanted = set(ids.tolist())
-    drop = ~kept["id"].isin(wanted) | kept["id"].isin(ids[todo])
-    stats = CorpusStats(index.stats.n, index.stats.words.copy(), index.stats.cands.copy(),
-                        index.stats.spans.copy(), index.stats.places.copy())
-    stats.add(kept[drop], sign=-1)
-    fresh = _lead_features(leads[todo], cut, chunks)
-    stats.add(fresh)
-    raw = pd.concat([kept[~drop], fresh], ignore_index=True)
-    raw = raw.iloc[pd.Index(raw["id"]).get_indexer(ids)].reset_index(drop=True)
-    return raw, stats
+               .to_numpy(dtype=object) if "updated_at" in leads.columns
+               else np.full(len(leads), None, dtype=object))
+    at = pd.Index(kept.ids).get_indexer(ids)
+    todo = at < 0
+    todo[~todo] = kept.version[at[~todo]] != version[~todo]
+    if stale:
+        todo |= np.isin(ids, np.fromiter(stale, dtype=np.int64))
+    keep = np.zeros(len(kept), dtype=bool)
+    keep[at[~todo]] = True
+    stats = CorpusStats(index.stats.n, {c: v.copy() for c, v in index.stats.df.items()})
+    stats.add(kept.take(np.flatnonzero(~keep)), vocabs, sign=-1)
+    fresh = _lead_features(leads[todo], cut, vocabs, chunks)
+    stats.add(fresh, vocabs)
+    table = FeatureTable.concat([kept.take(np.flatnonzero(keep)), fresh])
+    return table.take(pd.Index(table.ids).get_indexer(ids)), stats, vocabs
 
 
 def link(
@@ -158,40 +164,40 @@ def link(
     new_rows = None if new_ids is None else np.array(
         sorted(row_of[i] for i in set(new_ids) if i in row_of), dtype=np.int64)
     stale = set() if new_rows is None else set(ids[new_rows].tolist())
-    raw, stats = _refresh(leads, cut, index, stale, chunks)
-    t_all = raw["t"].to_numpy(dtype=float)
+    table, stats, vocabs = _refresh(leads, cut, index, stale, chunks)
+
+    def encoded(rows: np.ndarray | None = None) -> Encoded:
+        part = table if rows is None else table.take(rows)
+        return encode(part, stats, vocabs, config.stopwords, config.max_df, words)
+
     if new_rows is None or index is None:
-        work = np.arange(len(raw), dtype=np.int64)
-        feats, text = corpus_features(raw, stats, config.stopwords, config.max_df, words)
-        all_keys = lead_keys(feats, text, rules)
+        work = np.arange(len(table), dtype=np.int64)
+        enc = encoded()
+        all_keys = lead_keys(enc, rules)
         if new_rows is not None:  # incremental without an index: every key is at hand
-            work = _region(candidate_pairs(t_all, all_keys, rules, only_rows=new_rows), new_rows,
+            work = _region(candidate_pairs(table.t, all_keys, rules, only_rows=new_rows), new_rows,
                            ids, previous, merges, splits, row_of)
-            feats = feats.iloc[work].reset_index(drop=True)
+            enc = encoded(work)
         keys_out = all_keys
     else:
-        new_feats, text = corpus_features(raw.iloc[new_rows], stats, config.stopwords,
-                                          config.max_df, words)
-        new_keys = lead_keys(new_feats, text, rules, rows=new_rows)
-        kept = index.keys[~index.keys["id"].isin(stale) & index.keys["id"].isin(row_of)]
-        kept = pd.DataFrame({"key": kept["key"].to_numpy(),
-                             "row": kept["id"].map(row_of).to_numpy(dtype=np.int64)})
+        new_keys = lead_keys(encoded(new_rows), rules, rows=new_rows)
+        old = index.keys[~index.keys["id"].isin(stale) & index.keys["id"].isin(row_of)]
+        kept = pd.DataFrame({"key": old["key"].to_numpy(),
+                             "row": old["id"].map(row_of).to_numpy(dtype=np.int64)})
         keys_out = pd.concat([kept, new_keys], ignore_index=True)
         near = keys_out[keys_out["key"].isin(new_keys["key"].unique())]
-        work = _region(candidate_pairs(t_all, near, rules, only_rows=new_rows), new_rows, ids,
+        work = _region(candidate_pairs(table.t, near, rules, only_rows=new_rows), new_rows, ids,
                        previous, merges, splits, row_of)
-        feats, text = corpus_features(raw.iloc[work].reset_index(drop=True), stats,
-                                      config.stopwords, config.max_df, words)
-    index_out = LinkIndex(raw, stats, pd.DataFrame({"key": keys_out["key"].to_numpy(),
-                                                    "id": ids[keys_out["row"].to_numpy()]}))
+        enc = encoded(work)
+    index_out = LinkIndex(table, stats, vocabs, pd.DataFrame(
+        {"key": keys_out["key"].to_numpy(), "id": ids[keys_out["row"].to_numpy()]}))
     wids = ids[work]
     local = {int(v): i for i, v in enumerate(wids.tolist())}
-    enc = encode(feats, text)
-    keys = lead_keys(feats, text, rules)
-    pairs = candidate_pairs(feats["t"].to_numpy(dtype=float), keys, rules)
+    keys = lead_keys(enc, rules)
+    pairs = candidate_pairs(enc.t, keys, rules)
     gamma, shared = compare_pairs(enc, pairs)
     if model is None:
-        n = len(feats)
+        n = len(enc.t)
         rgamma, rshared = compare_pairs(enc, random_pairs(n, config.random_pairs))
         u = level_frequencies(rgamma)
         one = rshared > 0
@@ -214,7 +220,7 @@ def link(
             cid = previous.get(int(lid))
             if cid is not None:
                 must.append((first_row.setdefault(cid, r), r))
-    clusters = cluster(len(feats), pairs, prob, config.clusters, cannot, must)
+    clusters = cluster(len(enc.t), pairs, prob, config.clusters, cannot, must)
     clusters.root = merge_on_combined_evidence(
         clusters.root, pairs, gamma, extra, lambda g, x: match_probability(model, g, x),
         config.clusters, cannot)
@@ -246,9 +252,9 @@ def link(
                "score": round(float(prob[k]), 4),
                "evidence": explain(gamma[k], contributions(model, gamma[k:k + 1])[0])}
               for k in clusters.review if final[pairs[k, 0]] != final[pairs[k, 1]]]
-    person_rows = group_persons(raw)
+    person_rows = group_persons(table)
     person_of = {int(ids[r]): int(ids[p]) for r, p in enumerate(person_rows)}
-    stats_out = {"leads": len(raw), "pairs": len(pairs), "accepted": int((prob >= config.accept).sum()),
+    stats_out = {"leads": len(table), "pairs": len(pairs), "accepted": int((prob >= config.accept).sum()),
                  "review": len(review), "conflicts": len(conflicts), "region": len(work)}
     return LinkResult(case_of, evidence, events, review, person_of, model, stats_out, index_out)
 

@@ -6,11 +6,9 @@ comparison, persons) reads these instead of re-parsing text.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -19,6 +17,7 @@ import pandas as pd
 from pypinyin import lazy_pinyin
 
 from triage.frames import records
+from triage.link.table import SCALAR_VOCAB, SET_VOCAB, LeadChunk
 from triage.normalize.names import COMMON_SURNAMES, COMPOUND_SURNAMES
 
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -55,19 +54,6 @@ def surname_of(name: str | None) -> str | None:
     if not name:
         return None
     return name[:2] if name[:2] in COMPOUND_SURNAMES else name[0]
-
-
-@dataclass(frozen=True)
-class TextModel:
-    """Subject-word weights (IDF) learned from the corpus, and the words to ignore."""
-
-    idf: dict[str, float]
-    stopwords: frozenset[str]
-    max_df: float = 0.02
-    default: float = 1.0  # weight of a word never seen: as rare as the rarest
-
-    def weight(self, token: str) -> float:
-        return self.idf.get(token, self.default)
 
 
 def _tokens(text: str, cut: Any, stopwords: frozenset[str]) -> frozenset[str]:
@@ -118,7 +104,7 @@ def relation_spans(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def _is_word(span: str, words: Mapping[str, str]) -> bool:
+def is_word(span: str, words: Mapping[str, str]) -> bool:
     """A dictionary word that is not a person's name (项目, 万科), by its part-of-speech tag."""
     tag = words.get(span) or words.get(span[:2])
     return tag is not None and not tag.startswith("nr")
@@ -142,21 +128,25 @@ def house_signature(address: str | None) -> str | None:
     return "-".join(nums) if nums else None
 
 
-# Per-lead features that depend on the lead alone; computed once and kept between runs.
-RAW_COLUMNS = ["id", "version", "t", "village", "town", "dtype", "phones_full", "phone_sigs",
-               "id_full", "id_sig", "name", "name_py", "surname", "mentions", "cands", "spans",
-               "places", "words", "house"]
+def lead_features(leads: pd.DataFrame, cut: Any) -> LeadChunk:
+    """What each lead says on its own (names, phones, place, words), column by column.
 
-
-def lead_features(leads: pd.DataFrame, cut: Any) -> pd.DataFrame:
-    """What each lead says on its own (names, phones, place, words), one row per lead.
-
-    Nothing here depends on other leads, so the rows can be computed in parallel
+    Nothing here depends on other leads, so chunks can be computed in parallel
     and kept from one run to the next; ``version`` is the lead's ``updated_at``
     (if given), so a corrected lead is computed again. ``cut`` splits Chinese text
     into words (``jieba.lcut``), passed in so the core holds no tokenizer state.
     """
-    rows = []
+    scalars: dict[str, list[str | None]] = {c: [] for c in SCALAR_VOCAB}
+    flat: dict[str, list[str]] = {c: [] for c in SET_VOCAB}
+    counts: dict[str, list[int]] = {c: [] for c in SET_VOCAB}
+    version: list[str | None] = []
+    days: list[float] = []
+
+    def put(column: str, values: Iterable[str]) -> None:
+        before = len(flat[column])
+        flat[column].extend(values)
+        counts[column].append(len(flat[column]) - before)
+
     for r in records(leads):
         name = r.get("reporter_name") if isinstance(r.get("reporter_name"), str) else None
         masked = bool(r.get("reporter_name_masked"))
@@ -169,105 +159,33 @@ def lead_features(leads: pd.DataFrame, cut: Any) -> pd.DataFrame:
         others = without_reporter(text, full)
         address = r.get("address") if isinstance(r.get("address"), str) else None
         village = r.get("village_code") if isinstance(r.get("village_code"), str) else None
-        town = village[:9] if village else (r.get("town") if isinstance(r.get("town"), str) else None)
-        when = r.get("reported_at")
-        version = r.get("updated_at")
-        rows.append({
-            "id": int(r["id"]),
-            "version": None if version is None or pd.isna(version) else str(version),
-            "t": (np.datetime64(when, "s") - EPOCH) / np.timedelta64(1, "D") if when is not None
-            and not pd.isna(when) else np.nan,
-            "village": village,
-            "town": town,
-            "dtype": r.get("dispute_type") or "其他",
-            "phones_full": tuple(p for p in phones if "*" not in p),
-            "phone_sigs": tuple({p[:3] + p[-4:] for p in phones if len(p) == 11 and p[0] == "1"}),
-            "id_full": ident if valid else None,
-            "id_sig": ident[:6] + ident[-4:] if ident and len(ident) == 18 else None,
-            "name": full,
-            "name_py": pinyin_key(full) if full else None,
-            "surname": surname_of(name),
-            "mentions": masked_mentions(others),
-            "cands": frozenset(pinyin_key(c) for c in name_candidates(others)),
-            "spans": relation_spans(others),
-            "places": frozenset(pinyin_key(c) for c in name_candidates(address or "")),
-            "words": _tokens(text, cut, frozenset()),
-            "house": house_signature(address),
-        })
-    raw = pd.DataFrame(rows, columns=RAW_COLUMNS, dtype=object)  # object keeps None as None
-    raw["id"] = raw["id"].astype("int64")
-    raw["t"] = raw["t"].astype("float64")
-    return raw
-
-
-@dataclass
-class CorpusStats:
-    """How many leads carry each word and name span: mergeable, so a night adds its leads.
-
-    Words in many leads say nothing about one quarrel; a name span in many leads,
-    or in addresses, is a place or a phrase (王府花园, 与项目负责人), not a person.
-    """
-
-    n: int = 0
-    words: Counter[str] = field(default_factory=Counter)
-    cands: Counter[str] = field(default_factory=Counter)
-    spans: Counter[str] = field(default_factory=Counter)
-    places: Counter[str] = field(default_factory=Counter)
-
-    def add(self, raw: pd.DataFrame, sign: int = 1) -> None:
-        """Count ``raw``'s leads in (``sign`` -1: take them out, for corrected leads)."""
-        self.n += sign * len(raw)
-        for name in ("words", "cands", "spans", "places"):
-            counts: Counter[str] = Counter(v for vs in raw[name] for v in vs)
-            if sign > 0:
-                getattr(self, name).update(counts)
-            else:
-                getattr(self, name).subtract(counts)
-
-    @classmethod
-    def of(cls, raw: pd.DataFrame) -> CorpusStats:
-        stats = cls()
-        stats.add(raw)
-        return stats
-
-
-def corpus_features(raw: pd.DataFrame, stats: CorpusStats, stopwords: Iterable[str] = (),
-                    max_df: float = 0.02, words: Mapping[str, str] | None = None
-                    ) -> tuple[pd.DataFrame, TextModel]:
-    """Features of ``raw``'s leads read against the whole corpus, and its text model (IDF).
-
-    ``words`` maps dictionary words to their part of speech (jieba's tag table),
-    to tell names from words.
-    """
-    lexicon: Mapping[str, str] = words or {}
-    n = max(stats.n, 1)
-    limit = max(20, int(0.001 * n))
-    frequent = {t for t, c in stats.words.items() if c / n > max_df and c > 20}
-    idf = {t: math.log(n / c) for t, c in stats.words.items() if c > 0}
-    text = TextModel(idf, frozenset(stopwords) | frozenset(frequent), max_df,
-                     max(idf.values(), default=1.0))
-    places = stats.places
-    feats = raw.drop(columns=["spans", "places", "words", "version"])
-    feats["cands"] = pd.Series([frozenset(c for c in cs if stats.cands[c] <= limit and not places[c])
-                                for cs in raw["cands"]], index=raw.index, dtype=object)
-    kept = [frozenset(c for c in cs if stats.spans[c] <= limit and not places[pinyin_key(c)]
-                      and not _is_word(c, lexicon)) for cs in raw["spans"]]
-    feats["mentions"] = pd.Series([m | {surname_of(c) or c for c in cs}
-                                   for m, cs in zip(raw["mentions"], kept, strict=True)],
-                                  index=raw.index, dtype=object)
-    feats["named"] = pd.Series([frozenset(pinyin_key(c) for c in cs) for cs in kept],
-                               index=raw.index, dtype=object)
-    feats["tokens"] = pd.Series([frozenset(t for t in ts if t not in text.stopwords)
-                                 for ts in raw["words"]], index=raw.index, dtype=object)
-    return feats, text
-
-
-def build_features(leads: pd.DataFrame, cut: Any, stopwords: Iterable[str] = (),
-                   max_df: float = 0.02, words: Mapping[str, str] | None = None
-                   ) -> tuple[pd.DataFrame, TextModel]:
-    """Features of every lead read against these leads alone, and their text model."""
-    raw = lead_features(leads, cut)
-    return corpus_features(raw, CorpusStats.of(raw), stopwords, max_df, words)
+        when, changed = r.get("reported_at"), r.get("updated_at")
+        version.append(None if changed is None or pd.isna(changed) else str(changed))
+        days.append((np.datetime64(when, "s") - EPOCH) / np.timedelta64(1, "D")
+                    if when is not None and not pd.isna(when) else np.nan)
+        for column, value in (
+            ("village", village),
+            ("town", village[:9] if village else (r.get("town") if isinstance(r.get("town"), str)
+                                                  else None)),
+            ("dtype", r.get("dispute_type") or "其他"),
+            ("id_full", ident if valid else None),
+            ("id_sig", ident[:6] + ident[-4:] if ident and len(ident) == 18 else None),
+            ("name", full),
+            ("name_py", pinyin_key(full) if full else None),
+            ("surname", surname_of(name)),
+            ("house", house_signature(address)),
+        ):
+            scalars[column].append(value)
+        put("phones", {p for p in phones if "*" not in p})
+        put("sigs", {p[:3] + p[-4:] for p in phones if len(p) == 11 and p[0] == "1"})
+        put("mentions", masked_mentions(others))
+        put("cands", {pinyin_key(c) for c in name_candidates(others)})
+        put("spans", relation_spans(others))
+        put("places", {pinyin_key(c) for c in name_candidates(address or "")})
+        put("words", _tokens(text, cut, frozenset()))
+    return LeadChunk(
+        leads["id"].to_numpy(dtype=np.int64), version, np.asarray(days, dtype=np.float64),
+        scalars, {c: (flat[c], np.asarray(counts[c], dtype=np.int64)) for c in SET_VOCAB})
 
 
 def surname_frequencies(surnames: Sequence[str | None]) -> dict[str, float]:

@@ -9,20 +9,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import pandas as pd
+import numpy as np
+
+from triage.link.table import FeatureTable
 
 
-def group_persons(feats: pd.DataFrame) -> list[int]:
-    """Per row of ``feats``, the smallest row of the same reporter."""
-    n = len(feats)
+def group_persons(table: FeatureTable) -> list[int]:
+    """Per row of ``table``, the smallest row of the same reporter."""
+    n = len(table)
+    id_full, surname = table.scalars["id_full"], table.scalars["surname"]
+    name_py, village, phones = table.scalars["name_py"], table.scalars["village"], table.sets["phones"]
     parent = list(range(n))
-    ids: dict[int, set[str]] = defaultdict(set)
-    surnames: dict[int, set[str]] = defaultdict(set)
-    for i, (ident, surname) in enumerate(zip(feats["id_full"], feats["surname"], strict=True)):
+    ids: dict[int, set[int]] = defaultdict(set)
+    surnames: dict[int, set[int]] = defaultdict(set)
+    for i, (ident, sur) in enumerate(zip(id_full.tolist(), surname.tolist(), strict=True)):
         if ident:
             ids[i].add(ident)
-        if surname:
-            surnames[i].add(surname)
+        if sur:
+            surnames[i].add(sur)
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -43,26 +47,20 @@ def group_persons(feats: pd.DataFrame) -> list[int]:
         ids[keep] |= ids.pop(drop, set())
         surnames[keep] |= surnames.pop(drop, set())
 
-    first: dict[str, int] = {}
-    for i, ident in enumerate(feats["id_full"]):
-        if ident:
-            if ident in first:
-                join(first[ident], i, need_surname=False)
-            else:
-                first[ident] = i
-    first.clear()
-    for i, phones in enumerate(feats["phones_full"]):
-        for p in phones:
-            if p in first:
-                join(first[p], i, need_surname=True)
-            else:
-                first[p] = i
-    first.clear()
-    for i, (py, village) in enumerate(zip(feats["name_py"], feats["village"], strict=True)):
-        if py and village:
-            key = f"{village}|{py}"
+    def chain(rows: np.ndarray, keys: np.ndarray, need_surname: bool) -> None:
+        """Join each row to the first row before it with the same key."""
+        first: dict[int, int] = {}
+        for i, key in zip(rows.tolist(), keys.tolist(), strict=True):
             if key in first:
-                join(first[key], i, need_surname=True)
+                join(first[key], i, need_surname)
             else:
                 first[key] = i
+
+    rows = np.arange(n, dtype=np.int64)
+    has_id = id_full > 0
+    chain(rows[has_id], id_full[has_id], need_surname=False)
+    chain(phones.owner, phones.values, need_surname=True)
+    both = (name_py > 0) & (village > 0)
+    chain(rows[both], name_py[both] * (int(village.max(initial=0)) + 1) + village[both],
+          need_surname=True)
     return [find(i) for i in range(n)]
