@@ -16,14 +16,13 @@ incrementally against that history with the index the full run left.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
-import resource
+import pickle
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +30,13 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from ingest import _tree_rss_kb
 from quality import bcubed_f1, pair_counts
 
 from connectors.config import load_config
 from connectors.demo_exports import load_units
 from connectors.settings import REPO_DATA
-from flows.linking import LINK_COLUMNS, cut, word_tags
+from flows.linking import LINK_COLUMNS, cut, pooled, word_tags
 from triage.canonical import NormalizeContext, RowRejected, canonical_lead
 from triage.link import link
 from triage.synthetic import generate
@@ -80,10 +80,6 @@ def scores(pred: pd.Series, truth: pd.Series) -> dict[str, float]:
             "bcubed_f1": bcubed_f1(pred.reset_index(drop=True), truth.reset_index(drop=True))}
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def _leads(cases: int, seed: int, workdir: Path) -> pd.DataFrame:
     """Generated leads (with truth), made once in a child process and kept as a pickle."""
     path = workdir / f"leads-{cases}-{seed}.pkl"
@@ -97,8 +93,27 @@ def _leads(cases: int, seed: int, workdir: Path) -> pd.DataFrame:
     return pd.read_pickle(path)
 
 
-def peak_children_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+class Sampler:
+    """Largest resident memory of this process and its workers, sampled every 0.2 s."""
+
+    def __init__(self) -> None:
+        self.peak_kb = self.stage_kb = 0
+        self.t = time.perf_counter()
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            kb = _tree_rss_kb(os.getpid())
+            self.peak_kb, self.stage_kb = max(self.peak_kb, kb), max(self.stage_kb, kb)
+            time.sleep(0.2)
+
+    def start(self) -> None:
+        self.t, self.stage_kb = time.perf_counter(), 0
+
+    def stage(self, name: str) -> None:
+        now = time.perf_counter()
+        print(f"  {name:<9} {now - self.t:6.1f}s  peak {self.stage_kb / 1024:6.0f} MB", flush=True)
+        self.t, self.stage_kb = now, 0
 
 
 def main() -> None:
@@ -109,6 +124,7 @@ def main() -> None:
     ap.add_argument("--splink", action="store_true", help="also run Splink 5 (DuckDB)")
     ap.add_argument("--workers", type=int, default=2, help="processes computing lead features")
     ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "triage-bench")
+    ap.add_argument("--night-from", type=Path, help=argparse.SUPPRESS)  # the night's own process
     args = ap.parse_args()
     cfg = load_config(REPO_DATA).linking
 
@@ -120,16 +136,23 @@ def main() -> None:
     frame = leads[[c for c in LINK_COLUMNS if c in leads.columns]]  # what the flow reads
     del leads
     words = word_tags()
-    with ProcessPoolExecutor(args.workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        chunks = pool.map if args.workers > 1 else None
-        if args.incremental:
-            run_incremental(frame, truth, cfg, words, chunks, args.incremental)
-            return
-        t = time.perf_counter()
-        result = link(frame, {}, cut, cfg, words=words, chunks=chunks)
-        ours_s = time.perf_counter() - t
+    sampler = Sampler()
+    time.sleep(0.5)
+    print(f"leads in memory: {sampler.peak_kb / 1024:.0f} MB resident before linking")
+    chunks = pooled(args.workers) if args.workers > 1 else None
+    if args.night_from:
+        run_night(frame, truth, cfg, words, args.incremental, sampler, args.night_from)
+        return
+    if args.incremental:
+        state = args.workdir / f"index-{args.cases}-{args.seed}-{args.incremental}.pkl"
+        run_incremental(frame, truth, cfg, words, chunks, args.incremental, sampler, state)
+        return
+    t = time.perf_counter()
+    sampler.start()
+    result = link(frame, {}, cut, cfg, words=words, chunks=chunks, progress=sampler.stage)
+    ours_s = time.perf_counter() - t
     ours = scores(frame["id"].astype(int).map(result.case_of), truth)
-    print(f"ours: {ours_s:.1f}s, peak {peak_mb():.0f} MB (+ workers {peak_children_mb():.0f} MB), "
+    print(f"ours: {ours_s:.1f}s, peak {sampler.peak_kb / 1024:.0f} MB with workers, "
           f"stats {result.stats}")
     print("ours: " + ", ".join(f"{k} {v:.4f}" for k, v in ours.items()))
     if args.splink:
@@ -146,31 +169,51 @@ def main() -> None:
 
 
 def run_incremental(frame: pd.DataFrame, truth: pd.Series, cfg: Any, words: Any,
-                    chunks: Any, night_size: int) -> None:
-    """Full link of the history, then one night of ``night_size`` leads with the index."""
+                    chunks: Any, night_size: int, sampler: Sampler, state: Path) -> None:
+    """Full link of the history; then, in a fresh process as a nightly run would be, one
+    night of ``night_size`` leads with the index the full run left (read from disk)."""
     order = frame["reported_at"].argsort(kind="stable").to_numpy()
     frame = frame.iloc[order].reset_index(drop=True)
     truth = truth.iloc[order].reset_index(drop=True)
     history = frame.iloc[:-night_size]
-    night = frame.iloc[-night_size:]
     t = time.perf_counter()
-    base = link(history, {}, cut, cfg, words=words, chunks=chunks)
+    sampler.start()
+    base = link(history, {}, cut, cfg, words=words, chunks=chunks, progress=sampler.stage)
     full_s = time.perf_counter() - t
-    print(f"full link of {len(history)} leads: {full_s:.1f}s, peak {peak_mb():.0f} MB "
-          f"(+ workers {peak_children_mb():.0f} MB), {base.stats['pairs']} candidate pairs")
+    print(f"full link of {len(history)} leads: {full_s:.1f}s, peak {sampler.peak_kb / 1024:.0f} MB "
+          f"with workers, {base.stats['pairs']} candidate pairs")
     print("full (history) vs truth: " + ", ".join(
         f"{k} {v:.4f}" for k, v in scores(history["id"].astype(int).map(base.case_of),
                                           truth.iloc[:-night_size]).items()))
+    with state.open("wb") as fh:
+        pickle.dump({"case_of": base.case_of, "model": base.model, "index": base.index}, fh,
+                    protocol=pickle.HIGHEST_PROTOCOL)
+    print(f"index kept: {state.stat().st_size / 2**20:.0f} MB on disk", flush=True)
+    del base, history
+    subprocess.run([sys.executable, __file__, *sys.argv[1:], "--night-from", str(state)], check=True)
+
+
+def run_night(frame: pd.DataFrame, truth: pd.Series, cfg: Any, words: Any, night_size: int,
+              sampler: Sampler, state: Path) -> None:
+    """The night itself: read the kept index, link ``night_size`` new leads against it."""
+    order = frame["reported_at"].argsort(kind="stable").to_numpy()
+    frame = frame.iloc[order].reset_index(drop=True)
+    truth = truth.iloc[order].reset_index(drop=True)
+    night = frame.iloc[-night_size:]
     t = time.perf_counter()
-    inc = link(frame, base.case_of, cut, cfg, words=words, model=base.model,
-               new_ids=night["id"].astype(int).tolist(), index=base.index)
+    with state.open("rb") as fh:
+        kept = pickle.load(fh)
+    load_s = time.perf_counter() - t
+    sampler.start()
+    inc = link(frame, kept["case_of"], cut, cfg, words=words, model=kept["model"],
+               new_ids=night["id"].astype(int).tolist(), index=kept["index"], progress=sampler.stage)
     inc_s = time.perf_counter() - t
-    print(f"incremental night of {len(night)} leads against {len(history)}: {inc_s:.1f}s, "
-          f"region {inc.stats['region']} leads, peak {peak_mb():.0f} MB")
+    print(f"incremental night of {len(night)} leads against {len(frame) - len(night)}: "
+          f"{inc_s:.1f}s (reading the index {load_s:.1f}s), region {inc.stats['region']} leads, "
+          f"peak {sampler.peak_kb / 1024:.0f} MB")
     pred = frame["id"].astype(int).map(inc.case_of)
     print("incremental result vs truth: " + ", ".join(
         f"{k} {v:.4f}" for k, v in scores(pred, truth).items()))
-
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import pickle
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +30,8 @@ from sqlmodel import Session, col
 from connectors.store import Resources, leads_frame, now, read_frame, select_columns, upsert
 from triage.frames import records
 from triage.link import LinkIndex, LinkResult, MatchModel, link
+from triage.link.engine import ChunkMap
+from triage.link.table import LeadChunk
 from triage.models import Case, CaseEvent, CaseLink, Lead, LinkReview, Person
 
 LINK_COLUMNS = (
@@ -57,6 +59,15 @@ def word_tags() -> Mapping[str, str]:
     """jieba's dictionary, word → part of speech: names are tagged ``nr``."""
     cut("")
     return jieba.posseg.dt.word_tag_tab  # type: ignore[no-any-return]
+
+
+def pooled(workers: int) -> ChunkMap:
+    """Map over chunks of leads in fresh worker processes, closed (memory freed) when done."""
+    def run(fn: Callable[[pd.DataFrame], LeadChunk], parts: list[pd.DataFrame]) -> Iterator[LeadChunk]:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            yield from pool.map(fn, parts)
+
+    return run
 
 
 def model_path(res: Resources) -> Path:
@@ -126,10 +137,10 @@ def link_stage(res: Resources, run_id: int | None = None, *, full: bool = False)
                    if int(i) not in linked_at or u > linked_at[int(i)]]
     index = load_index(res)
     unknown = len(leads) - (0 if index is None else int(np.isin(index.table.ids, leads["id"]).sum()))
-    with ProcessPoolExecutor(FEATURE_WORKERS, mp_context=multiprocessing.get_context("spawn")) as pool:
-        result = link(leads, previous, cut, res.config.linking, model=model, new_ids=new_ids,
-                      merges=merges, splits=splits, words=word_tags(), index=index,
-                      chunks=pool.map if unknown >= PARALLEL_FROM else None)
+    result = link(leads, previous, cut, res.config.linking, model=model, new_ids=new_ids,
+                  merges=merges, splits=splits, words=word_tags(), index=index,
+                  chunks=pooled(FEATURE_WORKERS) if unknown >= PARALLEL_FROM else None,
+                  progress=lambda stage: log.info("linking: %s done", stage))
     if new_ids is None:
         save_model(res, result.model, run_id)
     if result.index is not None:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
-import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -23,6 +22,7 @@ class ClusterRules:
     accept: float = 0.998  # at or above: same case
     review: float = 0.60  # between review and accept: ask a coordinator
     certain: float = 0.99999  # a single pair this strong may join two larger clusters
+    floor: float = 0.05  # below: a pair is no evidence at all (not even combined with others)
 
 
 @dataclass
@@ -109,41 +109,53 @@ def _find(parent: dict[int, int], x: int) -> int:
 def merge_on_combined_evidence(
     root: list[int], pairs: np.ndarray, gamma: np.ndarray, extra: np.ndarray,
     score: Callable[[np.ndarray, np.ndarray], np.ndarray], rules: ClusterRules,
-    cannot: Iterable[tuple[int, int]] = (), rounds: int = 3,
+    cannot: Iterable[tuple[int, int]] = (), rounds: int = 3, prob: np.ndarray | None = None,
+    floor: float = 0.05,
 ) -> list[int]:
     """Join clusters whose leads, taken together, agree strongly enough.
 
     A lead may match a case on the surname with one member and on the house
     number with another: the best level per field over all pairs between two
     clusters is scored as one comparison. Larger clusters join only on a
-    near-certain combined score, so evidence does not chain.
+    near-certain combined score, so evidence does not chain. Only clusters with
+    at least one pair scoring ``floor`` or more (``prob``) are considered.
     """
-    roots = np.asarray(root)
+    roots = np.asarray(root, dtype=np.int64)
+    width = np.int64(len(roots) + 1)
     banned = {(min(a, b), max(a, b)) for a, b in cannot}
     for _ in range(rounds):
         ra, rb = roots[pairs[:, 0]], roots[pairs[:, 1]]
-        cross = ra != rb
-        if not cross.any():
+        cross = np.flatnonzero(ra != rb)
+        if not len(cross):
             break
         lo, hi = np.minimum(ra[cross], rb[cross]), np.maximum(ra[cross], rb[cross])
-        frame = pd.DataFrame(gamma[cross].astype(np.int16))
-        frame["x"] = extra[cross]
-        frame["lo"], frame["hi"] = lo, hi
-        best = frame.groupby(["lo", "hi"], sort=True).max()
-        prob = score(best.drop(columns="x").to_numpy().astype(np.int8), best["x"].to_numpy())
+        code = lo * width + hi
+        if prob is not None:
+            worth = np.unique(code[prob[cross] >= floor])
+            sel = np.isin(code, worth)
+            cross, code = cross[sel], code[sel]
+        if not len(cross):
+            break
+        order = np.argsort(code, kind="stable")
+        cross, code = cross[order], code[order]
+        starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+        best = np.maximum.reduceat(gamma[cross], starts, axis=0)
+        bonus = np.maximum.reduceat(extra[cross], starts)
+        merged_prob = score(best.astype(np.int8), bonus)
+        first = code[starts]
         size = np.bincount(roots, minlength=len(roots))
         parent: dict[int, int] = {}
         find = partial(_find, parent)
 
         members_banned = {(int(roots[a]), int(roots[b])) for a, b in banned}
         merged = 0
-        for k in np.argsort(-prob, kind="stable").tolist():
-            if prob[k] < rules.accept:
+        for k in np.argsort(-merged_prob, kind="stable").tolist():
+            if merged_prob[k] < rules.accept:
                 break
-            a, b = (int(v) for v in best.index[k])
+            a, b = int(first[k] // width), int(first[k] % width)
             if (a, b) in members_banned or (b, a) in members_banned:
                 continue
-            if size[a] > 1 and size[b] > 1 and prob[k] < rules.certain:
+            if size[a] > 1 and size[b] > 1 and merged_prob[k] < rules.certain:
                 continue
             fa, fb = find(a), find(b)
             if fa != fb:
@@ -151,5 +163,5 @@ def merge_on_combined_evidence(
                 merged += 1
         if not merged:
             break
-        roots = np.array([find(int(r)) for r in roots])
+        roots = np.array([find(int(r)) for r in roots.tolist()], dtype=np.int64)
     return roots.tolist()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -14,8 +15,9 @@ from pydantic import BaseModel, Field
 from triage.link.blocking import BlockingRules, candidate_pairs, lead_keys
 from triage.link.cases import assign_case_ids
 from triage.link.cluster import ClusterRules, cluster, merge_on_combined_evidence
-from triage.link.compare import FIELDS, compare_pairs, id_conflicts
+from triage.link.compare import compare_pairs, id_conflicts
 from triage.link.encode import CorpusStats, Encoded, encode
+from triage.link.evidence import Evidence, explain, strongest_links
 from triage.link.features import lead_features
 from triage.link.model import (
     MatchModel,
@@ -41,6 +43,7 @@ class LinkConfig(BaseModel):
     accept: float = Field(default=ClusterRules.accept, gt=0, lt=1)
     review: float = Field(default=ClusterRules.review, gt=0, lt=1)
     certain: float = Field(default=ClusterRules.certain, gt=0, lt=1)
+    floor: float = Field(default=ClusterRules.floor, ge=0, lt=1)
     em_iterations: int = Field(default=30, ge=1)
     random_pairs: int = Field(default=200_000, ge=1000)
     max_df: float = Field(default=0.02, gt=0, le=1)
@@ -52,7 +55,7 @@ class LinkConfig(BaseModel):
 
     @property
     def clusters(self) -> ClusterRules:
-        return ClusterRules(self.accept, self.review, self.certain)
+        return ClusterRules(self.accept, self.review, self.certain, self.floor)
 
 
 @dataclass
@@ -60,7 +63,7 @@ class LinkResult:
     """Case of every lead, evidence of each link, review pairs, identity events."""
 
     case_of: dict[int, str]
-    evidence: dict[int, list[dict[str, Any]]]
+    evidence: Mapping[int, list[dict[str, Any]]]  # lead id → its strongest link, read lazily
     events: list[dict[str, Any]]
     review: list[dict[str, Any]]
     person_of: dict[int, int]  # lead id → lead id representing its reporter
@@ -76,17 +79,6 @@ def random_pairs(n: int, count: int, seed: int = 20241122) -> np.ndarray:
     rng = np.random.default_rng(seed)
     p = np.sort(rng.integers(0, n, size=(count, 2)), axis=1)
     return p[p[:, 0] != p[:, 1]]
-
-
-def explain(gamma_row: np.ndarray, contrib_row: np.ndarray) -> list[dict[str, Any]]:
-    """Which fields agreed and how much each counted, strongest first."""
-    out = []
-    for f, level, w in zip(FIELDS, gamma_row.tolist(), contrib_row.tolist(), strict=True):
-        if level < 0:
-            continue
-        out.append({"field": f.name, "label": f.label, "level": f.levels[level],
-                    "weight": round(float(w), 2)})
-    return sorted(out, key=lambda e: -abs(e["weight"]))
 
 
 @dataclass
@@ -145,7 +137,7 @@ def link(
     *, model: MatchModel | None = None, new_ids: Iterable[int] | None = None,
     merges: Sequence[tuple[int, int]] = (), splits: Sequence[tuple[int, int]] = (),
     words: Mapping[str, str] | None = None, index: LinkIndex | None = None,
-    chunks: ChunkMap | None = None,
+    chunks: ChunkMap | None = None, progress: Callable[[str], None] | None = None,
 ) -> LinkResult:
     """Cluster leads into cases.
 
@@ -156,8 +148,19 @@ def link(
     is the tokenizer's dictionary (word → part of speech), to tell names from words.
     ``index`` is the previous run's ``LinkResult.index``: kept features are reused
     and, in an incremental run, only the new leads' neighbourhood is read.
-    ``chunks`` maps a function over chunks of leads (e.g. a process pool's map).
+    ``chunks`` maps a function over chunks of leads (e.g. a process pool's map);
+    ``progress`` is told the name of each stage as it ends (seconds are in ``stats``).
     """
+    seconds: dict[str, float] = {}
+    clock = [time.perf_counter()]
+
+    def mark(stage: str) -> None:
+        now = time.perf_counter()
+        seconds[stage] = round(seconds.get(stage, 0.0) + now - clock[0], 2)
+        clock[0] = now
+        if progress is not None:
+            progress(stage)
+
     rules = config.blocking
     ids = leads["id"].astype("int64").to_numpy()
     row_of = {int(v): i for i, v in enumerate(ids.tolist())}
@@ -165,37 +168,55 @@ def link(
         sorted(row_of[i] for i in set(new_ids) if i in row_of), dtype=np.int64)
     stale = set() if new_rows is None else set(ids[new_rows].tolist())
     table, stats, vocabs = _refresh(leads, cut, index, stale, chunks)
+    mark("features")
 
     def encoded(rows: np.ndarray | None = None) -> Encoded:
         part = table if rows is None else table.take(rows)
         return encode(part, stats, vocabs, config.stopwords, config.max_df, words)
 
+    def strong(touching: np.ndarray) -> np.ndarray:
+        """The pairs a night's leads make that are evidence at all (scored at the floor or more)."""
+        if model is None or not len(touching):
+            return touching
+        rows = np.unique(touching)
+        near = encoded(rows)
+        g, sh = compare_pairs(near, np.searchsorted(rows, touching))
+        p = match_probability(model, g, surname_adjustment(sh, near.surname_freq,
+                                                           model.surname_reference))
+        return touching[p >= config.floor]
+
     if new_rows is None or index is None:
         work = np.arange(len(table), dtype=np.int64)
         enc = encoded()
         all_keys = lead_keys(enc, rules)
+        keys = all_keys
         if new_rows is not None:  # incremental without an index: every key is at hand
-            work = _region(candidate_pairs(table.t, all_keys, rules, only_rows=new_rows), new_rows,
-                           ids, previous, merges, splits, row_of)
+            touching = candidate_pairs(table.t, all_keys, rules, only_rows=new_rows)
+            work = _region(strong(touching), new_rows, ids, previous, merges, splits, row_of)
             enc = encoded(work)
+            keys = lead_keys(enc, rules)
         keys_out = all_keys
     else:
         new_keys = lead_keys(encoded(new_rows), rules, rows=new_rows)
-        old = index.keys[~index.keys["id"].isin(stale) & index.keys["id"].isin(row_of)]
-        kept = pd.DataFrame({"key": old["key"].to_numpy(),
-                             "row": old["id"].map(row_of).to_numpy(dtype=np.int64)})
-        keys_out = pd.concat([kept, new_keys], ignore_index=True)
+        old_ids = index.keys["id"].to_numpy()
+        at = pd.Index(ids).get_indexer(pd.Index(old_ids))
+        ok = (at >= 0) & ~np.isin(old_ids, ids[new_rows])
+        keys_out = pd.concat([pd.DataFrame({"key": index.keys["key"].to_numpy()[ok], "row": at[ok]}),
+                              new_keys], ignore_index=True)
         near = keys_out[keys_out["key"].isin(new_keys["key"].unique())]
-        work = _region(candidate_pairs(table.t, near, rules, only_rows=new_rows), new_rows, ids,
-                       previous, merges, splits, row_of)
+        touching = candidate_pairs(table.t, near, rules, only_rows=new_rows)
+        work = _region(strong(touching), new_rows, ids, previous, merges, splits, row_of)
         enc = encoded(work)
+        keys = lead_keys(enc, rules)
+    mark("keys")
     index_out = LinkIndex(table, stats, vocabs, pd.DataFrame(
         {"key": keys_out["key"].to_numpy(), "id": ids[keys_out["row"].to_numpy()]}))
     wids = ids[work]
     local = {int(v): i for i, v in enumerate(wids.tolist())}
-    keys = lead_keys(enc, rules)
     pairs = candidate_pairs(enc.t, keys, rules)
+    mark("pairs")
     gamma, shared = compare_pairs(enc, pairs)
+    mark("compare")
     if model is None:
         n = len(enc.t)
         rgamma, rshared = compare_pairs(enc, random_pairs(n, config.random_pairs))
@@ -208,6 +229,7 @@ def link(
         model.surname_reference = reference
     extra = surname_adjustment(shared, enc.surname_freq, model.surname_reference)
     prob = match_probability(model, gamma, extra)
+    mark("weights")
     conflicts = pairs[id_conflicts(enc, pairs)]
     cannot = [(int(a), int(b)) for a, b in conflicts.tolist()]
     cannot += [(local[a], local[b]) for a, b in splits if a in local and b in local]
@@ -223,8 +245,9 @@ def link(
     clusters = cluster(len(enc.t), pairs, prob, config.clusters, cannot, must)
     clusters.root = merge_on_combined_evidence(
         clusters.root, pairs, gamma, extra, lambda g, x: match_probability(model, g, x),
-        config.clusters, cannot)
+        config.clusters, cannot, prob=prob, floor=config.floor)
 
+    mark("clusters")
     comps: dict[int, list[int]] = {}
     for r, lid in enumerate(wids.tolist()):
         comps.setdefault(clusters.root[r], []).append(int(lid))
@@ -233,29 +256,21 @@ def link(
         for lid, cid in previous.items():
             case_of.setdefault(lid, cid)
 
-    evidence: dict[int, list[dict[str, Any]]] = {}
-    best: dict[int, int] = {}
-    for k in np.flatnonzero(prob >= config.accept).tolist():
-        i, j = int(pairs[k, 0]), int(pairs[k, 1])
-        if clusters.root[i] != clusters.root[j]:
-            continue
-        for x in (i, j):
-            if x not in best or prob[k] > prob[best[x]]:
-                best[x] = k
-    for x, k in best.items():
-        other = int(pairs[k, 1] if pairs[k, 0] == x else pairs[k, 0])
-        evidence[int(wids[x])] = [{"with_lead": int(wids[other]),
-                                   "probability": round(float(prob[k]), 4),
-                                   "fields": explain(gamma[k], contributions(model, gamma[k:k + 1])[0])}]
+    root = np.asarray(clusters.root, dtype=np.int64)
+    rows, other, best = strongest_links(pairs, prob, root, config.accept)
+    evidence = Evidence(wids[rows], wids[other], prob[best], gamma[best], model)
     final = clusters.root
     review = [{"lead_a": int(wids[pairs[k, 0]]), "lead_b": int(wids[pairs[k, 1]]),
                "score": round(float(prob[k]), 4),
                "evidence": explain(gamma[k], contributions(model, gamma[k:k + 1])[0])}
               for k in clusters.review if final[pairs[k, 0]] != final[pairs[k, 1]]]
+    mark("cases")
     person_rows = group_persons(table)
     person_of = {int(ids[r]): int(ids[p]) for r, p in enumerate(person_rows)}
     stats_out = {"leads": len(table), "pairs": len(pairs), "accepted": int((prob >= config.accept).sum()),
-                 "review": len(review), "conflicts": len(conflicts), "region": len(work)}
+                 "review": len(review), "conflicts": len(conflicts), "region": len(work),
+                 "seconds": seconds}
+    mark("persons")
     return LinkResult(case_of, evidence, events, review, person_of, model, stats_out, index_out)
 
 

@@ -1,0 +1,72 @@
+"""Why two leads were linked: each field's level and how much it counted.
+
+A full run links a million leads; their evidence is kept as arrays and turned
+into readable records only when a lead's evidence is read (when it is stored).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+
+from triage.link.compare import FIELDS
+from triage.link.model import MatchModel, contributions
+
+
+def explain(gamma_row: np.ndarray, contrib_row: np.ndarray) -> list[dict[str, Any]]:
+    """Which fields agreed and how much each counted, strongest first."""
+    out = []
+    for f, level, w in zip(FIELDS, gamma_row.tolist(), contrib_row.tolist(), strict=True):
+        if level < 0:
+            continue
+        out.append({"field": f.name, "label": f.label, "level": f.levels[level],
+                    "weight": round(float(w), 2)})
+    return sorted(out, key=lambda e: -abs(e["weight"]))
+
+
+class Evidence(Mapping[int, list[dict[str, Any]]]):
+    """Lead id → its strongest link inside its case: the other lead, the probability, the fields."""
+
+    def __init__(self, leads: np.ndarray, others: np.ndarray, prob: np.ndarray,
+                 gamma: np.ndarray, model: MatchModel) -> None:
+        order = np.argsort(leads, kind="stable")
+        self._leads, self._others = leads[order], others[order]
+        self._prob, self._gamma, self._model = prob[order], gamma[order], model
+
+    def _at(self, lead: object) -> int:
+        if not isinstance(lead, (int, np.integer)):
+            return -1
+        k = int(np.searchsorted(self._leads, lead))
+        return k if k < len(self._leads) and self._leads[k] == lead else -1
+
+    def __getitem__(self, lead: int) -> list[dict[str, Any]]:
+        k = self._at(lead)
+        if k < 0:
+            raise KeyError(lead)
+        g = self._gamma[k:k + 1]
+        return [{"with_lead": int(self._others[k]), "probability": round(float(self._prob[k]), 4),
+                 "fields": explain(g[0], contributions(self._model, g)[0])}]
+
+    def __contains__(self, lead: object) -> bool:
+        return self._at(lead) >= 0
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._leads.tolist())
+
+    def __len__(self) -> int:
+        return len(self._leads)
+
+
+def strongest_links(pairs: np.ndarray, prob: np.ndarray, root: np.ndarray,
+                    accept: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row with an accepted pair inside its cluster: that best pair's index and the other row."""
+    k = np.flatnonzero((prob >= accept) & (root[pairs[:, 0]] == root[pairs[:, 1]]))
+    rows = np.concatenate([pairs[k, 0], pairs[k, 1]])
+    other = np.concatenate([pairs[k, 1], pairs[k, 0]])
+    pk = np.concatenate([k, k])
+    order = np.lexsort((pk, -prob[pk], rows))
+    rows, other, pk = rows[order], other[order], pk[order]
+    first = np.r_[True, rows[1:] != rows[:-1]] if len(rows) else np.zeros(0, bool)
+    return rows[first], other[first], pk[first]
