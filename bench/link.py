@@ -81,16 +81,22 @@ def scores(pred: pd.Series, truth: pd.Series) -> dict[str, float]:
 
 
 def _leads(cases: int, seed: int, workdir: Path) -> pd.DataFrame:
-    """Generated leads (with truth), made once in a child process and kept as a pickle."""
-    path = workdir / f"leads-{cases}-{seed}.pkl"
+    """Generated leads with their truth: made once in a child process and kept as Parquet,
+    of which only the columns the nightly flow reads are loaded."""
+    path = workdir / f"leads-{cases}-{seed}.parquet"
     if not path.exists():
         workdir.mkdir(parents=True, exist_ok=True)
         code = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
                 f"from link import canonical_leads; "
-                f"canonical_leads({cases}, {seed}).to_pickle({str(path) + '.tmp'!r})")
+                f"canonical_leads({cases}, {seed}).to_parquet({str(path) + '.tmp'!r})")
         subprocess.run([sys.executable, "-c", code], check=True)
         os.replace(str(path) + ".tmp", path)
-    return pd.read_pickle(path)
+    import pyarrow.parquet as pq
+
+    present = set(pq.read_schema(path).names)
+    frame = pd.read_parquet(path, columns=[c for c in (*LINK_COLUMNS, "truth") if c in present])
+    frame["phones"] = [list(p) if p is not None else None for p in frame["phones"]]
+    return frame
 
 
 class Sampler:
@@ -132,9 +138,8 @@ def main() -> None:
     leads = _leads(args.cases, args.seed, args.workdir)
     print(f"{len(leads)} leads of {args.cases} cases (seed {args.seed}) ready in "
           f"{time.perf_counter() - t:.1f}s; {os.cpu_count()} cores")
-    truth = leads["truth"]
-    frame = leads[[c for c in LINK_COLUMNS if c in leads.columns]]  # what the flow reads
-    del leads
+    truth = leads.pop("truth")
+    frame = leads
     words = word_tags()
     sampler = Sampler()
     time.sleep(0.5)

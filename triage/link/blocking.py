@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from triage.link.encode import Encoded
-from triage.link.table import Ragged
+from triage.link.table import Ragged, distinct
 
 
 @dataclass(frozen=True)
@@ -90,10 +90,11 @@ def lead_keys(enc: Encoded, rules: BlockingRules, rows: np.ndarray | None = None
         emit(who[has], _key(8, place[who[has]], enc.dtype[who[has]] + 1, tok.values[pick[has]]))
     key = np.concatenate(keys) if keys else np.empty(0, np.uint64)
     row = np.concatenate(owners) if owners else np.empty(0, np.int64)
-    frame = pd.DataFrame({"key": key, "row": row}).drop_duplicates()
-    if rows is not None:
-        frame["row"] = rows[frame["row"].to_numpy()]
-    return frame.reset_index(drop=True)
+    order = np.lexsort((row, key))  # sorted by key, then row; drop repeats of one key per lead
+    key, row = key[order], row[order]
+    first = np.r_[True, (key[1:] != key[:-1]) | (row[1:] != row[:-1])] if len(key) else np.zeros(0, bool)
+    key, row = key[first], row[first]
+    return pd.DataFrame({"key": key, "row": row if rows is None else rows[row]})
 
 
 def candidate_pairs(t: np.ndarray, keys: pd.DataFrame, rules: BlockingRules,
@@ -109,23 +110,20 @@ def candidate_pairs(t: np.ndarray, keys: pd.DataFrame, rules: BlockingRules,
     tt = t[row]
     order = np.lexsort((row, tt, keys["key"].to_numpy()))
     codes, row, tt = keys["key"].to_numpy()[order], row[order], tt[order]
-    out = []
+    width = np.int64(len(t))
+    found: list[np.ndarray] = []  # one int per pair (a * width + b): half the memory of (a, b)
     n = len(row)
     for off in range(1, rules.neighbours + 1):
         if off >= n:
             break
-        same = codes[off:] == codes[:-off]
-        near = np.abs(tt[off:] - tt[:-off]) <= rules.window_days
-        sel = same & near
+        sel = (codes[off:] == codes[:-off]) & (np.abs(tt[off:] - tt[:-off]) <= rules.window_days)
         if not sel.any():
             break
         a, b = row[:-off][sel], row[off:][sel]
-        out.append(np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1))
-    if not out:
+        found.append(distinct(np.minimum(a, b) * width + np.maximum(a, b)))
+    if not found:
         return np.empty((0, 2), dtype=np.int64)
-    both = np.concatenate(out)
-    width = np.int64(len(t))
-    flat = np.unique(both[:, 0] * width + both[:, 1])  # one int per pair: a fast unique
+    flat = distinct(np.concatenate(found))
     pairs = np.stack([flat // width, flat % width], axis=1)
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     if only_rows is not None:

@@ -16,6 +16,8 @@ from functools import partial
 
 import numpy as np
 
+from triage.link.table import distinct
+
 
 @dataclass(frozen=True)
 class ClusterRules:
@@ -131,7 +133,7 @@ def merge_on_combined_evidence(
         lo, hi = np.minimum(ra[cross], rb[cross]), np.maximum(ra[cross], rb[cross])
         code = lo * width + hi
         if prob is not None:
-            worth = np.unique(code[prob[cross] >= floor])
+            worth = distinct(code[prob[cross] >= floor])
             sel = np.isin(code, worth)
             cross, code = cross[sel], code[sel]
         if not len(cross):

@@ -95,8 +95,14 @@ def _span_codes(vocabs: Vocabularies, lexicon: Mapping[str, str]) -> tuple[np.nd
                           np.array([surname.code(surname_of(s) or s) if s else 0 for s in new],
                                    dtype=np.int64)])
     vocabs.derived["span_py"], vocabs.derived["span_surname"] = py, sur
-    word = np.array([bool(s) and is_word(s, lexicon) for s in spans], dtype=bool) if lexicon \
-        else np.zeros(len(spans), dtype=bool)
+    # Whether a span is a dictionary word: kept too, unless the dictionary changed size.
+    size = np.array([len(lexicon)])
+    if not np.array_equal(vocabs.derived.get("span_word_lexicon", size), size):
+        vocabs.derived.pop("span_word", None)
+    done_w = vocabs.derived.get("span_word", np.zeros(0, dtype=bool))
+    word = np.concatenate([done_w, np.array([bool(s) and is_word(s, lexicon)
+                                             for s in spans[len(done_w):]], dtype=bool)])
+    vocabs.derived["span_word"], vocabs.derived["span_word_lexicon"] = word, size
     return py, sur, word
 
 

@@ -28,7 +28,7 @@ from triage.link.model import (
     surname_adjustment,
 )
 from triage.link.persons import group_persons
-from triage.link.table import FeatureTable, LeadChunk, Vocabularies
+from triage.link.table import FeatureTable, LeadChunk, Vocabularies, distinct
 
 # Maps a function over chunks of leads: ``map`` in-process, or a process pool's ``map``.
 ChunkMap = Callable[[Callable[[pd.DataFrame], LeadChunk], list[pd.DataFrame]], Iterable[LeadChunk]]
@@ -99,7 +99,7 @@ def _lead_features(leads: pd.DataFrame, cut: Any, vocabs: Vocabularies,
                    chunks: ChunkMap | None) -> FeatureTable:
     if chunks is None or len(leads) < 2:
         return FeatureTable.coded(lead_features(leads, cut), vocabs)
-    size = max(-(-len(leads) // 16), 500)
+    size = max(-(-len(leads) // 64), 500)  # small chunks: less memory in flight
     parts = [leads.iloc[k:k + size] for k in range(0, len(leads), size)]
     return FeatureTable.concat([FeatureTable.coded(c, vocabs)
                                 for c in chunks(partial(lead_features, cut=cut), parts)])
@@ -178,7 +178,7 @@ def link(
         """The pairs a night's leads make that are evidence at all (scored at the floor or more)."""
         if model is None or not len(touching):
             return touching
-        rows = np.unique(touching)
+        rows = distinct(touching.ravel())
         near = encoded(rows)
         g, sh = compare_pairs(near, np.searchsorted(rows, touching))
         p = match_probability(model, g, surname_adjustment(sh, near.surname_freq,

@@ -22,6 +22,15 @@ SET_VOCAB = {"phones": "phone", "sigs": "sig", "mentions": "surname", "cands": "
              "spans": "span", "places": "pinyin", "words": "word"}
 
 
+def distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values. numpy 2.4's hash-based ``np.unique`` is ~100x slower on
+    millions of distinct int64 (measured here: 4 s against 0.03 s for 5M)."""
+    if not len(values):
+        return values.copy()
+    s = np.sort(values)
+    return s[np.r_[True, s[1:] != s[:-1]]]
+
+
 class Vocab:
     """Dense codes for strings, 1 upwards; 0 stands for none."""
 
@@ -93,7 +102,7 @@ class Ragged:
         owner, values = owner[keep], values[keep]
         if len(values):
             width = int(values.max()) + 1
-            flat = np.unique(owner.astype(np.int64) * width + values)
+            flat = distinct(owner.astype(np.int64) * width + values)
             owner, values = flat // width, flat % width
         counts = np.bincount(owner, minlength=rows) if len(owner) else np.zeros(rows, np.int64)
         offsets = np.zeros(rows + 1, dtype=np.int64)
