@@ -231,6 +231,11 @@ def link(
     prob = match_probability(model, gamma, extra)
     mark("weights")
     conflicts = pairs[id_conflicts(enc, pairs)]
+    n_pairs = len(pairs)
+    # Pairs below the floor are no evidence at all: dropped before clustering (most of them).
+    useful = prob >= config.floor
+    pairs, gamma, extra, prob = pairs[useful], gamma[useful], extra[useful], prob[useful]
+    del shared, useful
     cannot = [(int(a), int(b)) for a, b in conflicts.tolist()]
     cannot += [(local[a], local[b]) for a, b in splits if a in local and b in local]
     must = [(local[a], local[b]) for a, b in merges if a in local and b in local]
@@ -267,7 +272,7 @@ def link(
     mark("cases")
     person_rows = group_persons(table)
     person_of = {int(ids[r]): int(ids[p]) for r, p in enumerate(person_rows)}
-    stats_out = {"leads": len(table), "pairs": len(pairs), "accepted": int((prob >= config.accept).sum()),
+    stats_out = {"leads": len(table), "pairs": n_pairs, "accepted": int((prob >= config.accept).sum()),
                  "review": len(review), "conflicts": len(conflicts), "region": len(work),
                  "seconds": seconds}
     mark("persons")
