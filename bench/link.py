@@ -30,7 +30,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ingest import _tree_rss_kb
+from memory import tree_rss_kb
 from quality import bcubed_f1, pair_counts
 
 from connectors.config import load_config
@@ -109,7 +109,7 @@ class Sampler:
 
     def _run(self) -> None:
         while True:
-            kb = _tree_rss_kb(os.getpid())
+            kb = tree_rss_kb(os.getpid())
             self.peak_kb, self.stage_kb = max(self.peak_kb, kb), max(self.stage_kb, kb)
             time.sleep(0.2)
 

@@ -156,21 +156,25 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
         gamma[k, 7] = 3 if dt <= 3 else (2 if dt <= 14 else (1 if dt <= 45 else 0))
 
 
+STEP = 4_000_000  # pairs per call of the kernel: bounded temporaries at any size
+
+
 def compare_pairs(enc: Encoded, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The γ matrix (pairs × fields) and, per pair, the one surname shared (0 if none)."""
     n = len(pairs)
     gamma = np.full((n, len(FIELDS)), -1, dtype=np.int8)
-    shared = np.zeros(n, dtype=np.int64)
-    if n:
-        pa = np.ascontiguousarray(pairs[:, 0], dtype=np.int64)
-        pb = np.ascontiguousarray(pairs[:, 1], dtype=np.int64)
+    shared = np.zeros(n, dtype=np.int32)
+    for s in range(0, n, STEP):
+        e = min(s + STEP, n)
+        pa = np.ascontiguousarray(pairs[s:e, 0], dtype=np.int64)
+        pb = np.ascontiguousarray(pairs[s:e, 1], dtype=np.int64)
         _kernel(pa, pb, enc.t, enc.phones.offsets, enc.phones.values, enc.sigs.offsets,
                 enc.sigs.values, enc.id_full, enc.id_sig, enc.name, enc.name_py,
                 enc.cands.offsets, enc.cands.values, enc.named.offsets, enc.named.values,
                 enc.reporter_surname, enc.mentioned.offsets, enc.mentioned.values,
                 enc.surnames.offsets, enc.surnames.values,
                 enc.village, enc.town, enc.house, enc.dtype, enc.tokens.offsets,
-                enc.tokens.values, enc.token_weight, enc.token_total, gamma, shared)
+                enc.tokens.values, enc.token_weight, enc.token_total, gamma[s:e], shared[s:e])
     return gamma, shared
 
 

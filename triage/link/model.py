@@ -80,16 +80,20 @@ def contributions(model: MatchModel, gamma: np.ndarray) -> np.ndarray:
 
 
 def match_probability(model: MatchModel, gamma: np.ndarray,
-                      extra: np.ndarray | None = None) -> np.ndarray:
-    """Posterior probability that each pair is one case."""
+                      extra: np.ndarray | None = None, step: int = 4_000_000) -> np.ndarray:
+    """Posterior probability that each pair is one case (in slices: bounded temporaries)."""
     table = _weight_table(model)
-    bits = np.zeros(len(gamma))
-    for i in range(len(FIELDS)):  # field by field: no pairs × fields float matrix
-        bits += table[i][gamma[:, i].astype(np.int64) + 1]
-    if extra is not None:
-        bits += extra
-    logit = bits + math.log2(model.prior / (1 - model.prior))
-    return 1.0 / (1.0 + np.power(2.0, -np.clip(logit, -60, 60)))
+    prior = math.log2(model.prior / (1 - model.prior))
+    out = np.empty(len(gamma))
+    for s in range(0, len(gamma), step):
+        g = gamma[s:s + step]
+        bits = np.full(len(g), prior)
+        for i in range(len(FIELDS)):  # field by field: no pairs × fields float matrix
+            bits += table[i][g[:, i].astype(np.int64) + 1]
+        if extra is not None:
+            bits += extra[s:s + step]
+        out[s:s + step] = 1.0 / (1.0 + np.power(2.0, -np.clip(bits, -60, 60)))
+    return out
 
 
 def level_frequencies(gamma: np.ndarray) -> list[list[float]]:
@@ -109,11 +113,11 @@ def surname_adjustment(shared: np.ndarray, freq: np.ndarray, reference: float,
     ``reference`` is the mean frequency of the shared surname among random pairs
     sharing one, so the adjustment averages out to zero over such pairs.
     """
-    out = np.zeros(len(shared))
-    has = shared > 0
-    if has.any() and reference > 0:
-        out[has] = np.clip(np.log2(reference / np.maximum(freq[shared[has]], 1e-9)), -cap, cap)
-    return out
+    if reference <= 0 or not len(freq):
+        return np.zeros(len(shared), dtype=np.float32)
+    bonus = np.clip(np.log2(reference / np.maximum(freq, 1e-9)), -cap, cap).astype(np.float32)
+    bonus[0] = 0.0  # code 0: no surname shared
+    return bonus[shared]
 
 
 # Anchors: pairs whose match status is nearly certain from some fields, used to
