@@ -234,6 +234,16 @@ def test_case_ids_are_stable_and_incremental_matches_full(synthetic: pd.DataFram
     assert indexed.index is not None and set(indexed.index.table.ids) == set(leads["id"])
 
 
+def test_features_computed_in_worker_processes_give_the_same_cases(synthetic: pd.DataFrame) -> None:
+    from flows.linking import cut, pooled
+
+    leads = synthetic.drop(columns=["truth"])
+    alone = link(leads, {}, cut, CONFIG)
+    pooled_run = link(leads, {}, cut, CONFIG, chunks=pooled(2))
+    assert pooled_run.case_of == alone.case_of
+    assert pooled_run.stats["seconds"].keys() >= {"features", "pairs", "clusters"}
+
+
 def test_kept_features_are_recomputed_for_corrected_leads(synthetic: pd.DataFrame) -> None:
     leads = synthetic.drop(columns=["truth"]).assign(updated_at=pd.Timestamp("2024-06-01"))
     first = link(leads, {}, jieba.lcut, CONFIG, chunks=map)

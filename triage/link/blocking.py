@@ -120,12 +120,18 @@ def candidate_pairs(t: np.ndarray, keys: pd.DataFrame, rules: BlockingRules,
         if not sel.any():
             break
         a, b = row[:-off][sel], row[off:][sel]
+        other = a != b  # one lead under one key twice is not a pair
+        a, b = a[other], b[other]
         found.append(distinct(np.minimum(a, b) * width + np.maximum(a, b)))
+        del a, b, sel, other
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     flat = distinct(np.concatenate(found))
-    pairs = np.stack([flat // width, flat % width], axis=1)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    del found
+    pairs = np.empty((len(flat), 2), dtype=np.int64)
+    np.floor_divide(flat, width, out=pairs[:, 0])
+    np.remainder(flat, width, out=pairs[:, 1])
+    del flat
     if only_rows is not None:
         mark = np.zeros(len(t), dtype=bool)
         mark[only_rows] = True
