@@ -188,14 +188,12 @@ def link(
     if new_rows is None or index is None:
         work = np.arange(len(table), dtype=np.int64)
         enc = encoded()
-        all_keys = lead_keys(enc, rules)
-        keys = all_keys
+        keys_out = keys = lead_keys(enc, rules)
         if new_rows is not None:  # incremental without an index: every key is at hand
-            touching = candidate_pairs(table.t, all_keys, rules, only_rows=new_rows)
+            touching = candidate_pairs(table.t, keys_out, rules, only_rows=new_rows)
             work = _region(strong(touching), new_rows, ids, previous, merges, splits, row_of)
             enc = encoded(work)
             keys = lead_keys(enc, rules)
-        keys_out = all_keys
     else:
         new_keys = lead_keys(encoded(new_rows), rules, rows=new_rows)
         old_ids = index.keys["id"].to_numpy()
@@ -214,6 +212,7 @@ def link(
     wids = ids[work]
     local = {int(v): i for i, v in enumerate(wids.tolist())}
     pairs = candidate_pairs(enc.t, keys, rules)
+    del keys, keys_out  # kept in index_out
     mark("pairs")
     gamma, shared = compare_pairs(enc, pairs)
     mark("compare")
@@ -235,7 +234,7 @@ def link(
     # Pairs below the floor are no evidence at all: dropped before clustering (most of them).
     useful = prob >= config.floor
     pairs, gamma, extra, prob = pairs[useful], gamma[useful], extra[useful], prob[useful]
-    del shared, useful
+    del shared, useful, enc  # the rest reads pairs, levels and probabilities only
     cannot = [(int(a), int(b)) for a, b in conflicts.tolist()]
     cannot += [(local[a], local[b]) for a, b in splits if a in local and b in local]
     must = [(local[a], local[b]) for a, b in merges if a in local and b in local]
@@ -247,7 +246,7 @@ def link(
             cid = previous.get(int(lid))
             if cid is not None:
                 must.append((first_row.setdefault(cid, r), r))
-    clusters = cluster(len(enc.t), pairs, prob, config.clusters, cannot, must)
+    clusters = cluster(len(work), pairs, prob, config.clusters, cannot, must)
     clusters.root = merge_on_combined_evidence(
         clusters.root, pairs, gamma, extra, lambda g, x: match_probability(model, g, x),
         config.clusters, cannot, prob=prob, floor=config.floor)
