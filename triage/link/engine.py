@@ -17,11 +17,10 @@ from triage.link.cases import assign_case_ids
 from triage.link.cluster import ClusterRules, cluster, merge_on_combined_evidence
 from triage.link.compare import compare_pairs, id_conflicts
 from triage.link.encode import CorpusStats, Encoded, encode
-from triage.link.evidence import Evidence, explain, strongest_links
+from triage.link.evidence import Evidence, ReviewPairs, strongest_links
 from triage.link.features import lead_features
 from triage.link.model import (
     MatchModel,
-    contributions,
     estimate_anchored,
     level_frequencies,
     match_probability,
@@ -65,7 +64,7 @@ class LinkResult:
     case_of: dict[int, str]
     evidence: Mapping[int, list[dict[str, Any]]]  # lead id → its strongest link, read lazily
     events: list[dict[str, Any]]
-    review: list[dict[str, Any]]
+    review: Sequence[dict[str, Any]]  # read lazily
     person_of: dict[int, int]  # lead id → lead id representing its reporter
     model: MatchModel
     stats: dict[str, Any] = field(default_factory=dict)
@@ -263,11 +262,10 @@ def link(
     root = np.asarray(clusters.root, dtype=np.int64)
     rows, other, best = strongest_links(pairs, prob, root, config.accept)
     evidence = Evidence(wids[rows], wids[other], prob[best], gamma[best], model)
-    final = clusters.root
-    review = [{"lead_a": int(wids[pairs[k, 0]]), "lead_b": int(wids[pairs[k, 1]]),
-               "score": round(float(prob[k]), 4),
-               "evidence": explain(gamma[k], contributions(model, gamma[k:k + 1])[0])}
-              for k in clusters.review if final[pairs[k, 0]] != final[pairs[k, 1]]]
+    final = np.asarray(clusters.root, dtype=np.int64)
+    ask = np.asarray(clusters.review, dtype=np.int64)
+    ask = ask[final[pairs[ask, 0]] != final[pairs[ask, 1]]]
+    review = ReviewPairs(wids[pairs[ask, 0]], wids[pairs[ask, 1]], prob[ask], gamma[ask], model)
     mark("cases")
     person_rows = group_persons(table)
     person_of = {int(ids[r]): int(ids[p]) for r, p in enumerate(person_rows)}

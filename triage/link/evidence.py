@@ -6,8 +6,8 @@ into readable records only when a lead's evidence is read (when it is stored).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, overload
 
 import numpy as np
 
@@ -70,3 +70,31 @@ def strongest_links(pairs: np.ndarray, prob: np.ndarray, root: np.ndarray,
     rows, other, pk = rows[order], other[order], pk[order]
     first = np.r_[True, rows[1:] != rows[:-1]] if len(rows) else np.zeros(0, bool)
     return rows[first], other[first], pk[first]
+
+
+class ReviewPairs(Sequence[dict[str, Any]]):
+    """Pairs of leads in the uncertain band left in different cases, for a coordinator.
+
+    Kept as arrays; each record (leads, score, evidence) is made when read.
+    """
+
+    def __init__(self, lead_a: np.ndarray, lead_b: np.ndarray, prob: np.ndarray,
+                 gamma: np.ndarray, model: MatchModel) -> None:
+        self._a, self._b, self._prob, self._gamma, self._model = lead_a, lead_b, prob, gamma, model
+
+    def __len__(self) -> int:
+        return len(self._a)
+
+    @overload
+    def __getitem__(self, k: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, k: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        g = self._gamma[k:k + 1]
+        return {"lead_a": int(self._a[k]), "lead_b": int(self._b[k]),
+                "score": round(float(self._prob[k]), 4),
+                "evidence": explain(g[0], contributions(self._model, g)[0])}
