@@ -39,7 +39,7 @@ def cluster(n: int, pairs: np.ndarray, prob: np.ndarray, rules: ClusterRules,
             ) -> Clusters:
     """Group ``n`` rows; ``pairs`` are (i, j) rows with match probabilities ``prob``."""
     parent = list(range(n))
-    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    members: dict[int, list[int]] = {}  # roots of several rows only: a million lists cost
     banned: dict[int, set[int]] = defaultdict(set)  # root → rows it must not join
     for a, b in cannot:
         banned[a].add(b)
@@ -58,7 +58,7 @@ def cluster(n: int, pairs: np.ndarray, prob: np.ndarray, rules: ClusterRules,
     def union(ra: int, rb: int) -> int:
         keep, drop = (ra, rb) if ra < rb else (rb, ra)
         parent[drop] = keep
-        members[keep].extend(members.pop(drop))
+        members.setdefault(keep, [keep]).extend(members.pop(drop, [drop]))
         if drop in banned:
             banned[keep] |= banned.pop(drop)
         return keep
@@ -83,7 +83,7 @@ def cluster(n: int, pairs: np.ndarray, prob: np.ndarray, rules: ClusterRules,
         if conflict(ri, rj):
             out.refused.append(k)
             continue
-        if len(members[ri]) > 1 and len(members[rj]) > 1 and prob[k] < rules.certain:
+        if ri in members and rj in members and prob[k] < rules.certain:
             small, big = (ri, rj) if len(members[ri]) <= len(members[rj]) else (rj, ri)
             links = sum(1 for x in members[small] for y in adjacency[x] if find(y) == big)
             if links < 2:
@@ -130,8 +130,9 @@ def merge_on_combined_evidence(
         cross = np.flatnonzero(ra != rb)
         if not len(cross):
             break
-        lo, hi = np.minimum(ra[cross], rb[cross]), np.maximum(ra[cross], rb[cross])
-        code = lo * width + hi
+        ra, rb = ra[cross], rb[cross]
+        code = np.minimum(ra, rb) * width + np.maximum(ra, rb)
+        del ra, rb
         if prob is not None:
             worth = distinct(code[prob[cross] >= floor])
             sel = np.isin(code, worth)

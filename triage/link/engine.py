@@ -248,7 +248,7 @@ def link(
     clusters = cluster(len(work), pairs, prob, config.clusters, cannot, must)
     clusters.root = merge_on_combined_evidence(
         clusters.root, pairs, gamma, extra, lambda g, x: match_probability(model, g, x),
-        config.clusters, cannot, prob=prob, floor=config.floor)
+        config.clusters, cannot)  # pairs under the floor are already gone
 
     mark("clusters")
     comps: dict[int, list[int]] = {}
