@@ -12,9 +12,11 @@ empty database: a fresh SQLite file, or a fresh schema of the PostgreSQL databas
 that is dropped afterwards. Each phase runs in its own child process so that
 generation never counts toward the ingestion's memory.
 
-Prints data size, rows, seconds, rows/s, and peak memory: ``ru_maxrss`` of the
-ingesting process and of its worker processes (each the largest single process),
-and the largest sum over the whole process tree, sampled every 0.1 s.
+Prints data size, rows, seconds, rows/s, CPU time, and peak memory: ``ru_maxrss`` of
+the ingesting process, the peak of its largest descendant (a worker or the fork server
+that starts them), and the largest sum over the whole process tree. Descendants are
+read from ``/proc`` every 0.1 s: they need not be the ingesting process's own children,
+so ``getrusage`` would not see them.
 """
 
 from __future__ import annotations
@@ -28,14 +30,19 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LEADS_PER_CASE = 2.3725  # what the generator's cases yield on average (measured)
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc."""
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _tree_sample(pid: int) -> dict[int, tuple[int, int, float]]:
+    """Per process of the tree under ``pid`` (itself included): resident memory and its
+    peak (kB), and CPU seconds so far, from /proc."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -46,19 +53,22 @@ def _tree_rss_kb(pid: int) -> int:
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [pid]
+    out: dict[int, tuple[int, int, float]] = {}
+    todo = [pid]
     while todo:
         p = todo.pop()
         todo.extend(children.get(p, []))
         try:
+            with open(f"/proc/{p}/stat", encoding="ascii", errors="replace") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
             with open(f"/proc/{p}/status", encoding="ascii", errors="replace") as fh:
-                for line in fh:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-                        break
-        except OSError:
+                mem = {k: int(v.split()[0]) for k, _, v in (line.partition(":") for line in fh)
+                       if k in ("VmRSS", "VmHWM")}
+        except (OSError, IndexError, ValueError):
             continue
-    return total
+        cpu = (int(fields[11]) + int(fields[12])) / _TICKS  # utime + stime
+        out[p] = (mem.get("VmRSS", 0), mem.get("VmHWM", 0), cpu)
+    return out
 
 
 def generate(outdir: Path, rows: int, fmt: str, seed: int) -> dict[str, object]:
@@ -122,21 +132,35 @@ def ingest(files: list[Path], db: str, database_url: str | None, workdir: Path,
             with make_engine(database_url or "").begin() as conn:
                 conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
     me = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     db_mb = sum(p.stat().st_size for p in home.glob("triage.db*")) / 2**20
     shutil.rmtree(home, ignore_errors=True)  # the exports stay for the next run, not the database
     return {
         "rows": summary.rows_in, "leads_new": summary.leads_new, "rejected": summary.rejected,
         "balanced": summary.balanced, "failed": [f for f in summary.files if f["status"] != "ingested"],
         "seconds": seconds, "rows_per_second": summary.rows_in / seconds if seconds else 0.0,
-        "maxrss_mb": me.ru_maxrss / 1024, "workers_maxrss_mb": kids.ru_maxrss / 1024,
-        "cpu_seconds": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
+        "maxrss_mb": me.ru_maxrss / 1024, "main_cpu_seconds": me.ru_utime + me.ru_stime,
         "db_mb": db_mb,
     }
 
 
-def _child(phase: str, args: argparse.Namespace, extra: list[str]) -> tuple[dict[str, object], int]:
-    """Run one phase in a fresh interpreter; its JSON result and the peak tree RSS (kB)."""
+@dataclass
+class _Tree:
+    """What sampling saw of a phase's process tree."""
+
+    peak_kb: int = 0  # the largest sum of resident memory
+    descendants: dict[int, tuple[int, float]] = field(default_factory=dict)  # pid: peak kB, CPU s
+
+    @property
+    def largest_descendant_kb(self) -> int:
+        return max((hwm for hwm, _ in self.descendants.values()), default=0)
+
+    @property
+    def descendants_cpu(self) -> float:
+        return sum(cpu for _, cpu in self.descendants.values())
+
+
+def _child(phase: str, args: argparse.Namespace, extra: list[str]) -> tuple[dict[str, object], _Tree]:
+    """Run one phase in a fresh interpreter; its JSON result and what sampling saw."""
     cmd = [sys.executable, __file__, "--phase", phase, "--rows", str(args.rows),
            "--format", args.format, "--db", args.db, "--seed", str(args.seed),
            "--workdir", str(args.workdir), *extra]
@@ -146,13 +170,17 @@ def _child(phase: str, args: argparse.Namespace, extra: list[str]) -> tuple[dict
         cmd += ["--workers", str(args.workers)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
-    peak = 0
+    tree = _Tree()
     stop = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
         while not stop.wait(0.1):
-            peak = max(peak, _tree_rss_kb(proc.pid))
+            seen = _tree_sample(proc.pid)
+            tree.peak_kb = max(tree.peak_kb, sum(rss for rss, _, _ in seen.values()))
+            for p, (_, hwm, cpu) in seen.items():  # a zombie shows no memory: keep maxima
+                if p != proc.pid:
+                    before = tree.descendants.get(p, (0, 0.0))
+                    tree.descendants[p] = (max(before[0], hwm), max(before[1], cpu))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -161,7 +189,7 @@ def _child(phase: str, args: argparse.Namespace, extra: list[str]) -> tuple[dict
     sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"{phase} failed with exit code {proc.returncode}")
-    return json.loads(out.strip().splitlines()[-1]), peak
+    return json.loads(out.strip().splitlines()[-1]), tree
 
 
 def main() -> None:
@@ -189,17 +217,19 @@ def main() -> None:
         return
     args.workdir.mkdir(parents=True, exist_ok=True)
     data, _ = _child("generate", args, [])
-    result, tree_kb = _child("ingest", args, [])
+    result, tree = _child("ingest", args, [])
+    cpu = float(result["main_cpu_seconds"]) + tree.descendants_cpu  # type: ignore[arg-type]
     print(f"machine: {os.cpu_count()} cores; database: {args.db}; format: {args.format}")
     print(f"data: {len(data['files'])} files, {data['rows']} rows, "  # type: ignore[arg-type]
           f"{int(data['bytes']) / 2**20:.0f} MB ({args.format})")  # type: ignore[call-overload]
     print(f"ingested: {result['rows']} rows ({result['leads_new']} new leads, "
           f"{result['rejected']} rejected, balanced={result['balanced']}) "
           f"in {result['seconds']:.1f} s → {result['rows_per_second']:,.0f} rows/s "
-          f"(CPU {result['cpu_seconds']:.0f} s)")
-    print(f"peak memory: ingesting process {result['maxrss_mb']:.0f} MB, largest worker "
-          f"{result['workers_maxrss_mb']:.0f} MB (ru_maxrss); whole process tree "
-          f"{tree_kb / 1024:.0f} MB (sampled)")
+          f"(CPU {cpu:.0f} s, of which the ingesting process "
+          f"{result['main_cpu_seconds']:.0f} s)")
+    print(f"peak memory: ingesting process {result['maxrss_mb']:.0f} MB (ru_maxrss), largest "
+          f"worker {tree.largest_descendant_kb / 1024:.0f} MB; whole process tree "
+          f"{tree.peak_kb / 1024:.0f} MB (sampled)")
     if args.db == "sqlite":
         print(f"database size: {result['db_mb']:.0f} MB")
     if result["failed"]:

@@ -14,8 +14,10 @@ from connectors.config import TriageConfig
 from triage.canonical import PARTY, PARTY_STOP, NormalizeContext, canonicalize, parties_in
 from triage.cells import defuse_formula, has_control, scrub_control
 from triage.normalize.dates import _parse_str, parse_datetime
-from triage.normalize.names import parse_names
+from triage.normalize.idnumbers import _parse_id_str
+from triage.normalize.names import _parse_names_str, _split_names, parse_names
 from triage.normalize.phones import _parse_phones_str, parse_phones
+from triage.normalize.text import _clean_raw, _clean_translated
 from triage.sources import two_row_headers
 
 from .exports import POLICE_HEADERS, police_rows
@@ -181,6 +183,29 @@ def test_plain_mobile_fast_path_matches_the_parser(s) -> None:
     assert parse_phones(s) == list(_parse_phones_str(s, "010"))
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.from_regex(r" {0,2}(\+ ?86|86|0086)[- ]{0,2}1[0-9]{2}[- ]{0,2}[0-9]{4}[- ]?[0-9]{3,5} {0,2}",
+                     fullmatch=True)
+       | st.from_regex(r" {0,2}[1*][0-9*]{2}\*{0,8}[0-9*]{3,5} {0,2}", fullmatch=True))
+def test_country_code_and_masked_mobile_fast_paths_match_the_parser(s) -> None:
+    assert parse_phones(s) == list(_parse_phones_str(s, "010"))
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet="王李欧阳司马某女士先生姐老师等和与跟晓明红 *x·、", max_size=10)
+       | st.from_regex(r" {0,2}[王李欧阳某晓明红女士生等和]{1,9} {0,2}", fullmatch=True))
+def test_single_name_fast_path_matches_the_splitting_parser(s) -> None:
+    for pinyin in (False, True):
+        assert _parse_names_str.__wrapped__(s, pinyin) == _split_names(s, pinyin)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=" \t\n\u3000\u00a0\u200b\ufeff\x1c\x85\x7f，！Ａ１a王。", max_size=12)
+       | st.text(max_size=12))
+def test_clean_shortcut_matches_the_translation(s) -> None:
+    assert _clean_raw(s) == _clean_translated(s)
+
+
 _DATES = (r"[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}(:[0-9]{2})?)?",
           r"[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}( [0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2})?)?",
           r"[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日( ?[0-9]{1,2}时[0-9]{1,2}分([0-9]{1,2}秒)?)?")
@@ -233,3 +258,11 @@ def test_data_that_only_looks_like_a_formula(text) -> None:
 def test_two_row_headers_under_an_empty_parent_are_the_child_row(lower) -> None:
     known = {"警情编号", "报警时间", "简要案情"}
     assert two_row_headers([""] * len(lower), lower, known) == [c.strip() for c in lower]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.from_regex(r"[0-9]{17}[0-9Xx]", fullmatch=True)
+       | st.from_regex(r"(11|12|31|44)0[0-9]{3}(19|20)[0-9]{2}(0[1-9]|1[0-2])[0-2][0-9]{4}[0-9Xx]",
+                       fullmatch=True))
+def test_plain_id_fast_path_matches_the_general_parser(s) -> None:
+    assert _parse_id_str.__wrapped__(s) == _parse_id_str.__wrapped__(f" {s} ")

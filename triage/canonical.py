@@ -13,12 +13,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from itertools import zip_longest
 from typing import Any
 
 from triage.cells import defuse_formula
 from triage.normalize.addresses import NO_MATCH, AddressMatch, Gazetteer, normalize_address
 from triage.normalize.categories import CategoryMapper
-from triage.normalize.dates import parse_datetime
+from triage.normalize.dates import latest_report_time, parse_datetime
 from triage.normalize.idnumbers import parse_id
 from triage.normalize.names import parse_names
 from triage.normalize.phones import parse_phones
@@ -119,7 +120,7 @@ def content_hash(values: Mapping[str, object]) -> str:
     Missing values are left out, so a re-export that adds an empty column, writes a
     date as an Excel date instead of text, or pads a cell with spaces is the same record.
     """
-    blob = "\x1e".join(f"{k}\x1f{v}" for k, v in sorted(values.items()) if v is not None)
+    blob = "\x1e".join([f"{k}\x1f{v}" for k, v in sorted(values.items()) if v is not None])
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
@@ -203,6 +204,11 @@ def _trimmed(v: object) -> str | None:
     return str(v)
 
 
+def _trimmed_column(values: Sequence[object]) -> list[str | None]:
+    """``_trimmed`` over one column of a chunk (text cells inline: they are nearly all)."""
+    return [(v.strip() or None) if type(v) is str else _trimmed(v) for v in values]
+
+
 def _clean_column(fld: str, values: Sequence[object]) -> list[str | None]:
     """``_clean`` over one column of a chunk, each distinct short value cleaned once."""
     memo: dict[str, str | None] = {}
@@ -249,13 +255,14 @@ def defuse_cells(cells: dict[str, object], headers: Mapping[str, str]) -> list[s
 def canonical_lead(
     source: str, cells: Mapping[str, object], ctx: NormalizeContext,
     headers: Mapping[str, str], flags: Sequence[str] = (),
-    texts: Mapping[str, str | None] | None = None,
+    texts: Mapping[str, str | None] | None = None, latest: datetime | None = None,
 ) -> dict[str, Any]:
     """One canonical lead from one row's mapped cells; raises ``RowRejected``.
 
     ``flags`` are warnings the reader already has for the row (control characters
     removed, formula triggers stripped); they stay with the lead. ``texts`` are the
-    cells already cleaned (``canonicalize`` cleans whole columns at once).
+    cells already cleaned (``canonicalize`` cleans whole columns at once). ``latest``
+    is the latest report time accepted (default: ``ctx.now``, else now + 1 day).
     """
     if texts is None:
         texts = {fld: None if v is None else _clean(fld, v) for fld, v in cells.items()}
@@ -268,7 +275,7 @@ def canonical_lead(
     if is_missing(raw_time):
         raise RowRejected("缺少时间", headers.get("reported_at"))
     try:
-        reported_at = parse_datetime(raw_time, max_datetime=ctx.now)
+        reported_at = parse_datetime(raw_time, max_datetime=latest or ctx.now)
     except ValueError as exc:
         raise RowRejected(str(exc), headers.get("reported_at")) from exc
 
@@ -359,9 +366,13 @@ def canonicalize(
     header_of = {f: headers[i] if i < len(headers) else f"列{i + 1}" for f, i in columns.items()}
     items = list(columns.items())
     scrubbed = scrubbed or {}
-    raw_columns = {f: [row[i] if i < len(row) else None for row in rows] for f, i in items}
-    clean_columns = {f: [_trimmed(v) for v in vals] if f in _PARSED_FIELDS
+    table = list(zip_longest(*rows))  # the chunk by column, short rows padded with None
+    absent = (None,) * len(rows)
+    raw_columns = {f: table[i] if i < len(table) else absent for f, i in items}
+    clean_columns = {f: _trimmed_column(vals) if f in _PARSED_FIELDS
                      else _clean_column(f, vals) for f, vals in raw_columns.items()}
+    # The upper bound of report times, read once per chunk rather than once per row.
+    latest = ctx.now or latest_report_time()
     fields = list(columns)
     raw_tuples = zip(*raw_columns.values(), strict=True) if fields else iter(() for _ in rows)
     clean_tuples = zip(*clean_columns.values(), strict=True) if fields else iter(() for _ in rows)
@@ -380,7 +391,7 @@ def canonicalize(
                             for i in scrubbed[idx])
             flags.append(f"控制字符已去除:{cols}")
         try:
-            lead = canonical_lead(source, cells, ctx, header_of, flags, texts)
+            lead = canonical_lead(source, cells, ctx, header_of, flags, texts, latest)
         except RowRejected as exc:
             batch.rejected.append({"row_index": idx, "reason": exc.reason, "column": exc.column})
             continue

@@ -93,6 +93,8 @@ class Lead(SQLModel, table=True):
 
     __tablename__ = "lead"
     __table_args__ = (UniqueConstraint("source", "source_ref", name="uq_lead_source_ref"),)
+    # Indexed only where a lookup or foreign key needs it: every index costs each ingested
+    # lead a write (stages read leads whole; migration 0003 dropped the unused ones).
     id: int | None = Field(default=None, primary_key=True)
     source: str = Field(max_length=32)
     source_ref: str = Field(max_length=128)
@@ -104,9 +106,9 @@ class Lead(SQLModel, table=True):
     reporter_name: str | None = Field(default=None, max_length=128)
     reporter_name_masked: bool = False
     reporter_names: list[str] | None = _json()
-    reporter_phone: str | None = Field(default=None, max_length=32, index=True)
+    reporter_phone: str | None = Field(default=None, max_length=32)
     phones: list[str] | None = _json()
-    reporter_id: str | None = Field(default=None, max_length=18, index=True)
+    reporter_id: str | None = Field(default=None, max_length=18)
     reporter_id_valid: bool | None = None
     reporter_sex: str | None = Field(default=None, max_length=2)
     reporter_birth: date | None = None
@@ -115,7 +117,7 @@ class Lead(SQLModel, table=True):
     district: str | None = Field(default=None, max_length=64)
     town: str | None = Field(default=None, max_length=64)
     village: str | None = Field(default=None, max_length=64)
-    village_code: str | None = Field(default=None, max_length=12, index=True)
+    village_code: str | None = Field(default=None, max_length=12)
     category_raw: str | None = Field(default=None, max_length=256)
     dispute_type: str = Field(default="其他", max_length=16)
     description: str | None = None

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from triage.normalize.text import _is_na
 
-__all__ = ["SHANGHAI", "excel_serial_to_datetime", "parse_datetime"]
+__all__ = ["SHANGHAI", "excel_serial_to_datetime", "latest_report_time", "parse_datetime"]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _EXCEL_EPOCH = datetime(1899, 12, 30)  # 1900 date system, past the 1900-02-29 bug
@@ -147,6 +147,11 @@ def _coerce(value: object) -> datetime:
     return result
 
 
+def latest_report_time() -> datetime:
+    """The default upper bound of a report time: now in Shanghai plus one day (clock skew)."""
+    return datetime.now(SHANGHAI).replace(tzinfo=None) + timedelta(days=1)
+
+
 def parse_datetime(
     value: object, *, min_year: int = 1990, max_datetime: datetime | None = None
 ) -> datetime:
@@ -159,9 +164,7 @@ def parse_datetime(
     (default: now + 1 day).
     """
     dt = _coerce(value)
-    upper = max_datetime if max_datetime is not None else datetime.now(SHANGHAI).replace(
-        tzinfo=None
-    ) + timedelta(days=1)
+    upper = max_datetime if max_datetime is not None else latest_report_time()
     if upper.tzinfo is not None:
         upper = _to_local_naive(upper)
     if dt.year < min_year or dt > upper:

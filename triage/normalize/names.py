@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
-from pypinyin import lazy_pinyin
-
 from triage.normalize.text import _to_str, clean_cell
 
 __all__ = ["PersonName", "name_key", "names_compatible", "parse_names"]
@@ -65,15 +63,23 @@ _TITLES: dict[str, str | None] = {
 # One-character titles count only right after a bare surname (王姐, not 王晓姐).
 _SHORT_TITLES: dict[str, str | None] = {"姐": "女", "婶": "女", "嫂": "女", "哥": "男", "叔": "男"}
 _TITLES_LONGEST_FIRST = sorted(_TITLES, key=len, reverse=True)
+# The same titles grouped by their last character: a name's last character picks the few
+# titles it may end with (most names end with none).
+_TITLES_BY_LAST: dict[str, tuple[str, ...]] = {
+    last: tuple(t for t in _TITLES_LONGEST_FIRST if t[-1] == last)
+    for last in {t[-1] for t in _TITLES}
+}
 
 _NOT_NAMES = frozenset(_words(
     "匿名 不详 未留名 未留姓名 未知 无名 无名氏 本人 报警人 来电人 求助人 信访人 当事人 群众 "
     "市民 村民 居民 家属 某某 未提供 不愿透露 保密 无 空"
 ))
 _NOT_NAME_PARTS = ("匿名", "不详", "未留", "不愿", "保密")
+_NOT_NAME_PARTS_RE = re.compile("|".join(_NOT_NAME_PARTS))
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _MASK_CHARS = "*某"
+_MASK_SET = frozenset(_MASK_CHARS)
 _BRACKETS_RE = re.compile(r"\(([^()]*)\)|\[[^\]]*\]|【[^】]*】|<[^>]*>|《[^》]*》")
 _ETC_RE = re.compile(r"等(?:[\d一二两三四五六七八九十]+)?(?:人|名|户)?$")
 _SPLIT_RE = re.compile(r"[、,;/\\|]+")
@@ -81,21 +87,29 @@ _MASK_NORM_RE = re.compile(r"[xX×○◯●]")
 _BASE_RE = re.compile(rf"[{_HAN}][{_HAN}*]*")
 _ETHNIC_RE = re.compile(rf"[{_HAN}]+(?:[·•.][{_HAN}]+)+")
 _CONJUNCTIONS = "和与及跟"
+# One plain name (孙萍红, 王某, 李女士): Han characters only, none that splits or trims a
+# cell (等, conjunctions), so cleaning and splitting would leave it as it is.
+_SINGLE_RE = re.compile(r" *([\u4e00-\u9fff]{1,8}) *")
+_SPLITTERS = frozenset("等" + _CONJUNCTIONS)
 _MAX_HAN_NAME = 5  # compound surname + three characters
 _MAX_ETHNIC_NAME = 20
 
 
 @lru_cache(maxsize=65536)
 def _pinyin(s: str) -> str:
+    # Imported on first use: pypinyin loads its phrase dictionary (a fifth of a second)
+    # on import, and ingestion, which keeps only the names' text, never needs it.
+    from pypinyin import lazy_pinyin
+
     return "".join(p for p in lazy_pinyin(s) if p.isalpha())
 
 
 def _strip_title(part: str) -> tuple[str, str, str | None]:
     """Split ``王女士`` into (``王``, ``女士``, ``女``)."""
-    for title in _TITLES_LONGEST_FIRST:
+    last = part[-1:]
+    for title in _TITLES_BY_LAST.get(last, ()):
         if part.endswith(title) and len(part) > len(title):
             return part[: -len(title)], title, _TITLES[title]
-    last = part[-1:]
     if last in _SHORT_TITLES and (len(part) == 2 or part[:-1] in COMPOUND_SURNAMES):
         return part[:-1], last, _SHORT_TITLES[last]
     return part, "", None
@@ -107,7 +121,7 @@ def _parse_one(part: str, sex_hint: str | None = None, pinyin: bool = True) -> P
         not part
         or part in _NOT_NAMES
         or part in _TITLES
-        or any(w in part for w in _NOT_NAME_PARTS)
+        or _NOT_NAME_PARTS_RE.search(part) is not None
     ):
         return None
     part = _MASK_NORM_RE.sub("*", part)
@@ -123,7 +137,7 @@ def _parse_one(part: str, sex_hint: str | None = None, pinyin: bool = True) -> P
     compound = base[:2] in COMPOUND_SURNAMES and (len(base) > 2 or bool(title))
     surname = base[:2] if compound else base[0]
     rest = base[len(surname):]
-    masked = not rest or any(ch in _MASK_CHARS for ch in rest)
+    masked = not rest or not _MASK_SET.isdisjoint(rest)
     hint = title_sex or sex_hint
     return PersonName(
         text=base + title,
@@ -182,6 +196,15 @@ def _bracket_sex(m: re.Match[str], found: list[str]) -> str:
 
 @lru_cache(maxsize=65536)
 def _parse_names_str(raw: str, pinyin: bool = True) -> tuple[PersonName, ...]:
+    single = _SINGLE_RE.fullmatch(raw)
+    if single is not None and _SPLITTERS.isdisjoint(part := single.group(1)):
+        name = _parse_one(part, None, pinyin)  # what the general path finds, without it
+        return () if name is None else (name,)
+    return _split_names(raw, pinyin)
+
+
+def _split_names(raw: str, pinyin: bool) -> tuple[PersonName, ...]:
+    """Every name of a cell: cleaned, split on separators, brackets and conjunctions."""
     s = clean_cell(raw)
     if s is None:
         return ()

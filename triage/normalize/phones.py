@@ -33,6 +33,10 @@ class Phone:
 _MOBILE_RE = re.compile(r"1[3-9]\d{9}")
 # 13812345678, 138-1234-5678, 138 1234 5678, with spaces around: one mobile, nothing else.
 _PLAIN_MOBILE_RE = re.compile(r" *(1[3-9]\d)([- ]?)(\d{4})\2(\d{4}) *", re.ASCII)
+# +86 138 1234 5678, 86-13812345678: a mobile behind the country code, nothing else.
+_INTL_MOBILE_RE = re.compile(r" *(?:\+86 ?|86-)(1[3-9]\d)([- ]?)(\d{4})\2(\d{4}) *", re.ASCII)
+# 138****5678 (or 138**5678): a masked mobile as agencies export it, nothing else.
+_PLAIN_MASKED_RE = re.compile(r" *(1[3-9]\d)\*{2,6}(\d{4}) *", re.ASCII)
 _MASKED_MOBILE_RE = re.compile(r"[1*][3-9*][\d*]{9}")
 _SHORT_MASK_MOBILE_RE = re.compile(r"(1[3-9]\d)\*{2,6}(\d{4})")
 _LOCAL_RE = re.compile(r"[2-9]\d{6,7}")
@@ -201,10 +205,13 @@ def parse_phones(value: object, default_area: str = "010") -> list[Phone]:
     s = _to_str(value)
     if s is None:
         return []
-    if len(s) <= 16 and s.isascii():  # the common plain mobile, without the general parser
-        m = _PLAIN_MOBILE_RE.fullmatch(s)
+    if len(s) <= 24 and s.isascii():  # the common forms of one mobile, without the general parser
+        m = _PLAIN_MOBILE_RE.fullmatch(s) or _INTL_MOBILE_RE.fullmatch(s)
         if m is not None:
             return [Phone(m.group(1) + m.group(3) + m.group(4), MOBILE, False)]
+        m = _PLAIN_MASKED_RE.fullmatch(s)
+        if m is not None:
+            return [Phone(f"{m.group(1)}****{m.group(2)}", MOBILE, True)]
     return list(_parse_phones_str(s, _norm_area(default_area) if default_area else ""))
 
 

@@ -36,6 +36,10 @@ def _build_text_table() -> dict[int, int | str | None]:
 
 _TEXT_TABLE = _build_text_table()
 _WS_RE = re.compile(r"\s+")
+# What ``_clean_raw`` would change: a character of the table, whitespace other than a
+# single space between words. Most cells have none and come back as they are.
+_DIRTY_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_TEXT_TABLE)) + "]"
+                       r"|[^\S ]|\s\s|^\s|\s$")
 
 _MISSING_STRINGS = frozenset(
     {"", "-", "--", "—", "——", "无", "/", "null", "none", "nan", "nat", "n/a", "#n/a"}
@@ -70,6 +74,8 @@ def _is_na(value: object) -> bool:
 
 def _to_str(value: object) -> str | None:
     """Stringify a scalar; integral floats lose their ``.0`` (Excel numeric cells)."""
+    if type(value) is str:
+        return value
     if _is_na(value):
         return None
     if isinstance(value, str):
@@ -83,6 +89,12 @@ _CACHE_MAX_LEN = 64  # long free text rarely repeats: caching it would only hold
 
 
 def _clean_raw(s: str) -> str | None:
+    if s and _DIRTY_RE.search(s) is None:
+        return s  # what ``_clean_translated`` would return, found by one search
+    return _clean_translated(s)
+
+
+def _clean_translated(s: str) -> str | None:
     out = _WS_RE.sub(" ", s.translate(_TEXT_TABLE)).strip()
     return out or None
 
@@ -113,6 +125,8 @@ def clean_text(value: object) -> str | None:
     Control and zero-width characters are dropped, line breaks and tabs become
     spaces, whitespace runs collapse to one space.
     """
+    if type(value) is str:  # nearly every cell: skip the scalar checks
+        return _clean_str(value)
     s = _to_str(value)
     return None if s is None else _clean_str(s)
 
@@ -123,6 +137,8 @@ def clean_cell(value: object) -> str | None:
     NFKC folds every compatibility form (``（``→``(``, ``：``→``:``, ``①``→``1``),
     which is what structured fields want and prose does not.
     """
+    if type(value) is str:
+        return _clean_cell_str(value)
     s = _to_str(value)
     return None if s is None else _clean_cell_str(s)
 
