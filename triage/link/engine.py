@@ -162,9 +162,8 @@ def link(
 
     rules = config.blocking
     ids = leads["id"].astype("int64").to_numpy()
-    row_of = {int(v): i for i, v in enumerate(ids.tolist())}
-    new_rows = None if new_ids is None else np.array(
-        sorted(row_of[i] for i in set(new_ids) if i in row_of), dtype=np.int64)
+    row_of = _Rows(ids)
+    new_rows = None if new_ids is None else row_of.rows(new_ids)
     stale = set() if new_rows is None else set(ids[new_rows].tolist())
     table, stats, vocabs = _refresh(leads, cut, index, stale, chunks)
     mark("features")
@@ -209,7 +208,7 @@ def link(
     index_out = LinkIndex(table, stats, vocabs, pd.DataFrame(
         {"key": keys_out["key"].to_numpy(), "id": ids[keys_out["row"].to_numpy()]}))
     wids = ids[work]
-    local = {int(v): i for i, v in enumerate(wids.tolist())}
+    local = _Rows(wids)
     pairs = candidate_pairs(enc.t, keys, rules)
     del keys, keys_out  # kept in index_out
     mark("pairs")
@@ -235,8 +234,8 @@ def link(
     pairs, gamma, extra, prob = pairs[useful], gamma[useful], extra[useful], prob[useful]
     del shared, useful, enc  # the rest reads pairs, levels and probabilities only
     cannot = [(int(a), int(b)) for a, b in conflicts.tolist()]
-    cannot += [(local[a], local[b]) for a, b in splits if a in local and b in local]
-    must = [(local[a], local[b]) for a, b in merges if a in local and b in local]
+    cannot += local.pairs(splits)
+    must = local.pairs(merges)
     if new_rows is not None:
         # A night's leads may join or merge earlier cases but never split them:
         # only a full rebuild (or a coordinator) takes a case apart.
@@ -276,12 +275,35 @@ def link(
     return LinkResult(case_of, evidence, events, review, person_of, model, stats_out, index_out)
 
 
+class _Rows:
+    """Lead id → row, looked up in bulk (no dict of a million entries)."""
+
+    def __init__(self, ids: np.ndarray) -> None:
+        self.index = pd.Index(ids)
+
+    def rows(self, lead_ids: Iterable[int]) -> np.ndarray:
+        """Sorted distinct rows of the ids present."""
+        at = self.index.get_indexer(pd.Index(np.fromiter(lead_ids, dtype=np.int64)))
+        return distinct(at[at >= 0])
+
+    def pairs(self, lead_pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Row pairs of the id pairs whose two ids are present."""
+        if not lead_pairs:
+            return []
+        both = np.asarray(lead_pairs, dtype=np.int64)
+        a = self.index.get_indexer(pd.Index(both[:, 0]))
+        b = self.index.get_indexer(pd.Index(both[:, 1]))
+        keep = (a >= 0) & (b >= 0)
+        return list(zip(a[keep].tolist(), b[keep].tolist(), strict=True))
+
+
 def _region(touching: np.ndarray, new_rows: np.ndarray, ids: np.ndarray,
             previous: Mapping[int, str], merges: Sequence[tuple[int, int]],
-            splits: Sequence[tuple[int, int]], row_of: Mapping[int, int]) -> np.ndarray:
+            splits: Sequence[tuple[int, int]], row_of: _Rows) -> np.ndarray:
     """Rows an incremental run re-clusters: the new leads, their partners, and those cases."""
     partners = set(touching.ravel().tolist()) - set(new_rows.tolist())
     cases = {previous.get(int(ids[r])) for r in partners} - {None}
-    decided = {row_of[x] for pair in (*merges, *splits) for x in pair if x in row_of}
-    members = {row_of[lid] for lid, cid in previous.items() if cid in cases and lid in row_of}
-    return np.array(sorted(set(new_rows.tolist()) | partners | decided | members), dtype=np.int64)
+    decided = row_of.rows(x for pair in (*merges, *splits) for x in pair)
+    members = row_of.rows(lid for lid, cid in previous.items() if cid in cases)
+    return distinct(np.concatenate([new_rows, np.fromiter(partners, dtype=np.int64,
+                                                          count=len(partners)), decided, members]))
