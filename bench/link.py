@@ -130,6 +130,8 @@ def main() -> None:
     ap.add_argument("--splink", action="store_true", help="also run Splink 5 (DuckDB)")
     ap.add_argument("--workers", type=int, default=2, help="processes computing lead features")
     ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "triage-bench")
+    ap.add_argument("--compare-full", action="store_true",
+                    help="after the night, rebuild all in full and compare the two partitions")
     ap.add_argument("--night-from", type=Path, help=argparse.SUPPRESS)  # the night's own process
     args = ap.parse_args()
     cfg = load_config(REPO_DATA).linking
@@ -146,7 +148,8 @@ def main() -> None:
     print(f"leads in memory: {sampler.peak_kb / 1024:.0f} MB resident before linking")
     chunks = pooled(args.workers) if args.workers > 1 else None
     if args.night_from:
-        run_night(frame, truth, cfg, words, args.incremental, sampler, args.night_from)
+        run_night(frame, truth, cfg, words, args.incremental, sampler, args.night_from,
+                  args.compare_full)
         return
     if args.incremental:
         state = args.workdir / f"index-{args.cases}-{args.seed}-{args.incremental}.pkl"
@@ -199,7 +202,7 @@ def run_incremental(frame: pd.DataFrame, truth: pd.Series, cfg: Any, words: Any,
 
 
 def run_night(frame: pd.DataFrame, truth: pd.Series, cfg: Any, words: Any, night_size: int,
-              sampler: Sampler, state: Path) -> None:
+              sampler: Sampler, state: Path, compare_full: bool = False) -> None:
     """The night itself: read the kept index, link ``night_size`` new leads against it."""
     order = frame["reported_at"].argsort(kind="stable").to_numpy()
     frame = frame.iloc[order].reset_index(drop=True)
@@ -219,6 +222,11 @@ def run_night(frame: pd.DataFrame, truth: pd.Series, cfg: Any, words: Any, night
     pred = frame["id"].astype(int).map(inc.case_of)
     print("incremental result vs truth: " + ", ".join(
         f"{k} {v:.4f}" for k, v in scores(pred, truth).items()))
+    if compare_full:
+        full = link(frame, kept["case_of"], cut, cfg, words=words, model=kept["model"])
+        rebuilt = frame["id"].astype(int).map(full.case_of)
+        print("incremental vs full rebuild (same weights), the rebuild taken as truth: " + ", ".join(
+            f"{k} {v:.4f}" for k, v in scores(pred, rebuilt).items()))
 
 
 if __name__ == "__main__":
