@@ -89,7 +89,11 @@ def load_model(res: Resources) -> MatchModel | None:
     path = model_path(res)
     if not path.exists():
         return None
-    return MatchModel.from_dict(json.loads(path.read_text("utf-8")))
+    try:
+        return MatchModel.from_dict(json.loads(path.read_text("utf-8")))
+    except (ValueError, KeyError, TypeError) as exc:  # weights of an older model: estimate anew
+        log.warning("linking weights %s not usable (%s): the next run estimates them", path, exc)
+        return None
 
 
 def save_model(res: Resources, model: MatchModel, run_id: int | None) -> Path:

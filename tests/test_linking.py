@@ -143,8 +143,9 @@ def test_generated_cases_are_linked_with_high_precision(synthetic: pd.DataFrame)
     assert sum(f["weight"] for f in ev["fields"]) > 0
     # the weights were estimated from the data and can be inspected
     weights = result.model.to_dict()
-    phone = next(f for f in weights["fields"] if f["field"] == "phone")
-    assert phone["levels"][2]["weight"] > 5 > phone["levels"][0]["weight"]
+    who = next(f for f in weights["fields"] if f["field"] == "phone+party")
+    level = {lv["level"]: lv["weight"] for lv in who["levels"]}
+    assert level["号码相同 / 同名同音"] > 5 > level["不同 / 不同"]
 
 
 def test_homophone_name_and_shared_phone_link_one_case() -> None:
@@ -161,7 +162,7 @@ def test_homophone_name_and_shared_phone_link_one_case() -> None:
     pair = link(frame(rows[:-1]), {}, jieba.lcut, CONFIG)
     fields = {f["field"]: f["level"] for f in pair.evidence[2][0]["fields"]}
     assert pair.evidence[2][0]["with_lead"] == 1
-    assert fields["party"] == "同名同音"
+    assert fields["phone+party"].endswith("/ 同名同音")
 
 
 def test_conflicting_valid_ids_never_merge() -> None:

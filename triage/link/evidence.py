@@ -12,16 +12,19 @@ from typing import Any, overload
 import numpy as np
 
 from triage.link.compare import FIELDS
-from triage.link.model import MatchModel, contributions
+from triage.link.model import FACTORS, UNKNOWN, MatchModel, contributions
 
 
 def explain(gamma_row: np.ndarray, contrib_row: np.ndarray) -> list[dict[str, Any]]:
-    """Which fields agreed and how much each counted, strongest first."""
+    """Which fields agreed and how much each counted (fields weighed together as one), strongest first."""
     out = []
-    for f, level, w in zip(FIELDS, gamma_row.tolist(), contrib_row.tolist(), strict=True):
-        if level < 0:
+    for f, w in zip(FACTORS, contrib_row.tolist(), strict=True):
+        levels = [int(gamma_row[i]) for i in f.fields]
+        if all(v < 0 for v in levels):
             continue
-        out.append({"field": f.name, "label": f.label, "level": f.levels[level],
+        out.append({"field": f.name, "label": f.label,
+                    "level": " / ".join(FIELDS[i].levels[v] if v >= 0 else UNKNOWN
+                                        for i, v in zip(f.fields, levels, strict=True)),
                     "weight": round(float(w), 2)})
     return sorted(out, key=lambda e: -abs(e["weight"]))
 

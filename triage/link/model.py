@@ -1,31 +1,80 @@
-"""The match model: Fellegi–Sunter weights per field level, estimated by EM.
+"""The match model: Fellegi–Sunter weights per factor level, estimated from the data.
 
-Each field level has m (its probability among pairs of one case) and u (among
-pairs of different cases); its weight is log2(m/u). Both are estimated from the
-night's own candidate pairs by expectation–maximization, so weights follow the
-data of each deployment; they are stored with the run and can be inspected.
+A factor is one field, or two fields whose levels go together: whether two
+leads share a phone means something else when they name the same reporter
+than when each names the other (电话+当事人), and a shared subject word means
+more within the same kind of dispute (纠纷类型+纠纷事由). Each level of a factor
+has m (its probability among pairs of one case) and u (among pairs of
+different cases); its weight is log2(m/u). m comes from anchor pairs, u from
+random pairs, both from each deployment's own data; they are stored with the
+run and can be inspected.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import product
 from typing import Any
 
 import numpy as np
 
 from triage.link.compare import FIELD_INDEX, FIELDS
 
-# Starting points only: EM moves them. Agreement levels start likelier among matches.
-_M0 = {2: [0.3, 0.7], 3: [0.2, 0.3, 0.5], 4: [0.1, 0.2, 0.3, 0.4],
-       5: [0.1, 0.2, 0.2, 0.2, 0.3], 8: [0.05, 0.05, 0.1, 0.1, 0.15, 0.15, 0.2, 0.2]}
-_U0 = {2: [0.9, 0.1], 3: [0.85, 0.1, 0.05], 4: [0.7, 0.15, 0.1, 0.05],
-       5: [0.7, 0.2, 0.05, 0.03, 0.02], 8: [0.6, 0.1, 0.2, 0.03, 0.03, 0.02, 0.01, 0.01]}
+UNKNOWN = "未知"
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One field, or fields weighed together (every combination of their levels)."""
+
+    fields: tuple[int, ...]  # indices into FIELDS
+
+    @property
+    def name(self) -> str:
+        return "+".join(FIELDS[i].name for i in self.fields)
+
+    @property
+    def label(self) -> str:
+        return "+".join(FIELDS[i].label for i in self.fields)
+
+    @property
+    def joint(self) -> bool:
+        return len(self.fields) > 1
+
+    @cached_property
+    def levels(self) -> list[str]:
+        """Labels of the levels: a field's own, or each combination (unknown included)."""
+        if not self.joint:
+            return list(FIELDS[self.fields[0]].levels)
+        states = [(UNKNOWN, *FIELDS[i].levels) for i in self.fields]
+        return [" / ".join(c) for c in product(*states)]
+
+    def codes(self, gamma: np.ndarray) -> np.ndarray:
+        """Level of each pair: -1 where a single field says nothing."""
+        if not self.joint:
+            return gamma[:, self.fields[0]].astype(np.int64)
+        code = np.zeros(len(gamma), dtype=np.int64)
+        for i in self.fields:
+            code = code * (len(FIELDS[i].levels) + 1) + gamma[:, i].astype(np.int64) + 1
+        return code
+
+
+FACTORS: tuple[Factor, ...] = (
+    Factor((FIELD_INDEX["phone"], FIELD_INDEX["party"])),
+    Factor((FIELD_INDEX["id_number"],)),
+    Factor((FIELD_INDEX["place"],)),
+    Factor((FIELD_INDEX["house"],)),
+    Factor((FIELD_INDEX["dispute_type"], FIELD_INDEX["subject"])),
+    Factor((FIELD_INDEX["time"],)),
+)
+assert sorted(i for f in FACTORS for i in f.fields) == list(range(len(FIELDS)))
 
 
 @dataclass
 class MatchModel:
-    """m and u per field level, and the prior share of matching candidate pairs."""
+    """m and u per factor level, and the prior share of matching pairs."""
 
     m: list[list[float]]
     u: list[list[float]]
@@ -36,11 +85,12 @@ class MatchModel:
 
     @classmethod
     def initial(cls) -> MatchModel:
-        return cls([list(_M0[len(f.levels)]) for f in FIELDS],
-                   [list(_U0[len(f.levels)]) for f in FIELDS], 0.1)
+        """Every weight 0 (m = u): what is used for a factor no anchor informs."""
+        flat = [[1.0 / len(f.levels)] * len(f.levels) for f in FACTORS]
+        return cls(flat, [list(x) for x in flat], 0.1)
 
     def weights(self) -> list[list[float]]:
-        """log2(m/u) per field level."""
+        """log2(m/u) per factor level."""
         return [[math.log2(m / u) for m, u in zip(ms, us, strict=True)]
                 for ms, us in zip(self.m, self.u, strict=True)]
 
@@ -52,58 +102,73 @@ class MatchModel:
             "fields": [{"field": f.name, "label": f.label, "levels": [
                 {"level": lvl, "m": round(self.m[i][k], 6), "u": round(self.u[i][k], 6),
                  "weight": round(w[i][k], 3)} for k, lvl in enumerate(f.levels)]}
-                for i, f in enumerate(FIELDS)],
+                for i, f in enumerate(FACTORS)],
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> MatchModel:
+        """The model stored by ``to_dict``; ValueError if it was made for other factors."""
+        if [f["field"] for f in d["fields"]] != [f.name for f in FACTORS] or any(
+                len(f["levels"]) != len(fac.levels) for f, fac in zip(d["fields"], FACTORS, strict=True)):
+            raise ValueError("linking weights were estimated for other fields")
         m = [[lv["m"] for lv in f["levels"]] for f in d["fields"]]
         u = [[lv["u"] for lv in f["levels"]] for f in d["fields"]]
         return cls(m, u, d["prior"], d.get("iterations", 0), d.get("pairs", 0),
                    d.get("surname_reference", 0.0))
 
 
-def _weight_table(model: MatchModel) -> np.ndarray:
-    """Weights indexed [field, level + 1]; column 0 (level -1, no information) is 0."""
-    width = max(len(f.levels) for f in FIELDS) + 1
-    table = np.zeros((len(FIELDS), width))
-    for i, ws in enumerate(model.weights()):
-        table[i, 1:len(ws) + 1] = ws
-    return table
+def _tables(model: MatchModel) -> list[np.ndarray]:
+    """Per factor, weights indexed by level + 1 for one field (index 0: says nothing, 0 bits)
+    or by combination for joint factors."""
+    out = []
+    for f, ws in zip(FACTORS, model.weights(), strict=True):
+        out.append(np.array(ws) if f.joint else np.r_[0.0, ws])
+    return out
+
+
+def _lookup(f: Factor, gamma: np.ndarray) -> np.ndarray:
+    code = f.codes(gamma)
+    return code if f.joint else code + 1
 
 
 def contributions(model: MatchModel, gamma: np.ndarray) -> np.ndarray:
-    """Per pair and field, the weight its level adds (bits)."""
-    table = _weight_table(model)
-    idx = gamma.astype(np.int64) + 1
-    return table[np.arange(len(FIELDS))[None, :], idx]
+    """Per pair and factor, the weight its level adds (bits)."""
+    tables = _tables(model)
+    return np.stack([t[_lookup(f, gamma)] for f, t in zip(FACTORS, tables, strict=True)], axis=1)
 
 
 def match_probability(model: MatchModel, gamma: np.ndarray,
                       extra: np.ndarray | None = None, step: int = 4_000_000) -> np.ndarray:
     """Posterior probability that each pair is one case (in slices: bounded temporaries)."""
-    table = _weight_table(model)
+    tables = _tables(model)
     prior = math.log2(model.prior / (1 - model.prior))
     out = np.empty(len(gamma))
     for s in range(0, len(gamma), step):
         g = gamma[s:s + step]
         bits = np.full(len(g), prior)
-        for i in range(len(FIELDS)):  # field by field: no pairs × fields float matrix
-            bits += table[i][g[:, i].astype(np.int64) + 1]
+        for f, t in zip(FACTORS, tables, strict=True):
+            bits += t[_lookup(f, g)]
         if extra is not None:
             bits += extra[s:s + step]
         out[s:s + step] = 1.0 / (1.0 + np.power(2.0, -np.clip(bits, -60, 60)))
     return out
 
 
+def _frequencies(f: Factor, gamma: np.ndarray) -> np.ndarray | None:
+    """Share of each level of ``f`` among ``gamma``'s pairs, smoothed; None if none informs."""
+    code = f.codes(gamma)
+    code = code[code >= 0]
+    if not len(code):
+        return None
+    counts = np.bincount(code, minlength=len(f.levels)).astype(float) + 0.5
+    return counts / counts.sum()
+
+
 def level_frequencies(gamma: np.ndarray) -> list[list[float]]:
-    """Share of each level per field (levels -1 ignored), smoothed: u from random pairs."""
-    out = []
-    for i, f in enumerate(FIELDS):
-        col = gamma[:, i]
-        counts = np.array([(col == k).sum() for k in range(len(f.levels))], dtype=float) + 0.5
-        out.append((counts / counts.sum()).tolist())
-    return out
+    """Share of each level per factor, smoothed: u from random pairs."""
+    base = MatchModel.initial()
+    return [(freq.tolist() if (freq := _frequencies(f, gamma)) is not None else base.u[i])
+            for i, f in enumerate(FACTORS)]
 
 
 def surname_adjustment(shared: np.ndarray, freq: np.ndarray, reference: float,
@@ -144,24 +209,26 @@ def estimate_anchored(gamma: np.ndarray, u: list[list[float]], total_pairs: floa
                       extra: np.ndarray | None = None) -> MatchModel:
     """m from anchor pairs, u from random pairs, prior by EM over all pairs.
 
-    Identity anchors (a shared full phone or valid ID) give m for place, house,
-    type, subject and time; circumstance anchors (same house, type and subject
-    within two weeks) give m for phone, ID and the parties. The prior is the
+    Each factor's m comes from the anchors that do not use any of its fields:
+    identity anchors (a shared full phone or valid ID) give m for place, house,
+    type+subject and time; circumstance anchors (same house, type and subject
+    within two weeks) give m for phone+parties and the ID. The prior is the
     share of matching pairs among all n(n-1)/2 pairs, so weights mean the same
     whatever blocking chose to compare.
     """
     base = MatchModel.initial()
     anchors = _anchor_sets(gamma)
     m: list[list[float]] = []
-    for i, fl in enumerate(FIELDS):
+    for i, fac in enumerate(FACTORS):
+        names = {FIELDS[k].name for k in fac.fields}
         estimates = []
         for mask, uses in anchors:
-            if fl.name in uses:
+            if names & uses:
                 continue
-            col = gamma[mask, i]
-            col = col[col >= 0]
-            if len(col) >= min_anchors:
-                counts = np.array([(col == k).sum() for k in range(len(fl.levels))], float) + 0.5
+            code = fac.codes(gamma[mask])
+            code = code[code >= 0]
+            if len(code) >= min_anchors:
+                counts = np.bincount(code, minlength=len(fac.levels)).astype(float) + 0.5
                 estimates.append(counts / counts.sum())
         m.append(np.mean(estimates, axis=0).tolist() if estimates else base.m[i])
     model = MatchModel(m, u, 1e-4, 0, len(gamma))
