@@ -33,42 +33,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from memory import tree_sample  # bench/ is on sys.path when run as a script
+
 ROOT = Path(__file__).resolve().parent.parent
 LEADS_PER_CASE = 2.3725  # what the generator's cases yield on average (measured)
-
-
-_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-def _tree_sample(pid: int) -> dict[int, tuple[int, int, float]]:
-    """Per process of the tree under ``pid`` (itself included): resident memory and its
-    peak (kB), and CPU seconds so far, from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
-                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-    out: dict[int, tuple[int, int, float]] = {}
-    todo = [pid]
-    while todo:
-        p = todo.pop()
-        todo.extend(children.get(p, []))
-        try:
-            with open(f"/proc/{p}/stat", encoding="ascii", errors="replace") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-            with open(f"/proc/{p}/status", encoding="ascii", errors="replace") as fh:
-                mem = {k: int(v.split()[0]) for k, _, v in (line.partition(":") for line in fh)
-                       if k in ("VmRSS", "VmHWM")}
-        except (OSError, IndexError, ValueError):
-            continue
-        cpu = (int(fields[11]) + int(fields[12])) / _TICKS  # utime + stime
-        out[p] = (mem.get("VmRSS", 0), mem.get("VmHWM", 0), cpu)
-    return out
 
 
 def generate(outdir: Path, rows: int, fmt: str, seed: int) -> dict[str, object]:
@@ -175,7 +143,7 @@ def _child(phase: str, args: argparse.Namespace, extra: list[str]) -> tuple[dict
 
     def sample() -> None:
         while not stop.wait(0.1):
-            seen = _tree_sample(proc.pid)
+            seen = tree_sample(proc.pid)
             tree.peak_kb = max(tree.peak_kb, sum(rss for rss, _, _ in seen.values()))
             for p, (_, hwm, cpu) in seen.items():  # a zombie shows no memory: keep maxima
                 if p != proc.pid:
