@@ -146,6 +146,7 @@ def test_generated_cases_are_linked_with_high_precision(synthetic: pd.DataFrame)
     who = next(f for f in weights["fields"] if f["field"] == "phone+party")
     level = {lv["level"]: lv["weight"] for lv in who["levels"]}
     assert level["号码相同 / 同名同音"] > 5 > level["不同 / 不同"]
+    assert level["未知 / 未知"] == 0  # nothing known of either field: no evidence
 
 
 def test_homophone_name_and_shared_phone_link_one_case() -> None:

@@ -90,9 +90,10 @@ class MatchModel:
         return cls(flat, [list(x) for x in flat], 0.1)
 
     def weights(self) -> list[list[float]]:
-        """log2(m/u) per factor level."""
-        return [[math.log2(m / u) for m, u in zip(ms, us, strict=True)]
-                for ms, us in zip(self.m, self.u, strict=True)]
+        """log2(m/u) per factor level; 0 where every field of a factor is unknown (no evidence)."""
+        return [[0.0 if f.joint and k == 0 else math.log2(m / u)
+                 for k, (m, u) in enumerate(zip(ms, us, strict=True))]
+                for f, ms, us in zip(FACTORS, self.m, self.u, strict=True)]
 
     def to_dict(self) -> dict[str, Any]:
         w = self.weights()
