@@ -69,6 +69,9 @@ class CorpusStats:
             have = _grown(self.df.get(c, np.zeros(0, dtype=np.int64)), size)
             self.df[c] = have + sign * np.bincount(values, minlength=size)
 
+    def copy(self) -> CorpusStats:
+        return CorpusStats(self.n, {c: v.copy() for c, v in self.df.items()})
+
     def count(self, column: str, size: int) -> np.ndarray:
         return _grown(self.df.get(column, np.zeros(0, dtype=np.int64)), size)
 

@@ -18,7 +18,7 @@ from triage.link.cluster import ClusterRules, cluster, merge_on_combined_evidenc
 from triage.link.compare import compare_pairs, id_conflicts
 from triage.link.encode import CorpusStats, Encoded, encode
 from triage.link.evidence import Evidence, ReviewPairs, strongest_links
-from triage.link.features import lead_features
+from triage.link.features import lead_features, version_of
 from triage.link.model import (
     MatchModel,
     estimate_anchored,
@@ -113,9 +113,8 @@ def _refresh(leads: pd.DataFrame, cut: Any, index: LinkIndex | None, stale: set[
         table = _lead_features(leads, cut, vocabs, chunks)
         return table, CorpusStats.of(table, vocabs), vocabs
     kept, vocabs = index.table, index.vocabs
-    version = (leads["updated_at"].map(lambda v: None if v is None or pd.isna(v) else str(v))
-               .to_numpy(dtype=object) if "updated_at" in leads.columns
-               else np.full(len(leads), None, dtype=object))
+    version = (np.array([version_of(v) for v in leads["updated_at"]], dtype=object)
+               if "updated_at" in leads.columns else np.full(len(leads), None, dtype=object))
     at = pd.Index(kept.ids).get_indexer(ids)
     todo = at < 0
     todo[~todo] = kept.version[at[~todo]] != version[~todo]
@@ -123,7 +122,7 @@ def _refresh(leads: pd.DataFrame, cut: Any, index: LinkIndex | None, stale: set[
         todo |= np.isin(ids, np.fromiter(stale, dtype=np.int64))
     keep = np.zeros(len(kept), dtype=bool)
     keep[at[~todo]] = True
-    stats = CorpusStats(index.stats.n, {c: v.copy() for c, v in index.stats.df.items()})
+    stats = index.stats.copy()
     stats.add(kept.take(np.flatnonzero(~keep)), vocabs, sign=-1)
     fresh = _lead_features(leads[todo], cut, vocabs, chunks)
     stats.add(fresh, vocabs)
@@ -217,14 +216,14 @@ def link(
     if model is None:
         n = len(enc.t)
         rgamma, rshared = compare_pairs(enc, random_pairs(n, config.random_pairs))
-        u = level_frequencies(rgamma)
         one = rshared > 0
         reference = float(enc.surname_freq[rshared[one]].mean()) if one.any() else 0.0
         extra = surname_adjustment(shared, enc.surname_freq, reference)
-        model = estimate_anchored(gamma, u, n * (n - 1) / 2, iterations=config.em_iterations,
-                                  extra=extra)
+        model = estimate_anchored(gamma, level_frequencies(rgamma), n * (n - 1) / 2,
+                                  iterations=config.em_iterations, extra=extra)
         model.surname_reference = reference
-    extra = surname_adjustment(shared, enc.surname_freq, model.surname_reference)
+    else:
+        extra = surname_adjustment(shared, enc.surname_freq, model.surname_reference)
     prob = match_probability(model, gamma, extra)
     mark("weights")
     conflicts = pairs[id_conflicts(enc, pairs)]
@@ -258,10 +257,9 @@ def link(
         for lid, cid in previous.items():
             case_of.setdefault(lid, cid)
 
-    root = np.asarray(clusters.root, dtype=np.int64)
-    rows, other, best = strongest_links(pairs, prob, root, config.accept)
-    evidence = Evidence(wids[rows], wids[other], prob[best], gamma[best], model)
     final = np.asarray(clusters.root, dtype=np.int64)
+    rows, other, best = strongest_links(pairs, prob, final, config.accept)
+    evidence = Evidence(wids[rows], wids[other], prob[best], gamma[best], model)
     ask = np.asarray(clusters.review, dtype=np.int64)
     ask = ask[final[pairs[ask, 0]] != final[pairs[ask, 1]]]
     review = ReviewPairs(wids[pairs[ask, 0]], wids[pairs[ask, 1]], prob[ask], gamma[ask], model)

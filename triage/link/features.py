@@ -1,14 +1,13 @@
 """Per-lead features for linking: identities, names, place, subject words, time.
 
-Computed once per lead from the canonical columns; every later step (blocking,
-comparison, persons) reads these instead of re-parsing text.
+Computed once per lead from the canonical columns (in worker processes when
+many), kept between runs; every later step reads these instead of re-parsing text.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -56,9 +55,9 @@ def surname_of(name: str | None) -> str | None:
     return name[:2] if name[:2] in COMPOUND_SURNAMES else name[0]
 
 
-def _tokens(text: str, cut: Any, stopwords: frozenset[str]) -> frozenset[str]:
-    words = {t for t in cut(text) if len(t) >= 2 and HAN.match(t) and "某" not in t
-             and t not in stopwords}
+def _tokens(text: str, cut: Any) -> frozenset[str]:
+    """Words of two or more Han characters and amounts: stopwords are dropped later, by corpus."""
+    words = {t for t in cut(text) if len(t) >= 2 and HAN.match(t) and "某" not in t}
     words.update(m.group(0).replace(" ", "") for m in AMOUNT.finditer(text))
     return frozenset(words)
 
@@ -90,7 +89,7 @@ def masked_mentions(text: str) -> frozenset[str]:
 def relation_spans(text: str) -> frozenset[str]:
     """2–3 character spans right after a relation word that may be a name (丈夫林民金, 与文长立).
 
-    Many are words instead (与项目负责人, 与西邻): ``build_features`` keeps only
+    Many are words instead (与项目负责人, 与西邻): ``encode.encode`` keeps only
     the spans that are rare in the corpus and not dictionary words.
     """
     out = set()
@@ -128,6 +127,11 @@ def house_signature(address: str | None) -> str | None:
     return "-".join(nums) if nums else None
 
 
+def version_of(updated_at: Any) -> str | None:
+    """A lead's version as kept with its features: its ``updated_at`` as text."""
+    return None if updated_at is None or pd.isna(updated_at) else str(updated_at)
+
+
 def lead_features(leads: pd.DataFrame, cut: Any) -> LeadChunk:
     """What each lead says on its own (names, phones, place, words), column by column.
 
@@ -159,8 +163,8 @@ def lead_features(leads: pd.DataFrame, cut: Any) -> LeadChunk:
         others = without_reporter(text, full)
         address = r.get("address") if isinstance(r.get("address"), str) else None
         village = r.get("village_code") if isinstance(r.get("village_code"), str) else None
-        when, changed = r.get("reported_at"), r.get("updated_at")
-        version.append(None if changed is None or pd.isna(changed) else str(changed))
+        when = r.get("reported_at")
+        version.append(version_of(r.get("updated_at")))
         days.append((np.datetime64(when, "s") - EPOCH) / np.timedelta64(1, "D")
                     if when is not None and not pd.isna(when) else np.nan)
         for column, value in (
@@ -182,14 +186,7 @@ def lead_features(leads: pd.DataFrame, cut: Any) -> LeadChunk:
         put("cands", {pinyin_key(c) for c in name_candidates(others)})
         put("spans", relation_spans(others))
         put("places", {pinyin_key(c) for c in name_candidates(address or "")})
-        put("words", _tokens(text, cut, frozenset()))
+        put("words", _tokens(text, cut))
     return LeadChunk(
         leads["id"].to_numpy(dtype=np.int64), version, np.asarray(days, dtype=np.float64),
         scalars, {c: (flat[c], np.asarray(counts[c], dtype=np.int64)) for c in SET_VOCAB})
-
-
-def surname_frequencies(surnames: Sequence[str | None]) -> dict[str, float]:
-    """Share of leads carrying each surname, for term-frequency adjusted weights."""
-    counts = Counter(s for s in surnames if s)
-    total = sum(counts.values()) or 1
-    return {s: c / total for s, c in counts.items()}

@@ -155,11 +155,12 @@ def match_probability(model: MatchModel, gamma: np.ndarray,
     return out
 
 
-def _frequencies(f: Factor, gamma: np.ndarray) -> np.ndarray | None:
-    """Share of each level of ``f`` among ``gamma``'s pairs, smoothed; None if none informs."""
+def _frequencies(f: Factor, gamma: np.ndarray, least: int = 1) -> np.ndarray | None:
+    """Share of each level of ``f`` among ``gamma``'s pairs, smoothed; None if fewer than
+    ``least`` pairs inform it."""
     code = f.codes(gamma)
     code = code[code >= 0]
-    if not len(code):
+    if len(code) < least:
         return None
     counts = np.bincount(code, minlength=len(f.levels)).astype(float) + 0.5
     return counts / counts.sum()
@@ -224,13 +225,9 @@ def estimate_anchored(gamma: np.ndarray, u: list[list[float]], total_pairs: floa
         names = {FIELDS[k].name for k in fac.fields}
         estimates = []
         for mask, uses in anchors:
-            if names & uses:
-                continue
-            code = fac.codes(gamma[mask])
-            code = code[code >= 0]
-            if len(code) >= min_anchors:
-                counts = np.bincount(code, minlength=len(fac.levels)).astype(float) + 0.5
-                estimates.append(counts / counts.sum())
+            freq = None if names & uses else _frequencies(fac, gamma[mask], min_anchors)
+            if freq is not None:
+                estimates.append(freq)
         m.append(np.mean(estimates, axis=0).tolist() if estimates else base.m[i])
     model = MatchModel(m, u, 1e-4, 0, len(gamma))
     for it in range(1, iterations + 1):
