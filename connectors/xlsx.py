@@ -40,6 +40,18 @@ class XlsxError(Exception):
     """The workbook's structure cannot be read; the message says what is wrong."""
 
 
+def _preserves(attrs: dict[str, str]) -> bool:
+    """Whether a ``<t>`` keeps its spaces (``xml:space="preserve"``)."""
+    return any(k.endswith("space") and v == "preserve" for k, v in attrs.items())
+
+
+def _drop_blank(buf: list[str], start: int) -> None:
+    """Text of one ``<t>`` that is only whitespace and not preserved is no text (as Excel
+    and calamine read it): remove what it added to ``buf``."""
+    if not "".join(buf[start:]).strip():
+        del buf[start:]
+
+
 def _local(name: str) -> str:
     """An element name without its namespace (expat reports ``uri name`` with
     namespace processing off it is ``prefix:name``)."""
@@ -182,7 +194,7 @@ class Workbook:
             return []
         out: list[str] = []
         buf: list[str] = []
-        state = {"depth_rph": 0, "in_t": False}
+        state: dict[str, Any] = {"depth_rph": 0, "in_t": False, "t_from": 0, "t_keep": False}
 
         def start(name: str, attrs: dict[str, str]) -> None:
             local = _local(name)
@@ -192,6 +204,7 @@ class Workbook:
                 state["depth_rph"] += 1
             elif local == "t" and not state["depth_rph"]:
                 state["in_t"] = True
+                state["t_from"], state["t_keep"] = len(buf), _preserves(attrs)
 
         def end(name: str) -> None:
             local = _local(name)
@@ -200,6 +213,8 @@ class Workbook:
             elif local == "rPh":
                 state["depth_rph"] -= 1
             elif local == "t":
+                if state["in_t"] and not state["t_keep"]:
+                    _drop_blank(buf, state["t_from"])
                 state["in_t"] = False
 
         def text(data: str) -> None:
@@ -306,6 +321,7 @@ class Workbook:
             elif local in ("v", "t"):
                 if not state["rph"]:
                     state["in_v"] = True
+                    state["t_from"], state["t_keep"] = len(buf), local == "v" or _preserves(attrs)
             elif local == "row":
                 r = attrs.get("r")
                 state["row"] = int(r) - 1 if r and r.isdigit() else state["row"] + 1
@@ -327,6 +343,8 @@ class Workbook:
                         row.extend([None] * (col - len(row) + 1))
                     row[col] = value
             elif local in ("v", "t"):
+                if state["in_v"] and not state["t_keep"]:
+                    _drop_blank(buf, state["t_from"])
                 state["in_v"] = False
             elif local == "row":
                 ready.append((state["row"], list(row)))

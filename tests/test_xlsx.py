@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook as OpenpyxlWorkbook
 from python_calamine import CalamineWorkbook
@@ -85,6 +85,8 @@ _values = st.one_of(
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.lists(_values, max_size=6), max_size=8), writer=st.sampled_from(
     ["openpyxl", "xlsxwriter", "xlsxwriter-constant"]))
+@example(rows=[[" "]], writer="openpyxl")  # <t> </t> without xml:space="preserve": empty
+@example(rows=[[" ", "  x "]], writer="xlsxwriter")
 def test_any_cells_read_like_calamine(tmp_path: Path, rows, writer) -> None:
     path = tmp_path / f"h-{writer}.xlsx"
     if writer == "openpyxl":
