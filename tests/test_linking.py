@@ -13,8 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from triage.link import LinkConfig, link
+from triage.link.compare import FIELD_INDEX, FIELDS, compare_pairs
 from triage.link.encode import CorpusStats, encode
 from triage.link.features import (
+    amounts,
     lead_features,
     masked_mentions,
     name_candidates,
@@ -98,6 +100,36 @@ def test_words_after_relation_words_are_not_names() -> None:
     assert decoded(enc.named, "pinyin", 39) == set() == decoded(enc.mentioned, "surname", 39)
     assert pinyin_key("林民金") in decoded(enc.named, "pinyin", 40)
     assert decoded(enc.mentioned, "surname", 40) == {"林"}
+
+
+def test_sums_of_money_are_read_in_yuan() -> None:
+    assert amounts("欠款12万元不还，另有装修款3.5万") == {"120000", "35000"}
+    assert amounts("借款120000元到期不还") == amounts("借款12万元到期不还")
+    assert amounts("住22号楼4单元702，2024年3月") == set()  # numbers without a unit are not sums
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 9999), st.sampled_from(["万元", "万", "千元", "元"]),
+       st.text(alphabet="欠款不还因与号楼，。", max_size=8))
+def test_a_sum_reads_the_same_in_any_unit(value: int, unit: str, context: str) -> None:
+    scale = {"万元": 10_000, "万": 10_000, "千元": 1_000, "元": 1}[unit]
+    assert amounts(f"{context}{value}{unit}{context}") == {str(value * scale)}
+    assert amounts(f"{context}{value * scale}元") == {str(value * scale)}
+
+
+def test_a_name_in_its_own_characters_counts_more_than_by_sound() -> None:
+    """刘铭晨 named in the very characters is one level above 刘明晨 (the same sound), and a
+    sum of money agrees or conflicts."""
+    rows = [lead(1, 0, reporter_name="刘铭晨", description="与妻子因欠款12万元不还发生争吵"),
+            lead(2, 1, reporter_name="张梓梓", description="与丈夫刘铭晨因借款120000元吵架"),
+            lead(3, 2, reporter_name="张梓梓", description="与丈夫刘明晨因欠款8万元吵架")]
+    vocabs = Vocabularies()
+    table = FeatureTable.coded(lead_features(frame(rows), jieba.lcut), vocabs)
+    enc = encode(table, CorpusStats.of(table, vocabs), vocabs)
+    gamma, _ = compare_pairs(enc, np.array([[0, 1], [0, 2]]))
+    party = FIELDS[FIELD_INDEX["party"]].levels
+    assert [party[g] for g in gamma[:, FIELD_INDEX["party"]]] == ["提及对方全名", "提及对方姓名"]
+    assert gamma[:, FIELD_INDEX["amount"]].tolist() == [1, 0]
 
 
 @pytest.fixture(scope="module")

@@ -79,6 +79,7 @@ def lead_keys(enc: Encoded, rules: BlockingRules, rows: np.ndarray | None = None
     scalar(6, enc.village, enc.house)
     scalar(7, place, enc.reporter_surname)
     each(7, enc.mentioned, place)
+    each(9, enc.amounts, enc.town)  # a sum of money in one town: 欠款12万元
     if rules.subject_keys > 0 and len(enc.tokens.values):
         tok = enc.tokens
         owner = tok.owner

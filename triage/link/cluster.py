@@ -70,11 +70,14 @@ def cluster(n: int, pairs: np.ndarray, prob: np.ndarray, rules: ClusterRules,
             union(ra, rb)
     strong = np.flatnonzero(prob >= rules.accept)
     order = strong[np.lexsort((pairs[strong, 1], pairs[strong, 0], -prob[strong]))]
-    adjacency: dict[int, list[int]] = defaultdict(list)
-    for k in strong.tolist():
-        i, j = pairs[k]
-        adjacency[int(i)].append(int(j))
-        adjacency[int(j)].append(int(i))
+    # Strong partners of each row as one sorted array with offsets (no list per row: a
+    # million lists cost hundreds of MB).
+    ends = np.concatenate([pairs[strong, 0], pairs[strong, 1]])
+    partner = np.concatenate([pairs[strong, 1], pairs[strong, 0]])
+    by_row = np.argsort(ends, kind="stable")
+    partner = partner[by_row]
+    start = np.searchsorted(ends[by_row], np.arange(n + 1))
+    del ends, by_row
     for k in order.tolist():
         i, j = int(pairs[k, 0]), int(pairs[k, 1])
         ri, rj = find(i), find(j)
@@ -85,7 +88,8 @@ def cluster(n: int, pairs: np.ndarray, prob: np.ndarray, rules: ClusterRules,
             continue
         if ri in members and rj in members and prob[k] < rules.certain:
             small, big = (ri, rj) if len(members[ri]) <= len(members[rj]) else (rj, ri)
-            links = sum(1 for x in members[small] for y in adjacency[x] if find(y) == big)
+            links = sum(1 for x in members[small]
+                        for y in partner[start[x]:start[x + 1]].tolist() if find(y) == big)
             if links < 2:
                 out.refused.append(k)
                 continue

@@ -26,12 +26,13 @@ FIELDS: tuple[Field, ...] = (
     Field("phone", "电话", ("不同", "脱敏号码相符", "号码相同")),
     Field("id_number", "身份证号", ("不同", "脱敏号码相符", "号码相同")),
     Field("party", "当事人", ("不同", "同姓但对方不同", "一人同姓", "指认对方但所指不一",
-                               "互为对方同姓", "双方同姓", "提及对方姓名", "同名同音")),
+                               "互为对方同姓", "双方同姓", "提及对方姓名", "提及对方全名", "同名同音")),
     Field("place", "地点", ("不同镇街", "同镇街", "同村/社区")),
     Field("house", "门牌/楼号", ("不同", "相同")),
     Field("dispute_type", "纠纷类型", ("不同", "相同")),
     Field("subject", "纠纷事由", ("不同", "部分相同", "相同")),
     Field("time", "时间间隔", ("45天以上", "15-45天", "3-14天", "3天内")),
+    Field("amount", "金额", ("不同", "相同")),
 )
 FIELD_INDEX = {f.name: i for i, f in enumerate(FIELDS)}
 
@@ -87,9 +88,10 @@ def _shared_weight(ao: np.ndarray, av: np.ndarray, w: np.ndarray, i: int, j: int
 def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             ph_o: np.ndarray, ph_v: np.ndarray, sg_o: np.ndarray, sg_v: np.ndarray,
             id_full: np.ndarray, id_sig: np.ndarray, name: np.ndarray, name_py: np.ndarray,
-            cd_o: np.ndarray, cd_v: np.ndarray, nm_o: np.ndarray, nm_v: np.ndarray,
+            cd_o: np.ndarray, cd_v: np.ndarray, fu_o: np.ndarray, fu_v: np.ndarray, nm_o: np.ndarray, nm_v: np.ndarray,
             rsur: np.ndarray, me_o: np.ndarray, me_v: np.ndarray, su_o: np.ndarray, su_v: np.ndarray,
-            village: np.ndarray, town: np.ndarray, house: np.ndarray, dtype: np.ndarray,
+            village: np.ndarray, town: np.ndarray, house: np.ndarray, am_o: np.ndarray,
+            am_v: np.ndarray, dtype: np.ndarray,
             tk_o: np.ndarray, tk_v: np.ndarray, tk_w: np.ndarray, tk_total: np.ndarray,
             gamma: np.ndarray, shared: np.ndarray) -> None:
     for k in range(len(pa)):
@@ -108,12 +110,17 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
         elif id_sig[i] > 0 and id_sig[j] > 0:
             gamma[k, 1] = 1 if id_sig[i] == id_sig[j] else 0
         # parties: same reporter, one names the other, shared surnames
+        ij = name_py[j] > 0 and _contains(cd_o, cd_v, i, name_py[j])
+        ji = name_py[i] > 0 and _contains(cd_o, cd_v, j, name_py[i])
+        both = _overlap(nm_o, nm_v, i, j)[0] > 0
         if name[i] > 0 and name[j] > 0 and (name[i] == name[j] or name_py[i] == name_py[j]):
-            gamma[k, 2] = 7
-        elif (name_py[j] > 0 and _contains(cd_o, cd_v, i, name_py[j])) or (
-                name_py[i] > 0 and _contains(cd_o, cd_v, j, name_py[i])) or (
-                _overlap(nm_o, nm_v, i, j)[0] > 0):
-            gamma[k, 2] = 6
+            gamma[k, 2] = 8
+        elif ij or ji or both:
+            # in the very characters (刘铭晨), or only by sound (刘明晨: a 12345 operator's ear)
+            exact = ((ij and _contains(fu_o, fu_v, i, name[j]))
+                     or (ji and _contains(fu_o, fu_v, j, name[i]))
+                     or (both and _overlap(fu_o, fu_v, i, j)[0] > 0))
+            gamma[k, 2] = 7 if exact else 6
         elif su_o[i + 1] > su_o[i] and su_o[j + 1] > su_o[j]:
             n, first = _overlap(su_o, su_v, i, j)
             if n >= 2:
@@ -151,6 +158,9 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             sw = _shared_weight(tk_o, tk_v, tk_w, i, j)
             score = sw / min(tk_total[i], tk_total[j])
             gamma[k, 6] = 2 if score >= 0.5 else (1 if score >= 0.2 else 0)
+        # sums of money: 12万元 against 12万元, or against 8万元
+        if am_o[i + 1] > am_o[i] and am_o[j + 1] > am_o[j]:
+            gamma[k, 8] = 1 if _overlap(am_o, am_v, i, j)[0] > 0 else 0
         # time apart
         dt = abs(t[i] - t[j])
         gamma[k, 7] = 3 if dt <= 3 else (2 if dt <= 14 else (1 if dt <= 45 else 0))
@@ -170,10 +180,12 @@ def compare_pairs(enc: Encoded, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarr
         pb = np.ascontiguousarray(pairs[s:e, 1], dtype=np.int64)
         _kernel(pa, pb, enc.t, enc.phones.offsets, enc.phones.values, enc.sigs.offsets,
                 enc.sigs.values, enc.id_full, enc.id_sig, enc.name, enc.name_py,
-                enc.cands.offsets, enc.cands.values, enc.named.offsets, enc.named.values,
+                enc.cands.offsets, enc.cands.values, enc.fulls.offsets, enc.fulls.values,
+                enc.named.offsets, enc.named.values,
                 enc.reporter_surname, enc.mentioned.offsets, enc.mentioned.values,
                 enc.surnames.offsets, enc.surnames.values,
-                enc.village, enc.town, enc.house, enc.dtype, enc.tokens.offsets,
+                enc.village, enc.town, enc.house, enc.amounts.offsets, enc.amounts.values,
+                enc.dtype, enc.tokens.offsets,
                 enc.tokens.values, enc.token_weight, enc.token_total, gamma[s:e], shared[s:e])
     return gamma, shared
 

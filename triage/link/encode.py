@@ -17,7 +17,7 @@ import numpy as np
 from triage.link.features import is_word, pinyin_key, surname_of
 from triage.link.table import SET_VOCAB, FeatureTable, Ragged, Vocabularies
 
-COUNTED = ("words", "cands", "spans", "places")
+COUNTED = ("words", "cands", "spans", "places", "fulls")
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class Encoded:
     name: np.ndarray
     name_py: np.ndarray
     cands: Ragged
+    fulls: Ragged  # the same name spans in their own characters (name codes)
     named: Ragged
     surnames: Ragged
     reporter_surname: np.ndarray
@@ -39,11 +40,13 @@ class Encoded:
     village: np.ndarray
     town: np.ndarray
     house: np.ndarray
+    amounts: Ragged
     dtype: np.ndarray  # -1 for 其他, which says nothing
     tokens: Ragged
     token_weight: np.ndarray  # per word code (IDF)
     token_total: np.ndarray  # per lead, sum of its tokens' weights
     surname_freq: np.ndarray  # per surname code, share of leads naming it
+    village_freq: np.ndarray  # per place code, share of leads in that village or community
 
 
 def _grown(counts: np.ndarray, size: int) -> np.ndarray:
@@ -65,6 +68,8 @@ class CorpusStats:
             c: (table.sets[c].values, len(vocabs[SET_VOCAB[c]])) for c in COUNTED}
         surnames = np.concatenate([table.sets["mentions"].values, table.scalars["surname"]])
         columns["surnames"] = (surnames[surnames > 0], len(vocabs["surname"]))
+        villages = table.scalars["village"]
+        columns["villages"] = (villages[villages > 0], len(vocabs["place"]))
         for c, (values, size) in columns.items():
             have = _grown(self.df.get(c, np.zeros(0, dtype=np.int64)), size)
             self.df[c] = have + sign * np.bincount(values, minlength=size)
@@ -123,6 +128,7 @@ def encode(table: FeatureTable, stats: CorpusStats, vocabs: Vocabularies,
     npy = len(vocabs["pinyin"])
     places = stats.count("places", npy)
     cands = table.sets["cands"].keep((stats.count("cands", npy) <= limit) & (places == 0))
+    fulls = table.sets["fulls"].keep(stats.count("fulls", len(vocabs["name"])) <= limit)
     spans_ok = ((stats.count("spans", len(span_py)) <= limit) & (places[span_py] == 0)
                 & ~span_word)
     spans_ok[0] = False
@@ -153,9 +159,10 @@ def encode(table: FeatureTable, stats: CorpusStats, vocabs: Vocabularies,
     return Encoded(
         t=table.t, phones=table.sets["phones"], sigs=table.sets["sigs"],
         id_full=table.scalars["id_full"], id_sig=table.scalars["id_sig"],
-        name=table.scalars["name"], name_py=table.scalars["name_py"], cands=cands, named=named,
+        name=table.scalars["name"], name_py=table.scalars["name_py"], cands=cands, fulls=fulls, named=named,
         surnames=surnames, reporter_surname=reporter, mentioned=mentioned,
         village=table.scalars["village"], town=table.scalars["town"],
-        house=table.scalars["house"], dtype=dtype.astype(np.int64), tokens=tokens,
+        house=table.scalars["house"], amounts=table.sets["amounts"], dtype=dtype.astype(np.int64), tokens=tokens,
         token_weight=idf, token_total=totals, surname_freq=_grown(freq, nsur),
+        village_freq=stats.count("villages", len(vocabs["place"])) / n,
     )

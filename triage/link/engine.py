@@ -15,16 +15,16 @@ from pydantic import BaseModel, Field
 from triage.link.blocking import BlockingRules, candidate_pairs, lead_keys
 from triage.link.cases import assign_case_ids
 from triage.link.cluster import ClusterRules, cluster, merge_on_combined_evidence
-from triage.link.compare import compare_pairs, id_conflicts
+from triage.link.compare import FIELD_INDEX, compare_pairs, id_conflicts
 from triage.link.encode import CorpusStats, Encoded, encode
 from triage.link.evidence import Evidence, ReviewPairs, strongest_links
 from triage.link.features import lead_features, version_of
 from triage.link.model import (
     MatchModel,
     estimate_anchored,
+    frequency_adjustment,
     level_frequencies,
     match_probability,
-    surname_adjustment,
 )
 from triage.link.persons import group_persons
 from triage.link.table import FeatureTable, LeadChunk, Vocabularies, distinct
@@ -178,8 +178,8 @@ def link(
         rows = distinct(touching.ravel())
         near = encoded(rows)
         g, sh = compare_pairs(near, np.searchsorted(rows, touching))
-        p = match_probability(model, g, surname_adjustment(sh, near.surname_freq,
-                                                           model.surname_reference))
+        p = match_probability(model, g, _adjustments(near, np.searchsorted(rows, touching), g,
+                                                     sh, model))
         return touching[p >= config.floor]
 
     if new_rows is None or index is None:
@@ -215,15 +215,18 @@ def link(
     mark("compare")
     if model is None:
         n = len(enc.t)
-        rgamma, rshared = compare_pairs(enc, random_pairs(n, config.random_pairs))
-        one = rshared > 0
-        reference = float(enc.surname_freq[rshared[one]].mean()) if one.any() else 0.0
-        extra = surname_adjustment(shared, enc.surname_freq, reference)
+        rpairs = random_pairs(n, config.random_pairs)
+        rgamma, rshared = compare_pairs(enc, rpairs)
+        model = MatchModel.initial()
+        model.surname_reference, model.village_reference = _references(enc, rpairs, rgamma,
+                                                                       rshared)
+        extra = _adjustments(enc, pairs, gamma, shared, model)
         model = estimate_anchored(gamma, level_frequencies(rgamma), n * (n - 1) / 2,
                                   iterations=config.em_iterations, extra=extra)
-        model.surname_reference = reference
+        model.surname_reference, model.village_reference = _references(enc, rpairs, rgamma,
+                                                                       rshared)
     else:
-        extra = surname_adjustment(shared, enc.surname_freq, model.surname_reference)
+        extra = _adjustments(enc, pairs, gamma, shared, model)
     prob = match_probability(model, gamma, extra)
     mark("weights")
     conflicts = pairs[id_conflicts(enc, pairs)]
@@ -271,6 +274,28 @@ def link(
                  "seconds": seconds}
     mark("persons")
     return LinkResult(case_of, evidence, events, review, person_of, model, stats_out, index_out)
+
+
+def _shared_village(enc: Encoded, pairs: np.ndarray, gamma: np.ndarray) -> np.ndarray:
+    return np.where(gamma[:, FIELD_INDEX["place"]] == 2, enc.village[pairs[:, 0]], 0)
+
+
+def _references(enc: Encoded, pairs: np.ndarray, gamma: np.ndarray,
+                shared: np.ndarray) -> tuple[float, float]:
+    """Mean frequency of the surname, and of the village, that random pairs share."""
+    def mean(codes: np.ndarray, freq: np.ndarray) -> float:
+        return float(freq[codes[codes > 0]].mean()) if (codes > 0).any() else 0.0
+
+    return (mean(shared, enc.surname_freq),
+            mean(_shared_village(enc, pairs, gamma), enc.village_freq))
+
+
+def _adjustments(enc: Encoded, pairs: np.ndarray, gamma: np.ndarray, shared: np.ndarray,
+                 model: MatchModel) -> np.ndarray:
+    """Extra bits per pair for how rare the shared surname and the shared village are."""
+    return (frequency_adjustment(shared, enc.surname_freq, model.surname_reference)
+            + frequency_adjustment(_shared_village(enc, pairs, gamma), enc.village_freq,
+                                   model.village_reference))
 
 
 class _Rows:

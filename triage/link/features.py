@@ -40,6 +40,9 @@ SELF_REFERENCE = re.compile(
     rf"(?:(?<=报警人|来电人|求助人|信访人|诉求人|来访人|当事人)|(?<=事主))(?:{_TITLED})(?=称|反映)"
     rf"|^(?:{_TITLED})(?=(?:报警|来电|来访)称)")
 AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:万|千|百)?元")
+# A sum of money: 12万元, 3.5万, 8000元 (the unit is needed, so house numbers are not sums).
+MONEY = re.compile(r"(\d+(?:\.\d+)?)\s*(?:(万|千|百)元?|元)")
+_UNIT = {"万": 10_000, "千": 1_000, "百": 100, None: 1}
 
 
 @lru_cache(maxsize=1 << 18)
@@ -73,6 +76,16 @@ def name_candidates(text: str) -> set[str]:
             if len(cand) == n and HAN.match(cand) and cand[1] not in NOT_NAME_SECOND:
                 out.add(cand)
     return out
+
+
+def amounts(text: str) -> frozenset[str]:
+    """The sums of money a text names, in yuan: 12万元 and 120000元 are one sum."""
+    out = set()
+    for m in MONEY.finditer(text):
+        value = float(m.group(1)) * _UNIT[m.group(2)]
+        if value > 0:
+            out.add(str(round(value)))
+    return frozenset(out)
 
 
 def masked_mentions(text: str) -> frozenset[str]:
@@ -183,7 +196,10 @@ def lead_features(leads: pd.DataFrame, cut: Any) -> LeadChunk:
         put("phones", {p for p in phones if "*" not in p})
         put("sigs", {p[:3] + p[-4:] for p in phones if len(p) == 11 and p[0] == "1"})
         put("mentions", masked_mentions(others))
-        put("cands", {pinyin_key(c) for c in name_candidates(others)})
+        names = name_candidates(others)
+        put("cands", {pinyin_key(c) for c in names})
+        put("fulls", names)
+        put("amounts", amounts(text))
         put("spans", relation_spans(others))
         put("places", {pinyin_key(c) for c in name_candidates(address or "")})
         put("words", _tokens(text, cut))

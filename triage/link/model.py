@@ -68,6 +68,7 @@ FACTORS: tuple[Factor, ...] = (
     Factor((FIELD_INDEX["house"],)),
     Factor((FIELD_INDEX["dispute_type"], FIELD_INDEX["subject"])),
     Factor((FIELD_INDEX["time"],)),
+    Factor((FIELD_INDEX["amount"],)),
 )
 assert sorted(i for f in FACTORS for i in f.fields) == list(range(len(FIELDS)))
 
@@ -82,6 +83,7 @@ class MatchModel:
     iterations: int = 0
     pairs: int = 0
     surname_reference: float = 0.0  # mean frequency of a surname shared by random pairs
+    village_reference: float = 0.0  # mean frequency of a village shared by random pairs
 
     @classmethod
     def initial(cls) -> MatchModel:
@@ -100,6 +102,7 @@ class MatchModel:
         return {
             "prior": self.prior, "iterations": self.iterations, "pairs": self.pairs,
             "surname_reference": self.surname_reference,
+            "village_reference": self.village_reference,
             "fields": [{"field": f.name, "label": f.label, "levels": [
                 {"level": lvl, "m": round(self.m[i][k], 6), "u": round(self.u[i][k], 6),
                  "weight": round(w[i][k], 3)} for k, lvl in enumerate(f.levels)]}
@@ -115,7 +118,7 @@ class MatchModel:
         m = [[lv["m"] for lv in f["levels"]] for f in d["fields"]]
         u = [[lv["u"] for lv in f["levels"]] for f in d["fields"]]
         return cls(m, u, d["prior"], d.get("iterations", 0), d.get("pairs", 0),
-                   d.get("surname_reference", 0.0))
+                   d.get("surname_reference", 0.0), d.get("village_reference", 0.0))
 
 
 def _tables(model: MatchModel) -> list[np.ndarray]:
@@ -173,12 +176,15 @@ def level_frequencies(gamma: np.ndarray) -> list[list[float]]:
             for i, f in enumerate(FACTORS)]
 
 
-def surname_adjustment(shared: np.ndarray, freq: np.ndarray, reference: float,
-                       cap: float = 3.0) -> np.ndarray:
-    """Extra bits for pairs sharing one surname: rare surnames count more than 王 or 李.
+def frequency_adjustment(shared: np.ndarray, freq: np.ndarray, reference: float,
+                         cap: float = 3.0) -> np.ndarray:
+    """Extra bits for pairs sharing one value: a rare surname counts more than 王 or 李,
+    a quiet village more than a crowded one.
 
-    ``reference`` is the mean frequency of the shared surname among random pairs
-    sharing one, so the adjustment averages out to zero over such pairs.
+    ``shared`` is the code of the value each pair shares (0: none), ``freq`` the
+    share of leads with each code, ``reference`` the mean frequency of the value
+    shared by random pairs sharing one, so the adjustment averages out to zero
+    over such pairs.
     """
     if reference <= 0 or not len(freq):
         return np.zeros(len(shared), dtype=np.float32)
@@ -197,7 +203,7 @@ def _anchor_sets(gamma: np.ndarray) -> list[tuple[np.ndarray, frozenset[str]]]:
     identity = (g["phone"] == 2) | (g["id_number"] == 2)
     household = ((g["place"] == 2) & (g["house"] == 1) & (g["dispute_type"] == 1)
                  & (g["subject"] >= 1) & (g["time"] >= 2))
-    counterpart = ((g["party"] == 6) & (g["dispute_type"] == 1) & (g["subject"] >= 1)
+    counterpart = ((g["party"] >= 6) & (g["party"] <= 7) & (g["dispute_type"] == 1) & (g["subject"] >= 1)
                    & (g["time"] >= 2))
     return [
         (identity, frozenset({"phone", "id_number", "party"})),
@@ -208,7 +214,7 @@ def _anchor_sets(gamma: np.ndarray) -> list[tuple[np.ndarray, frozenset[str]]]:
 
 def estimate_anchored(gamma: np.ndarray, u: list[list[float]], total_pairs: float,
                       min_anchors: int = 30, iterations: int = 30,
-                      extra: np.ndarray | None = None) -> MatchModel:
+                      extra: np.ndarray | None = None, refine: int = 2) -> MatchModel:
     """m from anchor pairs, u from random pairs, prior by EM over all pairs.
 
     Each factor's m comes from the anchors that do not use any of its fields:
@@ -229,12 +235,51 @@ def estimate_anchored(gamma: np.ndarray, u: list[list[float]], total_pairs: floa
             if freq is not None:
                 estimates.append(freq)
         m.append(np.mean(estimates, axis=0).tolist() if estimates else base.m[i])
-    model = MatchModel(m, u, 1e-4, 0, len(gamma))
+    model = _fit_prior(MatchModel(m, u, 1e-4, 0, len(gamma)), gamma, total_pairs, iterations,
+                       extra)
+    # m again from a fixed sample of the pairs: frequencies need no more, memory stays flat
+    sample, sample_extra = gamma, extra
+    if len(gamma) > REFINE_SAMPLE:
+        pick = np.sort(np.random.default_rng(7).choice(len(gamma), REFINE_SAMPLE, replace=False))
+        sample = gamma[pick]
+        sample_extra = None if extra is None else extra[pick]
+    for _ in range(refine):
+        model = _fit_prior(_leave_one_out(model, sample, sample_extra), gamma, total_pairs,
+                           iterations, extra)
+    return model
+
+
+REFINE_SAMPLE = 2_000_000  # pairs that re-estimate m: plenty for frequencies of a few hundred levels
+
+
+def _fit_prior(model: MatchModel, gamma: np.ndarray, total_pairs: float, iterations: int,
+               extra: np.ndarray | None) -> MatchModel:
+    """The share of matching pairs, by EM with m and u held."""
     for it in range(1, iterations + 1):
         p = match_probability(model, gamma, extra)
         prior = float(np.clip(p.sum() / max(total_pairs, 1.0), 1e-9, 0.5))
         done = abs(prior - model.prior) < 1e-3 * model.prior
-        model = MatchModel(m, u, prior, it, len(gamma), model.surname_reference)
+        model = MatchModel(model.m, model.u, prior, it, len(gamma), model.surname_reference,
+                           model.village_reference)
         if done:
             break
     return model
+
+
+def _leave_one_out(model: MatchModel, gamma: np.ndarray, extra: np.ndarray | None) -> MatchModel:
+    """m of each factor again, from every pair weighted by how likely the OTHER factors make
+    it a match: a soft anchor set per factor, so fields that no hard anchor leaves out
+    (phone, parties and place weighed together) are estimated too."""
+    contrib = contributions(model, gamma).astype(np.float32)
+    bits = contrib.sum(axis=1) + math.log2(model.prior / (1 - model.prior))
+    if extra is not None:
+        bits = bits + extra
+    m = []
+    for i, fac in enumerate(FACTORS):
+        w = 1.0 / (1.0 + np.power(2.0, -np.clip(bits - contrib[:, i], -60, 60)))
+        code = fac.codes(gamma)
+        known = code >= 0
+        counts = np.bincount(code[known], weights=w[known], minlength=len(fac.levels)) + 0.5
+        m.append((counts / counts.sum()).tolist())
+    return MatchModel(m, model.u, model.prior, model.iterations, model.pairs,
+                      model.surname_reference, model.village_reference)

@@ -19,7 +19,8 @@ SCALAR_VOCAB = {"village": "place", "town": "place", "dtype": "dtype", "id_full"
                 "id_sig": "id_sig", "name": "name", "name_py": "pinyin", "surname": "surname",
                 "house": "house"}
 SET_VOCAB = {"phones": "phone", "sigs": "sig", "mentions": "surname", "cands": "pinyin",
-             "spans": "span", "places": "pinyin", "words": "word"}
+             "spans": "span", "places": "pinyin", "words": "word", "fulls": "name",
+             "amounts": "amount"}
 
 
 def distinct(values: np.ndarray) -> np.ndarray:
