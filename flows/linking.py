@@ -121,7 +121,10 @@ def load_index(res: Resources) -> LinkIndex | None:
     except Exception as exc:  # a damaged or outdated file only costs a recomputation
         log.warning("linking index %s unreadable (%s): features are recomputed", path, exc)
         return None
-    return index if isinstance(index, LinkIndex) else None
+    if not isinstance(index, LinkIndex) or not index.current():
+        log.warning("linking index %s is from another version: features are recomputed", path)
+        return None
+    return index
 
 
 def save_index(res: Resources, index: LinkIndex) -> None:

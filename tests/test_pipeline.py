@@ -112,7 +112,14 @@ def test_outputs_are_masked_for_their_receiver(res: Resources, tmp_path: Path) -
 
 
 def test_later_nights_link_incrementally_and_keep_decisions(res: Resources) -> None:
-    from flows.linking import decide, index_path, load_index, load_model, pending_reviews
+    from flows.linking import (
+        decide,
+        index_path,
+        load_index,
+        load_model,
+        pending_reviews,
+        save_index,
+    )
 
     drop_demo(res.settings.inbox, 40, 21)
     first = _run(res)
@@ -136,6 +143,11 @@ def test_later_nights_link_incrementally_and_keep_decisions(res: Resources) -> N
     a, b = sorted(before)[0], sorted(before)[-1]
     assert after[a] != after[b]
     decide(res, a, b, "merge", "测试协调员")
+    older = load_index(res)
+    assert older is not None
+    del older.table.sets["fulls"]  # as an index written before a feature was added
+    save_index(res, older)
+    assert load_index(res) is None
     index_path(res).write_bytes(b"damaged")  # a damaged index only costs a recomputation
     _run(res)
     assert load_index(res) is not None

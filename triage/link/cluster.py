@@ -23,7 +23,7 @@ from triage.link.table import distinct
 class ClusterRules:
     accept: float = 0.98  # at or above: same case
     review: float = 0.60  # between review and accept: ask a coordinator
-    certain: float = 0.99999  # a single pair this strong may join two larger clusters
+    certain: float = 0.999  # a single pair this strong may join two larger clusters
     floor: float = 0.05  # below: a pair is no evidence at all (not even combined with others)
 
 

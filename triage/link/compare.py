@@ -88,6 +88,7 @@ def _shared_weight(ao: np.ndarray, av: np.ndarray, w: np.ndarray, i: int, j: int
 def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             ph_o: np.ndarray, ph_v: np.ndarray, sg_o: np.ndarray, sg_v: np.ndarray,
             id_full: np.ndarray, id_sig: np.ndarray, name: np.ndarray, name_py: np.ndarray,
+            name_hash: np.ndarray,
             cd_o: np.ndarray, cd_v: np.ndarray, fu_o: np.ndarray, fu_v: np.ndarray, nm_o: np.ndarray, nm_v: np.ndarray,
             rsur: np.ndarray, me_o: np.ndarray, me_v: np.ndarray, su_o: np.ndarray, su_v: np.ndarray,
             village: np.ndarray, town: np.ndarray, house: np.ndarray, am_o: np.ndarray,
@@ -117,8 +118,8 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             gamma[k, 2] = 8
         elif ij or ji or both:
             # in the very characters (刘铭晨), or only by sound (刘明晨: a 12345 operator's ear)
-            exact = ((ij and _contains(fu_o, fu_v, i, name[j]))
-                     or (ji and _contains(fu_o, fu_v, j, name[i]))
+            exact = ((ij and _contains(fu_o, fu_v, i, name_hash[j]))
+                     or (ji and _contains(fu_o, fu_v, j, name_hash[i]))
                      or (both and _overlap(fu_o, fu_v, i, j)[0] > 0))
             gamma[k, 2] = 7 if exact else 6
         elif su_o[i + 1] > su_o[i] and su_o[j + 1] > su_o[j]:
@@ -179,7 +180,7 @@ def compare_pairs(enc: Encoded, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarr
         pa = np.ascontiguousarray(pairs[s:e, 0], dtype=np.int64)
         pb = np.ascontiguousarray(pairs[s:e, 1], dtype=np.int64)
         _kernel(pa, pb, enc.t, enc.phones.offsets, enc.phones.values, enc.sigs.offsets,
-                enc.sigs.values, enc.id_full, enc.id_sig, enc.name, enc.name_py,
+                enc.sigs.values, enc.id_full, enc.id_sig, enc.name, enc.name_py, enc.name_hash,
                 enc.cands.offsets, enc.cands.values, enc.fulls.offsets, enc.fulls.values,
                 enc.named.offsets, enc.named.values,
                 enc.reporter_surname, enc.mentioned.offsets, enc.mentioned.values,
@@ -192,6 +193,9 @@ def compare_pairs(enc: Encoded, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def id_conflicts(enc: Encoded, pairs: np.ndarray) -> np.ndarray:
     """Pairs whose reporters bear the same full name yet different valid IDs: two people."""
-    a, b = pairs[:, 0], pairs[:, 1]
-    ia, ib = enc.id_full[a], enc.id_full[b]
-    return (ia > 0) & (ib > 0) & (ia != ib) & (enc.name[a] > 0) & (enc.name[a] == enc.name[b])
+    named = (enc.id_full > 0) & (enc.name > 0)
+    both = np.flatnonzero(named[pairs[:, 0]] & named[pairs[:, 1]])  # few: gather only those
+    a, b = pairs[both, 0], pairs[both, 1]
+    out = np.zeros(len(pairs), dtype=bool)
+    out[both] = (enc.id_full[a] != enc.id_full[b]) & (enc.name[a] == enc.name[b])
+    return out

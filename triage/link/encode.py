@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from triage.link.features import is_word, pinyin_key, surname_of
+from triage.link.features import is_word, pinyin_key, surname_of, text_hash
 from triage.link.table import SET_VOCAB, FeatureTable, Ragged, Vocabularies
 
-COUNTED = ("words", "cands", "spans", "places", "fulls")
+COUNTED = ("words", "cands", "spans", "places")
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,8 @@ class Encoded:
     name: np.ndarray
     name_py: np.ndarray
     cands: Ragged
-    fulls: Ragged  # the same name spans in their own characters (name codes)
+    fulls: Ragged  # the same name spans in their own characters (text_hash)
+    name_hash: np.ndarray  # per row, text_hash of the reporter's full name (0: none)
     named: Ragged
     surnames: Ragged
     reporter_surname: np.ndarray
@@ -114,6 +115,15 @@ def _span_codes(vocabs: Vocabularies, lexicon: Mapping[str, str]) -> tuple[np.nd
     return py, sur, word
 
 
+def _name_hashes(vocabs: Vocabularies) -> np.ndarray:
+    """Per name code, ``text_hash`` of the name: kept, extended for new names only."""
+    names = vocabs["name"].strings
+    done = vocabs.derived.get("name_hash", np.zeros(1, dtype=np.int64))
+    new = np.array([text_hash(s) for s in names[len(done):]], dtype=np.int64)
+    vocabs.derived["name_hash"] = out = np.concatenate([done, new])
+    return out
+
+
 def encode(table: FeatureTable, stats: CorpusStats, vocabs: Vocabularies,
            stopwords: Iterable[str] = (), max_df: float = 0.02,
            lexicon: Mapping[str, str] | None = None) -> Encoded:
@@ -128,7 +138,6 @@ def encode(table: FeatureTable, stats: CorpusStats, vocabs: Vocabularies,
     npy = len(vocabs["pinyin"])
     places = stats.count("places", npy)
     cands = table.sets["cands"].keep((stats.count("cands", npy) <= limit) & (places == 0))
-    fulls = table.sets["fulls"].keep(stats.count("fulls", len(vocabs["name"])) <= limit)
     spans_ok = ((stats.count("spans", len(span_py)) <= limit) & (places[span_py] == 0)
                 & ~span_word)
     spans_ok[0] = False
@@ -159,7 +168,8 @@ def encode(table: FeatureTable, stats: CorpusStats, vocabs: Vocabularies,
     return Encoded(
         t=table.t, phones=table.sets["phones"], sigs=table.sets["sigs"],
         id_full=table.scalars["id_full"], id_sig=table.scalars["id_sig"],
-        name=table.scalars["name"], name_py=table.scalars["name_py"], cands=cands, fulls=fulls, named=named,
+        name=table.scalars["name"], name_py=table.scalars["name_py"], cands=cands,
+        fulls=table.sets["fulls"], name_hash=_name_hashes(vocabs)[table.scalars["name"]], named=named,
         surnames=surnames, reporter_surname=reporter, mentioned=mentioned,
         village=table.scalars["village"], town=table.scalars["town"],
         house=table.scalars["house"], amounts=table.sets["amounts"], dtype=dtype.astype(np.int64), tokens=tokens,

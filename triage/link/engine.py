@@ -27,7 +27,15 @@ from triage.link.model import (
     match_probability,
 )
 from triage.link.persons import group_persons
-from triage.link.table import FeatureTable, LeadChunk, Vocabularies, distinct
+from triage.link.table import (
+    HASHED_SETS,
+    SCALAR_VOCAB,
+    SET_VOCAB,
+    FeatureTable,
+    LeadChunk,
+    Vocabularies,
+    distinct,
+)
 
 # Maps a function over chunks of leads: ``map`` in-process, or a process pool's ``map``.
 ChunkMap = Callable[[Callable[[pd.DataFrame], LeadChunk], list[pd.DataFrame]], Iterable[LeadChunk]]
@@ -92,6 +100,11 @@ class LinkIndex:
     stats: CorpusStats
     vocabs: Vocabularies
     keys: pd.DataFrame  # key (hash), id (lead), from the last run
+
+    def current(self) -> bool:
+        """Whether it holds every feature this version computes (an older one does not)."""
+        return (set(self.table.sets) == {*SET_VOCAB, *HASHED_SETS}
+                and set(self.table.scalars) == set(SCALAR_VOCAB))
 
 
 def _lead_features(leads: pd.DataFrame, cut: Any, vocabs: Vocabularies,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from hashlib import blake2b
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ import pandas as pd
 from pypinyin import lazy_pinyin
 
 from triage.frames import records
-from triage.link.table import SCALAR_VOCAB, SET_VOCAB, LeadChunk
+from triage.link.table import HASHED_SETS, SCALAR_VOCAB, SET_VOCAB, LeadChunk
 from triage.normalize.names import COMMON_SURNAMES, COMPOUND_SURNAMES
 
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -49,6 +50,11 @@ _UNIT = {"万": 10_000, "千": 1_000, "百": 100, None: 1}
 def pinyin_key(text: str) -> str:
     """Toneless pinyin of a name, so 王晓明 and 王小明 share a key."""
     return "".join(lazy_pinyin(text))
+
+
+def text_hash(text: str) -> int:
+    """A stable 31-bit code of a string, never 0, the same in every process and run."""
+    return int.from_bytes(blake2b(text.encode(), digest_size=4).digest(), "little") % (2**31 - 1) + 1
 
 
 def surname_of(name: str | None) -> str | None:
@@ -154,12 +160,12 @@ def lead_features(leads: pd.DataFrame, cut: Any) -> LeadChunk:
     into words (``jieba.lcut``), passed in so the core holds no tokenizer state.
     """
     scalars: dict[str, list[str | None]] = {c: [] for c in SCALAR_VOCAB}
-    flat: dict[str, list[str]] = {c: [] for c in SET_VOCAB}
-    counts: dict[str, list[int]] = {c: [] for c in SET_VOCAB}
+    flat: dict[str, list[Any]] = {c: [] for c in (*SET_VOCAB, *HASHED_SETS)}
+    counts: dict[str, list[int]] = {c: [] for c in flat}
     version: list[str | None] = []
     days: list[float] = []
 
-    def put(column: str, values: Iterable[str]) -> None:
+    def put(column: str, values: Iterable[Any]) -> None:
         before = len(flat[column])
         flat[column].extend(values)
         counts[column].append(len(flat[column]) - before)
@@ -198,11 +204,11 @@ def lead_features(leads: pd.DataFrame, cut: Any) -> LeadChunk:
         put("mentions", masked_mentions(others))
         names = name_candidates(others)
         put("cands", {pinyin_key(c) for c in names})
-        put("fulls", names)
+        put("fulls", {text_hash(c) for c in names})
         put("amounts", amounts(text))
         put("spans", relation_spans(others))
         put("places", {pinyin_key(c) for c in name_candidates(address or "")})
         put("words", _tokens(text, cut))
     return LeadChunk(
         leads["id"].to_numpy(dtype=np.int64), version, np.asarray(days, dtype=np.float64),
-        scalars, {c: (flat[c], np.asarray(counts[c], dtype=np.int64)) for c in SET_VOCAB})
+        scalars, {c: (flat[c], np.asarray(counts[c], dtype=np.int64)) for c in flat})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,8 +20,10 @@ SCALAR_VOCAB = {"village": "place", "town": "place", "dtype": "dtype", "id_full"
                 "id_sig": "id_sig", "name": "name", "name_py": "pinyin", "surname": "surname",
                 "house": "house"}
 SET_VOCAB = {"phones": "phone", "sigs": "sig", "mentions": "surname", "cands": "pinyin",
-             "spans": "span", "places": "pinyin", "words": "word", "fulls": "name",
-             "amounts": "amount"}
+             "spans": "span", "places": "pinyin", "words": "word", "amounts": "amount"}
+# Sets whose values are already integers (31-bit hashes): too many distinct strings for a
+# vocabulary, and only ever tested for equality.
+HASHED_SETS = ("fulls",)
 
 
 def distinct(values: np.ndarray) -> np.ndarray:
@@ -148,7 +151,7 @@ class LeadChunk:
     version: list[str | None]
     t: np.ndarray
     scalars: dict[str, list[str | None]]
-    sets: dict[str, tuple[list[str], np.ndarray]]  # flat values, count per lead
+    sets: dict[str, tuple[list[Any], np.ndarray]]  # flat values (strings or hashes), count per lead
 
 
 @dataclass
@@ -171,7 +174,9 @@ class FeatureTable:
         sets = {}
         for c, (flat, counts) in chunk.sets.items():
             owner = np.repeat(np.arange(n, dtype=np.int64), counts)
-            sets[c] = Ragged.build(owner, vocabs[SET_VOCAB[c]].codes(flat), n)
+            codes = (np.asarray(flat, dtype=np.int64) if c in HASHED_SETS
+                     else vocabs[SET_VOCAB[c]].codes(flat))
+            sets[c] = Ragged.build(owner, codes, n)
         return cls(chunk.ids.astype(np.int64), np.asarray(chunk.version, dtype=object),
                    chunk.t.astype(np.float64), scalars, sets)
 
