@@ -230,14 +230,13 @@ def link(
         n = len(enc.t)
         rpairs = random_pairs(n, config.random_pairs)
         rgamma, rshared = compare_pairs(enc, rpairs)
+        references = _references(enc, rpairs, rgamma, rshared)
         model = MatchModel.initial()
-        model.surname_reference, model.village_reference = _references(enc, rpairs, rgamma,
-                                                                       rshared)
+        model.surname_reference, model.village_reference = references
         extra = _adjustments(enc, pairs, gamma, shared, model)
         model = estimate_anchored(gamma, level_frequencies(rgamma), n * (n - 1) / 2,
                                   iterations=config.em_iterations, extra=extra)
-        model.surname_reference, model.village_reference = _references(enc, rpairs, rgamma,
-                                                                       rshared)
+        model.surname_reference, model.village_reference = references
     else:
         extra = _adjustments(enc, pairs, gamma, shared, model)
     prob = match_probability(model, gamma, extra)

@@ -222,7 +222,8 @@ def estimate_anchored(gamma: np.ndarray, u: list[list[float]], total_pairs: floa
     type+subject and time; circumstance anchors (same house, type and subject
     within two weeks) give m for phone+parties and the ID. The prior is the
     share of matching pairs among all n(n-1)/2 pairs, so weights mean the same
-    whatever blocking chose to compare.
+    whatever blocking chose to compare. Then, ``refine`` times, each factor's m is
+    estimated again from all pairs weighted by what the other factors say.
     """
     base = MatchModel.initial()
     anchors = _anchor_sets(gamma)
