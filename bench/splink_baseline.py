@@ -29,7 +29,13 @@ from splink.backends.duckdb import DuckDBAPI
 from splink.blocking_rule_library import CustomRule
 
 from triage.link.encode import CorpusStats, encode
-from triage.link.features import AMOUNT, HAN, house_signature, lead_features, pinyin_key, surname_of
+from triage.link.features import (
+    house_signature,
+    lead_features,
+    pinyin_key,
+    surname_of,
+    text_words,
+)
 from triage.link.table import FeatureTable, Ragged, Vocabularies
 
 MAX_DF = 0.02  # subject words in more than 2% of leads say nothing (as ours)
@@ -78,9 +84,7 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
         ident = _str(r.get("reporter_id"))
         valid = r.get("reporter_id_valid") is True
         text = _str(r.get("description")) or ""
-        tokens = {t for t in jieba.lcut(text) if len(t) >= 2 and HAN.match(t) and "某" not in t}
-        tokens.update(m.group(0).replace(" ", "") for m in AMOUNT.finditer(text))
-        token_sets.append(tokens)
+        token_sets.append(set(text_words(text, jieba.lcut)))
         village = _str(r.get("village_code"))
         town = village[:9] if village else _str(r.get("town"))
         surname = surname_of(name)

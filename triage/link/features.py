@@ -40,7 +40,6 @@ _TITLED = r"[\u4e00-\u9fff]{1,2}(?:某某|某|女士|先生|老师|师傅|大爷
 SELF_REFERENCE = re.compile(
     rf"(?:(?<=报警人|来电人|求助人|信访人|诉求人|来访人|当事人)|(?<=事主))(?:{_TITLED})(?=称|反映)"
     rf"|^(?:{_TITLED})(?=(?:报警|来电|来访)称)")
-AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:万|千|百)?元")
 # A sum of money: 12万元, 3.5万, 8000元 (the unit is needed, so house numbers are not sums).
 MONEY = re.compile(r"(\d+(?:\.\d+)?)\s*(?:(万|千|百)元?|元)")
 _UNIT = {"万": 10_000, "千": 1_000, "百": 100, None: 1}
@@ -64,10 +63,11 @@ def surname_of(name: str | None) -> str | None:
     return name[:2] if name[:2] in COMPOUND_SURNAMES else name[0]
 
 
-def _tokens(text: str, cut: Any) -> frozenset[str]:
+def text_words(text: str, cut: Any) -> frozenset[str]:
     """Words of two or more Han characters and amounts: stopwords are dropped later, by corpus."""
     words = {t for t in cut(text) if len(t) >= 2 and HAN.match(t) and "某" not in t}
-    words.update(m.group(0).replace(" ", "") for m in AMOUNT.finditer(text))
+    words.update(m.group(0).replace(" ", "") for m in MONEY.finditer(text)
+                 if m.group(0).endswith("元"))  # 12万元 as written: a subject word too
     return frozenset(words)
 
 
@@ -208,7 +208,7 @@ def lead_features(leads: pd.DataFrame, cut: Any) -> LeadChunk:
         put("amounts", amounts(text))
         put("spans", relation_spans(others))
         put("places", {pinyin_key(c) for c in name_candidates(address or "")})
-        put("words", _tokens(text, cut))
+        put("words", text_words(text, cut))
     return LeadChunk(
         leads["id"].to_numpy(dtype=np.int64), version, np.asarray(days, dtype=np.float64),
         scalars, {c: (flat[c], np.asarray(counts[c], dtype=np.int64)) for c in flat})
