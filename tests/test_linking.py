@@ -132,6 +132,38 @@ def test_a_name_in_its_own_characters_counts_more_than_by_sound() -> None:
     assert gamma[:, FIELD_INDEX["amount"]].tolist() == [1, 0]
 
 
+def _levels(rows: list[dict], pairs: list[list[int]], field: str) -> list[str]:
+    vocabs = Vocabularies()
+    table = FeatureTable.coded(lead_features(frame(rows), jieba.lcut), vocabs)
+    gamma, _ = compare_pairs(encode(table, CorpusStats.of(table, vocabs), vocabs), np.array(pairs))
+    levels = FIELDS[FIELD_INDEX[field]].levels
+    return [levels[g] if g >= 0 else "未知" for g in gamma[:, FIELD_INDEX[field]]]
+
+
+def test_next_door_houses_are_neighbours() -> None:
+    """24号 and 26号 on one street, rooms 1702 and 1703 or 1802, are next door; another
+    street's number, another building, or a room three floors up are not."""
+    rows = [lead(1, 0, address="东三旗村东街24号"), lead(2, 1, address="东三旗村东街26号院"),
+            lead(3, 1, address="东三旗村东街24号"), lead(4, 1, address="东三旗村东街90号"),
+            lead(5, 0, address="东三旗村11号楼6单元1702"), lead(6, 1, address="东三旗村11-6-1703"),
+            lead(7, 1, address="东三旗村11号楼6单元1802"), lead(8, 1, address="东三旗村12号楼6单元1702"),
+            lead(9, 1, address="东三旗村11号楼6单元2002"),
+            lead(10, 1, address="东三旗村东街26号", village="西三旗村", village_code="110114115232")]
+    pairs = [[0, 1], [0, 2], [0, 3], [4, 5], [4, 6], [4, 7], [4, 8], [0, 9]]
+    assert _levels(rows, pairs, "house") == ["相邻", "相同", "不同", "相邻", "相邻", "不同", "不同",
+                                             "未知"]
+
+
+def test_reporters_who_name_nobody_differ_less_than_ones_who_name_others() -> None:
+    """Two reporters of different surnames: if neither names anyone they may be the two sides
+    of one quarrel; if they name different people, they are in different quarrels."""
+    rows = [lead(1, 0, reporter_name="王建国", description="与邻居因噪音发生争吵"),
+            lead(2, 1, reporter_name="刘淑芬", description="因噪音问题发生争吵"),
+            lead(3, 0, reporter_name="王建国", description="与邻居赵某因噪音发生争吵"),
+            lead(4, 1, reporter_name="刘淑芬", description="与邻居钱某因噪音问题发生争吵")]
+    assert _levels(rows, [[0, 1], [2, 3]], "party") == ["不同姓且均未提及他人", "不同"]
+
+
 @pytest.fixture(scope="module")
 def synthetic() -> pd.DataFrame:
     from connectors.demo_exports import load_units

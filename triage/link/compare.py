@@ -25,10 +25,10 @@ class Field:
 FIELDS: tuple[Field, ...] = (
     Field("phone", "电话", ("不同", "脱敏号码相符", "号码相同")),
     Field("id_number", "身份证号", ("不同", "脱敏号码相符", "号码相同")),
-    Field("party", "当事人", ("不同", "同姓但对方不同", "一人同姓", "指认对方但所指不一",
+    Field("party", "当事人", ("不同", "不同姓且均未提及他人", "同姓但对方不同", "一人同姓", "指认对方但所指不一",
                                "互为对方同姓", "双方同姓", "提及对方姓名", "提及对方全名", "同名同音")),
     Field("place", "地点", ("不同镇街", "同镇街", "同村/社区")),
-    Field("house", "门牌/楼号", ("不同", "相同")),
+    Field("house", "门牌/楼号", ("不同", "相邻", "相同")),
     Field("dispute_type", "纠纷类型", ("不同", "相同")),
     Field("subject", "纠纷事由", ("不同", "部分相同", "相同")),
     Field("time", "时间间隔", ("45天以上", "15-45天", "3-14天", "3天内")),
@@ -85,13 +85,24 @@ def _shared_weight(ao: np.ndarray, av: np.ndarray, w: np.ndarray, i: int, j: int
 
 
 @numba.njit(cache=True, nogil=True)
+def _next_door(a: int, b: int) -> bool:
+    """Two door or room numbers of neighbours: 24 and 26 on one street; rooms 1702 and 1703
+    on one floor, or 1702 and 1802 one above the other."""
+    if a >= 100 and b >= 100:
+        return ((a // 100 == b // 100 and abs(a % 100 - b % 100) <= 3)
+                or (a % 100 == b % 100 and abs(a // 100 - b // 100) == 1))
+    return abs(a - b) <= 2
+
+
+@numba.njit(cache=True, nogil=True)
 def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             ph_o: np.ndarray, ph_v: np.ndarray, sg_o: np.ndarray, sg_v: np.ndarray,
             id_full: np.ndarray, id_sig: np.ndarray, name: np.ndarray, name_py: np.ndarray,
             name_hash: np.ndarray,
             cd_o: np.ndarray, cd_v: np.ndarray, fu_o: np.ndarray, fu_v: np.ndarray, nm_o: np.ndarray, nm_v: np.ndarray,
             rsur: np.ndarray, me_o: np.ndarray, me_v: np.ndarray, su_o: np.ndarray, su_v: np.ndarray,
-            village: np.ndarray, town: np.ndarray, house: np.ndarray, am_o: np.ndarray,
+            village: np.ndarray, town: np.ndarray, house: np.ndarray, h_block: np.ndarray,
+            h_last: np.ndarray, am_o: np.ndarray,
             am_v: np.ndarray, dtype: np.ndarray,
             tk_o: np.ndarray, tk_v: np.ndarray, tk_w: np.ndarray, tk_total: np.ndarray,
             gamma: np.ndarray, shared: np.ndarray) -> None:
@@ -115,42 +126,49 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
         ji = name_py[i] > 0 and _contains(cd_o, cd_v, j, name_py[i])
         both = _overlap(nm_o, nm_v, i, j)[0] > 0
         if name[i] > 0 and name[j] > 0 and (name[i] == name[j] or name_py[i] == name_py[j]):
-            gamma[k, 2] = 8
+            gamma[k, 2] = 9
         elif ij or ji or both:
             # in the very characters (刘铭晨), or only by sound (刘明晨: a 12345 operator's ear)
             exact = ((ij and _contains(fu_o, fu_v, i, name_hash[j]))
                      or (ji and _contains(fu_o, fu_v, j, name_hash[i]))
                      or (both and _overlap(fu_o, fu_v, i, j)[0] > 0))
-            gamma[k, 2] = 7 if exact else 6
+            gamma[k, 2] = 8 if exact else 7
         elif su_o[i + 1] > su_o[i] and su_o[j + 1] > su_o[j]:
             n, first = _overlap(su_o, su_v, i, j)
             if n >= 2:
-                gamma[k, 2] = 5
+                gamma[k, 2] = 6
             elif n == 0:
-                gamma[k, 2] = 0
+                # two reporters of different surnames: opposite sides who name nobody, or strangers
+                quiet = me_o[i + 1] == me_o[i] and me_o[j + 1] == me_o[j]
+                gamma[k, 2] = 1 if quiet else 0
             else:
                 shared[k] = first
                 ri, rj = rsur[i], rsur[j]
                 if ri > 0 and _contains(me_o, me_v, j, ri):
                     # i's reporter is j's counterpart; does i name j's reporter back?
                     names_other = me_o[i + 1] > me_o[i] and rj > 0 and rj != ri
-                    gamma[k, 2] = 3 if names_other else 4
+                    gamma[k, 2] = 4 if names_other else 5
                 elif rj > 0 and _contains(me_o, me_v, i, rj):
                     names_other = me_o[j + 1] > me_o[j] and ri > 0 and ri != rj
-                    gamma[k, 2] = 3 if names_other else 4
+                    gamma[k, 2] = 4 if names_other else 5
                 elif (ri > 0 and ri == rj and me_o[i + 1] > me_o[i] and me_o[j + 1] > me_o[j]
                       and _overlap(me_o, me_v, i, j)[0] == 0):
-                    gamma[k, 2] = 1  # same surname, but each names a different counterpart
+                    gamma[k, 2] = 2  # same surname, but each names a different counterpart
                 else:
-                    gamma[k, 2] = 2
+                    gamma[k, 2] = 3
         # place
         if village[i] > 0 and village[j] > 0:
             gamma[k, 3] = 2 if village[i] == village[j] else (1 if town[i] == town[j] else 0)
         elif town[i] > 0 and town[j] > 0:
             gamma[k, 3] = 1 if town[i] == town[j] else 0
-        # house number inside the same village
+        # house number inside the same village: the same, next door (24号/26号, 1702/1803), or not
         if house[i] > 0 and house[j] > 0 and village[i] > 0 and village[i] == village[j]:
-            gamma[k, 4] = 1 if house[i] == house[j] else 0
+            if house[i] == house[j]:
+                gamma[k, 4] = 2
+            elif h_block[i] == h_block[j] and h_last[i] >= 0 and h_last[j] >= 0:
+                gamma[k, 4] = 1 if _next_door(h_last[i], h_last[j]) else 0
+            else:
+                gamma[k, 4] = 0
         # dispute type (其他 says nothing)
         if dtype[i] >= 0 and dtype[j] >= 0:
             gamma[k, 5] = 1 if dtype[i] == dtype[j] else 0
@@ -185,7 +203,8 @@ def compare_pairs(enc: Encoded, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarr
                 enc.named.offsets, enc.named.values,
                 enc.reporter_surname, enc.mentioned.offsets, enc.mentioned.values,
                 enc.surnames.offsets, enc.surnames.values,
-                enc.village, enc.town, enc.house, enc.amounts.offsets, enc.amounts.values,
+                enc.village, enc.town, enc.house, enc.house_block, enc.house_last,
+                enc.amounts.offsets, enc.amounts.values,
                 enc.dtype, enc.tokens.offsets,
                 enc.tokens.values, enc.token_weight, enc.token_total, gamma[s:e], shared[s:e])
     return gamma, shared

@@ -41,6 +41,8 @@ class Encoded:
     village: np.ndarray
     town: np.ndarray
     house: np.ndarray
+    house_block: np.ndarray  # per row, code of the house's numbers but the last (0: none)
+    house_last: np.ndarray  # per row, the house's last number: door or room (-1: none)
     amounts: Ragged
     dtype: np.ndarray  # -1 for 其他, which says nothing
     tokens: Ragged
@@ -124,6 +126,31 @@ def _name_hashes(vocabs: Vocabularies) -> np.ndarray:
     return out
 
 
+def house_parts(signature: str) -> tuple[int, int]:
+    """A house signature (``11-6-1702``) as the code of all numbers but the last, and the last.
+
+    Neighbours share the first part and differ a little in the last: 东街24号 and
+    26号, room 1702 and 1703 or 1802. (0, -1) when there is no number to compare.
+    """
+    nums = signature.split("-") if signature else []
+    if not nums or len(nums[-1]) > 6:
+        return 0, -1
+    return text_hash("-".join(nums[:-1]) + f"/{len(nums)}"), int(nums[-1])
+
+
+def _house_parts(vocabs: Vocabularies) -> tuple[np.ndarray, np.ndarray]:
+    """Per house code, ``house_parts``: kept, extended for new houses only."""
+    houses = vocabs["house"].strings
+    block = vocabs.derived.get("house_block", np.zeros(1, dtype=np.int64))
+    last = vocabs.derived.get("house_last", np.full(1, -1, dtype=np.int64))
+    new = [house_parts(s) for s in houses[len(block):]]
+    if new:
+        block = np.concatenate([block, np.array([b for b, _ in new], dtype=np.int64)])
+        last = np.concatenate([last, np.array([n for _, n in new], dtype=np.int64)])
+    vocabs.derived["house_block"], vocabs.derived["house_last"] = block, last
+    return block, last
+
+
 def encode(table: FeatureTable, stats: CorpusStats, vocabs: Vocabularies,
            stopwords: Iterable[str] = (), max_df: float = 0.02,
            lexicon: Mapping[str, str] | None = None) -> Encoded:
@@ -163,6 +190,7 @@ def encode(table: FeatureTable, stats: CorpusStats, vocabs: Vocabularies,
 
     nsur = len(vocabs["surname"])
     freq = stats.count("surnames", nsur) / n
+    block, last = _house_parts(vocabs)
     other = vocabs["dtype"].index.get("其他", -1)
     dtype = np.where(table.scalars["dtype"] == other, -1, table.scalars["dtype"])
     return Encoded(
@@ -172,7 +200,9 @@ def encode(table: FeatureTable, stats: CorpusStats, vocabs: Vocabularies,
         fulls=table.sets["fulls"], name_hash=_name_hashes(vocabs)[table.scalars["name"]], named=named,
         surnames=surnames, reporter_surname=reporter, mentioned=mentioned,
         village=table.scalars["village"], town=table.scalars["town"],
-        house=table.scalars["house"], amounts=table.sets["amounts"], dtype=dtype.astype(np.int64), tokens=tokens,
+        house=table.scalars["house"], house_block=block[table.scalars["house"]],
+        house_last=last[table.scalars["house"]], amounts=table.sets["amounts"],
+        dtype=dtype.astype(np.int64), tokens=tokens,
         token_weight=idf, token_total=totals, surname_freq=_grown(freq, nsur),
         village_freq=stats.count("villages", len(vocabs["place"])) / n,
     )

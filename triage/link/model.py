@@ -201,9 +201,9 @@ def frequency_adjustment(shared: np.ndarray, freq: np.ndarray, reference: float,
 def _anchor_sets(gamma: np.ndarray) -> list[tuple[np.ndarray, frozenset[str]]]:
     g = {name: gamma[:, i] for name, i in FIELD_INDEX.items()}
     identity = (g["phone"] == 2) | (g["id_number"] == 2)
-    household = ((g["place"] == 2) & (g["house"] == 1) & (g["dispute_type"] == 1)
+    household = ((g["place"] == 2) & (g["house"] == 2) & (g["dispute_type"] == 1)
                  & (g["subject"] >= 1) & (g["time"] >= 2))
-    counterpart = ((g["party"] >= 6) & (g["party"] <= 7) & (g["dispute_type"] == 1) & (g["subject"] >= 1)
+    counterpart = ((g["party"] >= 7) & (g["party"] <= 8) & (g["dispute_type"] == 1) & (g["subject"] >= 1)
                    & (g["time"] >= 2))
     return [
         (identity, frozenset({"phone", "id_number", "party"})),
