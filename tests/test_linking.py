@@ -79,7 +79,15 @@ def test_the_reporter_is_not_taken_for_a_counterpart() -> None:
     assert masked_mentions(without_reporter("事主陈先生称与邻居王某争吵", None)) == {"王"}
     assert masked_mentions(without_reporter("刘某报警称与其丈夫刘某争吵", None)) == {"刘"}
     assert masked_mentions(without_reporter("报警人刘女士称邻居张某吵闹", None)) == {"张"}
-    assert relation_spans(without_reporter("报警人王华鹏称与邻居李四争吵", "王华鹏")) == {"李四", "李四争"}
+    assert relation_spans(without_reporter("报警人王华鹏称与邻居李四争吵", "王华鹏")) == {"李四"}
+
+
+def test_a_name_is_one_span_two_or_three_characters_long() -> None:
+    """Sisters 刘素英 and 刘素凤 must not agree on 刘素; 陈刚因 is 陈刚, not 陈刚因."""
+    assert relation_spans("与妹妹刘素英因遗产分割争吵") == {"刘素英"}
+    assert relation_spans("与妹妹刘素凤因遗产分割争吵") == {"刘素凤"}
+    assert relation_spans("与丈夫陈刚因酒后吵闹发生口角") == {"陈刚"}
+    assert relation_spans("与丈夫陈刚亮和婆婆争吵") == {"陈刚亮"}
 
 
 def test_words_after_relation_words_are_not_names() -> None:

@@ -18,7 +18,7 @@ from triage.link.cluster import ClusterRules, cluster, merge_on_combined_evidenc
 from triage.link.compare import FIELD_INDEX, compare_pairs, id_conflicts
 from triage.link.encode import CorpusStats, Encoded, encode
 from triage.link.evidence import Evidence, ReviewPairs, strongest_links
-from triage.link.features import lead_features, version_of
+from triage.link.features import FEATURES_REVISION, lead_features, version_of
 from triage.link.model import (
     MatchModel,
     estimate_anchored,
@@ -100,10 +100,12 @@ class LinkIndex:
     stats: CorpusStats
     vocabs: Vocabularies
     keys: pd.DataFrame  # key (hash), id (lead), from the last run
+    revision: int = FEATURES_REVISION  # of the features it holds
 
     def current(self) -> bool:
-        """Whether it holds every feature this version computes (an older one does not)."""
-        return (set(self.table.sets) == {*SET_VOCAB, *HASHED_SETS}
+        """Whether its features are this version's: all of them, computed the same way."""
+        return (getattr(self, "revision", 1) == FEATURES_REVISION  # older pickles lack it
+                and set(self.table.sets) == {*SET_VOCAB, *HASHED_SETS}
                 and set(self.table.scalars) == set(SCALAR_VOCAB))
 
 

@@ -20,6 +20,9 @@ from triage.frames import records
 from triage.link.table import HASHED_SETS, SCALAR_VOCAB, SET_VOCAB, LeadChunk
 from triage.normalize.names import COMMON_SURNAMES, COMPOUND_SURNAMES
 
+# Raised whenever what a feature means changes (not only which features there are), so an
+# index kept by an earlier version is recomputed instead of mixed with new features.
+FEATURES_REVISION = 2
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 DIGITS = re.compile(r"\d+")
 MASKED_MENTION = re.compile(r"([\u4e00-\u9fff]{1,2}?)(?:某某|某|女士|先生|大爷|大妈|阿姨|师傅)")
@@ -29,6 +32,9 @@ NAME_START = COMMON_SURNAMES | {s[0] for s in COMPOUND_SURNAMES}
 NOT_NAME_SECOND = frozenset(
     "某先女师大阿老小的了在因与和跟对将被把说称等家村镇区号楼上下里面们子头边方间部主"
     "东西南北中前后内外门口路街层户人员工厂店铺场地所院业费款钱事情况问题多次")
+# Characters that follow a name rather than end one: 陈刚因, 李明发生, 王伟说, 张强家.
+AFTER_NAME = frozenset("因与和跟同在的了说称将把被对为闹吵打多经协又也还都就不没已要到是等两家一之间"
+                       "找拒拖欠借占骂堵发争夫妻父母儿女哥弟姐妹以及从向让给")
 EPOCH = np.datetime64("2000-01-01T00:00:00")
 # Words after which a person is usually named: 与王某, 丈夫林民金, 老板杨某.
 RELATION = re.compile(
@@ -114,11 +120,14 @@ def relation_spans(text: str) -> frozenset[str]:
     out = set()
     for m in RELATION.finditer(text + "。。"):
         start = m.start(1)
-        for n in (2, 3):
-            name = text[start:start + n]
-            if (len(name) == n and HAN.match(name) and name[0] in NAME_START
-                    and name[1] not in NOT_NAME_SECOND and "某" not in name):
-                out.add(name)
+        name = text[start:start + 2]
+        if not (len(name) == 2 and HAN.match(name) and name[0] in NAME_START
+                and name[1] not in NOT_NAME_SECOND and "某" not in name):
+            continue
+        third = text[start + 2:start + 3]
+        # 林民金因 is three characters, 陈刚因 two: one span per name, so 刘素英 and 刘素凤
+        # (sisters) do not agree on 刘素.
+        out.add(name + third if HAN.match(third) and third not in AFTER_NAME else name)
     return frozenset(out)
 
 
