@@ -166,8 +166,10 @@ def main() -> None:
     if args.splink:
         from splink_baseline import run_splink
 
+        from triage.link.features import Subjects
+
         t = time.perf_counter()
-        labels = run_splink(frame)
+        labels = run_splink(frame, subjects=Subjects.of(cfg.subjects))
         splink_s = time.perf_counter() - t
         theirs = scores(frame["id"].astype(int).map(labels), truth)
         print(f"splink: {splink_s:.1f}s")

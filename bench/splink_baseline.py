@@ -30,6 +30,8 @@ from splink.blocking_rule_library import CustomRule
 
 from triage.link.encode import CorpusStats, encode
 from triage.link.features import (
+    NO_SUBJECTS,
+    Subjects,
     house_signature,
     lead_features,
     pinyin_key,
@@ -61,14 +63,15 @@ def _strings(ragged: Ragged, strings: list[str], row: int) -> set[str]:
     return {strings[c] for c in ragged.values[ragged.offsets[row]:ragged.offsets[row + 1]]}
 
 
-def prepare(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per lead with the comparison and blocking columns Splink reads."""
+def prepare(frame: pd.DataFrame, subjects: Subjects = NO_SUBJECTS) -> pd.DataFrame:
+    """One row per lead with the comparison and blocking columns Splink reads; subject words
+    include the subject lexicon's, as ours do."""
     rows: list[dict[str, Any]] = []
     token_sets: list[set[str]] = []
     # The parties each text names, exactly as ours extracts them (reporter's own
     # mentions removed, words after relation words that are not names dropped).
     vocabs = Vocabularies()
-    table = FeatureTable.coded(lead_features(frame, jieba.lcut), vocabs)
+    table = FeatureTable.coded(lead_features(frame, jieba.lcut, subjects), vocabs)
     enc = encode(table, CorpusStats.of(table, vocabs), vocabs, lexicon=jieba.posseg.dt.word_tag_tab)
     parties = {int(lid): (_strings(enc.mentioned, vocabs["surname"].strings, r),
                           _strings(enc.named, vocabs["pinyin"].strings, r),
@@ -84,7 +87,7 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
         ident = _str(r.get("reporter_id"))
         valid = r.get("reporter_id_valid") is True
         text = _str(r.get("description")) or ""
-        token_sets.append(set(text_words(text, jieba.lcut)))
+        token_sets.append(set(text_words(text, jieba.lcut) | subjects.words(text)))
         village = _str(r.get("village_code"))
         town = village[:9] if village else _str(r.get("town"))
         surname = surname_of(name)
@@ -225,14 +228,15 @@ def _blocking_rules() -> list[Any]:
     ]
 
 
-def fit(frame: pd.DataFrame, min_probability: float = 0.5, keep_columns: bool = False) -> tuple[Linker, Any]:
+def fit(frame: pd.DataFrame, min_probability: float = 0.5, keep_columns: bool = False,
+        subjects: Subjects = NO_SUBJECTS) -> tuple[Linker, Any]:
     """Train the model and score the blocked pairs; returns the linker and its predictions.
 
     Only pairs scoring at least ``min_probability`` are kept; ``keep_columns`` keeps the
     compared columns and γ levels in the predictions, for diagnosis.
     """
     logging.getLogger("splink").setLevel(logging.ERROR)
-    data = prepare(frame)
+    data = prepare(frame, subjects)
     db_api = DuckDBAPI()
     settings = SettingsCreator(
         link_type="dedupe_only",
@@ -261,9 +265,10 @@ def cluster(linker: Linker, predictions: Any, threshold: float) -> dict[int, str
     return {int(u): f"S{c}" for u, c in zip(clusters["unique_id"], clusters["cluster_id"], strict=True)}
 
 
-def run_splink(frame: pd.DataFrame, threshold: float = 0.95) -> dict[int, str]:
+def run_splink(frame: pd.DataFrame, threshold: float = 0.95,
+               subjects: Subjects = NO_SUBJECTS) -> dict[int, str]:
     """Lead id -> Splink cluster label, for every lead of ``frame``."""
-    linker, predictions = fit(frame, min_probability=min(threshold, 0.5))
+    linker, predictions = fit(frame, min_probability=min(threshold, 0.5), subjects=subjects)
     labels = cluster(linker, predictions, threshold)
     # Connected components returns every input row; keep the contract explicit anyway.
     return {int(i): labels.get(int(i), f"S{int(i)}") for i in frame["id"]}

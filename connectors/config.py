@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from connectors.http import HttpSource, HttpSourcesFile
 from connectors.ingest import IngestOptions
-from triage.link import LinkConfig
+from triage.link import LinkConfig, SubjectLexicon
 from triage.masking import MaskingPolicy
 from triage.normalize.addresses import Gazetteer
 from triage.normalize.categories import CategoryMapper
@@ -139,6 +139,7 @@ def load_config(data_dir: Path) -> TriageConfig:
     routing_path = data_dir / "config" / "routing.toml"
     masking_path = data_dir / "config" / "masking.toml"
     linking_path = data_dir / "config" / "linking.toml"
+    subjects_path = data_dir / "lexicons" / "subjects.toml"
     deployment_path = data_dir / "config" / "deployment.toml"
     ingest_path = data_dir / "config" / "ingest.toml"
     http_path = data_dir / "config" / "http_sources.toml"
@@ -160,7 +161,9 @@ def load_config(data_dir: Path) -> TriageConfig:
         masking=_validated(masking_path, MaskingPolicy, read_toml(masking_path)),
         jurisdiction=tuple(jurisdiction),
         default_area_code=str(deployment.get("default_area_code", "010")),
-        linking=_validated(linking_path, LinkConfig, read_toml(linking_path)),
+        linking=_validated(linking_path, LinkConfig, read_toml(linking_path)).model_copy(
+            update={"subjects": _validated(subjects_path, SubjectLexicon,
+                                           read_toml(subjects_path)).subjects}),
         ingest=_validated(ingest_path, IngestOptions, read_toml(ingest_path)),
         http_sources=_validated(http_path, HttpSourcesFile, read_toml(http_path)).sources,
     )

@@ -72,3 +72,12 @@ def test_ingest_limits_are_validated(data: Path) -> None:
 def test_shipped_ingest_and_http_configuration(config) -> None:
     assert config.ingest.limits.max_file_mb > 0 and config.ingest.chunk_rows > 0
     assert config.http_sources == []  # none shipped: a deployment adds its own
+
+
+def test_subject_keywords_are_validated(data: Path, config) -> None:
+    assert "事由:翻建房屋" in __import__("triage.link.features", fromlist=["Subjects"]).Subjects.of(
+        config.linking.subjects).words("因翻盖房子超出地界吵起来了")
+    p = data / "lexicons" / "subjects.toml"
+    p.write_text(p.read_text("utf-8") + '"井盖" = ["井"]\n', "utf-8")  # one character: too loose
+    with pytest.raises(ConfigError, match=r"(?s)subjects\.toml.*井盖"):
+        load_config(data)

@@ -16,6 +16,8 @@ from triage.link import LinkConfig, link
 from triage.link.compare import FIELD_INDEX, FIELDS, compare_pairs
 from triage.link.encode import CorpusStats, encode
 from triage.link.features import (
+    NO_SUBJECTS,
+    Subjects,
     amounts,
     lead_features,
     masked_mentions,
@@ -140,9 +142,10 @@ def test_a_name_in_its_own_characters_counts_more_than_by_sound() -> None:
     assert gamma[:, FIELD_INDEX["amount"]].tolist() == [1, 0]
 
 
-def _levels(rows: list[dict], pairs: list[list[int]], field: str) -> list[str]:
+def _levels(rows: list[dict], pairs: list[list[int]], field: str,
+            subjects: Subjects = NO_SUBJECTS) -> list[str]:
     vocabs = Vocabularies()
-    table = FeatureTable.coded(lead_features(frame(rows), jieba.lcut), vocabs)
+    table = FeatureTable.coded(lead_features(frame(rows), jieba.lcut, subjects), vocabs)
     gamma, _ = compare_pairs(encode(table, CorpusStats.of(table, vocabs), vocabs), np.array(pairs))
     levels = FIELDS[FIELD_INDEX[field]].levels
     return [levels[g] if g >= 0 else "未知" for g in gamma[:, FIELD_INDEX[field]]]
@@ -160,6 +163,22 @@ def test_next_door_houses_are_neighbours() -> None:
     pairs = [[0, 1], [0, 2], [0, 3], [4, 5], [4, 6], [4, 7], [4, 8], [0, 9]]
     assert _levels(rows, pairs, "house") == ["相邻", "相同", "不同", "相邻", "相邻", "不同", "不同",
                                              "未知"]
+
+
+def test_one_quarrel_told_in_other_words_shares_its_subject() -> None:
+    """翻盖房子超出地界 and 翻建房屋占地 share no word, but the lexicon's subject; a subject
+    shared by no keyword adds nothing."""
+    subjects = Subjects.of({"翻建房屋": ["翻建", "翻盖", "超出地界"], "宅基地界线": ["地界", "边界"],
+                            "养狗扰民": ["养狗", "狗叫"]})
+    assert subjects.words("因翻盖房子超出地界吵起来了") == {"事由:翻建房屋", "事由:宅基地界线"}
+    assert subjects.words("因为琐事吵架") == frozenset() == NO_SUBJECTS.words("因翻盖房子")
+    rows = [lead(1, 0, description="报警人称邻居家陈某和陈义宝因翻盖房子超出地界吵起来了"),
+            lead(2, 3, description="市民来电反映：与哥哥陈某因翻建房屋占地闹矛盾"),
+            lead(3, 5, description="市民来电反映：与邻居因养狗扰民闹矛盾"), *background(300)]
+    pairs = [[0, 1], [0, 2]]  # word weights from a realistic population
+    assert _levels(rows, pairs, "subject") == ["不同", "不同"]
+    assert _levels(rows, pairs, "subject", subjects)[0] != "不同"
+    assert _levels(rows, pairs, "subject", subjects)[1] == "不同"
 
 
 def test_reporters_who_name_nobody_differ_less_than_ones_who_name_others() -> None:

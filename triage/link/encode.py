@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from triage.link.features import is_word, pinyin_key, surname_of, text_hash
+from triage.link.features import TOPIC, is_word, pinyin_key, surname_of, text_hash
 from triage.link.table import SET_VOCAB, FeatureTable, Ragged, Vocabularies
 
 COUNTED = ("words", "cands", "spans", "places")
@@ -46,6 +46,7 @@ class Encoded:
     amounts: Ragged
     dtype: np.ndarray  # -1 for 其他, which says nothing
     tokens: Ragged
+    topics: Ragged  # the subject-lexicon words among ``tokens`` (事由:翻建房屋)
     token_weight: np.ndarray  # per word code (IDF)
     token_total: np.ndarray  # per lead, sum of its tokens' weights
     surname_freq: np.ndarray  # per surname code, share of leads naming it
@@ -186,6 +187,7 @@ def encode(table: FeatureTable, stats: CorpusStats, vocabs: Vocabularies,
     drop[vocabs["word"].lookup(stopwords)] = True
     drop[0] = True
     tokens = table.sets["words"].keep(~drop)
+    topic = np.array([w.startswith(TOPIC) for w in vocabs["word"].strings], dtype=bool)
     totals = np.bincount(tokens.owner, weights=idf[tokens.values], minlength=len(table))
 
     nsur = len(vocabs["surname"])
@@ -203,6 +205,7 @@ def encode(table: FeatureTable, stats: CorpusStats, vocabs: Vocabularies,
         house=table.scalars["house"], house_block=block[table.scalars["house"]],
         house_last=last[table.scalars["house"]], amounts=table.sets["amounts"],
         dtype=dtype.astype(np.int64), tokens=tokens,
+        topics=tokens.keep(topic),
         token_weight=idf, token_total=totals, surname_freq=_grown(freq, nsur),
         village_freq=stats.count("villages", len(vocabs["place"])) / n,
     )

@@ -6,11 +6,11 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from triage.link.blocking import BlockingRules, candidate_pairs, lead_keys
 from triage.link.cases import assign_case_ids
@@ -18,7 +18,7 @@ from triage.link.cluster import ClusterRules, cluster, merge_on_combined_evidenc
 from triage.link.compare import FIELD_INDEX, compare_pairs, id_conflicts
 from triage.link.encode import CorpusStats, Encoded, encode
 from triage.link.evidence import Evidence, ReviewPairs, strongest_links
-from triage.link.features import FEATURES_REVISION, lead_features, version_of
+from triage.link.features import FEATURES_REVISION, Subjects, lead_features, version_of
 from triage.link.model import (
     MatchModel,
     estimate_anchored,
@@ -41,6 +41,17 @@ from triage.link.table import (
 ChunkMap = Callable[[Callable[[pd.DataFrame], LeadChunk], list[pd.DataFrame]], Iterable[LeadChunk]]
 
 
+Keyword = Annotated[str, Field(min_length=2)]
+
+
+class SubjectLexicon(BaseModel):
+    """``data/lexicons/subjects.toml``: 纠纷事由 → its keywords, two characters or more."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    subjects: dict[str, list[Keyword]] = Field(default_factory=dict)
+
+
 class LinkConfig(BaseModel):
     """``data/config/linking.toml``, validated."""
 
@@ -55,6 +66,7 @@ class LinkConfig(BaseModel):
     random_pairs: int = Field(default=200_000, ge=1000)
     max_df: float = Field(default=0.02, gt=0, le=1)
     stopwords: list[str] = Field(default_factory=list)
+    subjects: dict[str, list[Keyword]] = Field(default_factory=dict)  # from SubjectLexicon
 
     @property
     def blocking(self) -> BlockingRules:
@@ -101,6 +113,7 @@ class LinkIndex:
     vocabs: Vocabularies
     keys: pd.DataFrame  # key (hash), id (lead), from the last run
     revision: int = FEATURES_REVISION  # of the features it holds
+    subjects: str = ""  # fingerprint of the subject lexicon its features were made with
 
     def current(self) -> bool:
         """Whether its features are this version's: all of them, computed the same way."""
@@ -109,23 +122,24 @@ class LinkIndex:
                 and set(self.table.scalars) == set(SCALAR_VOCAB))
 
 
-def _lead_features(leads: pd.DataFrame, cut: Any, vocabs: Vocabularies,
+def _lead_features(leads: pd.DataFrame, cut: Any, subjects: Subjects, vocabs: Vocabularies,
                    chunks: ChunkMap | None) -> FeatureTable:
     if chunks is None or len(leads) < 2:
-        return FeatureTable.coded(lead_features(leads, cut), vocabs)
+        return FeatureTable.coded(lead_features(leads, cut, subjects), vocabs)
     size = max(-(-len(leads) // 64), 500)  # small chunks: less memory in flight
     parts = [leads.iloc[k:k + size] for k in range(0, len(leads), size)]
-    return FeatureTable.concat([FeatureTable.coded(c, vocabs)
-                                for c in chunks(partial(lead_features, cut=cut), parts)])
+    return FeatureTable.concat([FeatureTable.coded(c, vocabs) for c in chunks(
+        partial(lead_features, cut=cut, subjects=subjects), parts)])
 
 
-def _refresh(leads: pd.DataFrame, cut: Any, index: LinkIndex | None, stale: set[int],
-             chunks: ChunkMap | None) -> tuple[FeatureTable, CorpusStats, Vocabularies]:
+def _refresh(leads: pd.DataFrame, cut: Any, subjects: Subjects, index: LinkIndex | None,
+             stale: set[int], chunks: ChunkMap | None
+             ) -> tuple[FeatureTable, CorpusStats, Vocabularies]:
     """Per-lead features in the order of ``leads``: kept ones reused, the rest computed."""
     ids = leads["id"].astype("int64").to_numpy()
     if index is None:
         vocabs = Vocabularies()
-        table = _lead_features(leads, cut, vocabs, chunks)
+        table = _lead_features(leads, cut, subjects, vocabs, chunks)
         return table, CorpusStats.of(table, vocabs), vocabs
     kept, vocabs = index.table, index.vocabs
     version = (np.array([version_of(v) for v in leads["updated_at"]], dtype=object)
@@ -139,7 +153,7 @@ def _refresh(leads: pd.DataFrame, cut: Any, index: LinkIndex | None, stale: set[
     keep[at[~todo]] = True
     stats = index.stats.copy()
     stats.add(kept.take(np.flatnonzero(~keep)), vocabs, sign=-1)
-    fresh = _lead_features(leads[todo], cut, vocabs, chunks)
+    fresh = _lead_features(leads[todo], cut, subjects, vocabs, chunks)
     stats.add(fresh, vocabs)
     table = FeatureTable.concat([kept.take(np.flatnonzero(keep)), fresh])
     return table.take(pd.Index(table.ids).get_indexer(ids)), stats, vocabs
@@ -179,7 +193,10 @@ def link(
     row_of = _Rows(ids)
     new_rows = None if new_ids is None else row_of.rows(new_ids)
     stale = set() if new_rows is None else set(ids[new_rows].tolist())
-    table, stats, vocabs = _refresh(leads, cut, index, stale, chunks)
+    subjects = Subjects.of(config.subjects)
+    if index is not None and getattr(index, "subjects", "") != subjects.fingerprint:
+        index = None  # features made with another subject lexicon: every lead is read again
+    table, stats, vocabs = _refresh(leads, cut, subjects, index, stale, chunks)
     mark("features")
 
     def encoded(rows: np.ndarray | None = None) -> Encoded:
@@ -220,7 +237,8 @@ def link(
         keys = lead_keys(enc, rules)
     mark("keys")
     index_out = LinkIndex(table, stats, vocabs, pd.DataFrame(
-        {"key": keys_out["key"].to_numpy(), "id": ids[keys_out["row"].to_numpy()]}))
+        {"key": keys_out["key"].to_numpy(), "id": ids[keys_out["row"].to_numpy()]}),
+        subjects=subjects.fingerprint)
     wids = ids[work]
     local = _Rows(wids)
     pairs = candidate_pairs(enc.t, keys, rules)

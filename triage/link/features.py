@@ -7,7 +7,8 @@ many), kept between runs; every later step reads these instead of re-parsing tex
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from hashlib import blake2b
 from typing import Any
@@ -22,7 +23,7 @@ from triage.normalize.names import COMMON_SURNAMES, COMPOUND_SURNAMES
 
 # Raised whenever what a feature means changes (not only which features there are), so an
 # index kept by an earlier version is recomputed instead of mixed with new features.
-FEATURES_REVISION = 2
+FEATURES_REVISION = 3
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 DIGITS = re.compile(r"\d+")
 MASKED_MENTION = re.compile(r"([\u4e00-\u9fff]{1,2}?)(?:某某|某|女士|先生|大爷|大妈|阿姨|师傅)")
@@ -75,6 +76,45 @@ def text_words(text: str, cut: Any) -> frozenset[str]:
     words.update(m.group(0).replace(" ", "") for m in MONEY.finditer(text)
                  if m.group(0).endswith("元"))  # 12万元 as written: a subject word too
     return frozenset(words)
+
+
+TOPIC = "事由:"  # prefix of the subject words the lexicon adds
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """纠纷事由 by keyword (``data/lexicons/subjects.toml``): one quarrel told in other words.
+
+    翻盖房子超出地界 and 翻建房屋占地 share no word but one subject, 翻建房屋. A
+    subject a text speaks of becomes a subject word of its own (``事由:翻建房屋``),
+    weighed by rarity like any other word.
+    """
+
+    by_start: Mapping[str, tuple[tuple[str, str], ...]]  # first 2 characters → (keyword, word)
+    fingerprint: str = ""  # changes when the lexicon does: kept features are then stale
+
+    @classmethod
+    def of(cls, subjects: Mapping[str, Sequence[str]]) -> Subjects:
+        by_start: dict[str, list[tuple[str, str]]] = {}
+        for subject, keywords in sorted(subjects.items()):
+            for kw in keywords:
+                by_start.setdefault(kw[:2], []).append((kw, TOPIC + subject))
+        spec = repr(sorted((k, sorted(v)) for k, v in subjects.items()))
+        return cls({k: tuple(v) for k, v in by_start.items()}, blake2b(spec.encode()).hexdigest())
+
+    def words(self, text: str) -> frozenset[str]:
+        """The subject words of a text: every subject one of whose keywords it contains."""
+        if not self.by_start:
+            return frozenset()
+        out = set()
+        for i in range(len(text) - 1):
+            for kw, word in self.by_start.get(text[i:i + 2], ()):
+                if text.startswith(kw, i):
+                    out.add(word)
+        return frozenset(out)
+
+
+NO_SUBJECTS = Subjects({})
 
 
 def name_candidates(text: str) -> set[str]:
@@ -160,13 +200,14 @@ def version_of(updated_at: Any) -> str | None:
     return None if updated_at is None or pd.isna(updated_at) else str(updated_at)
 
 
-def lead_features(leads: pd.DataFrame, cut: Any) -> LeadChunk:
+def lead_features(leads: pd.DataFrame, cut: Any, subjects: Subjects = NO_SUBJECTS) -> LeadChunk:
     """What each lead says on its own (names, phones, place, words), column by column.
 
     Nothing here depends on other leads, so chunks can be computed in parallel
     and kept from one run to the next; ``version`` is the lead's ``updated_at``
     (if given), so a corrected lead is computed again. ``cut`` splits Chinese text
-    into words (``jieba.lcut``), passed in so the core holds no tokenizer state.
+    into words (``jieba.lcut``), passed in so the core holds no tokenizer state;
+    ``subjects`` adds the subject words of the deployment's lexicon.
     """
     scalars: dict[str, list[str | None]] = {c: [] for c in SCALAR_VOCAB}
     flat: dict[str, list[Any]] = {c: [] for c in (*SET_VOCAB, *HASHED_SETS)}
@@ -217,7 +258,7 @@ def lead_features(leads: pd.DataFrame, cut: Any) -> LeadChunk:
         put("amounts", amounts(text))
         put("spans", relation_spans(others))
         put("places", {pinyin_key(c) for c in name_candidates(address or "")})
-        put("words", text_words(text, cut))
+        put("words", text_words(text, cut) | subjects.words(text))
     return LeadChunk(
         leads["id"].to_numpy(dtype=np.int64), version, np.asarray(days, dtype=np.float64),
         scalars, {c: (flat[c], np.asarray(counts[c], dtype=np.int64)) for c in flat})
