@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from triage.link import LinkConfig, link
+from triage.link.blocking import candidate_pairs, lead_keys
 from triage.link.compare import FIELD_INDEX, FIELDS, compare_pairs
 from triage.link.encode import CorpusStats, encode
 from triage.link.features import (
@@ -179,6 +180,26 @@ def test_one_quarrel_told_in_other_words_shares_its_subject() -> None:
     assert _levels(rows, pairs, "subject") == ["不同", "不同"]
     assert _levels(rows, pairs, "subject", subjects)[0] != "不同"
     assert _levels(rows, pairs, "subject", subjects)[1] == "不同"
+
+
+def test_a_relative_elsewhere_is_compared_by_surname_and_subject() -> None:
+    """A brother calling from another district about 其哥哥陈某 and 翻盖房子 is compared with
+    陈金's own report of 翻建房屋: they share no place, only a surname and a subject."""
+    subjects = Subjects.of({"翻建房屋": ["翻建", "翻盖"]})
+    rows = [lead(1, 0, reporter_name="陈金", description="信访人陈金反映与哥哥陈某因翻建房屋占地发生口角"),
+            lead(2, 2, reporter_name="傅桂芳", town="台湖镇", village="麦庄村", district="通州区",
+                 village_code="110112114241",
+                 description="报警人称其哥哥陈某因翻盖房子超出地界和邻居闹得很僵")]
+
+    def pairs(lexicon: Subjects) -> list[list[int]]:
+        vocabs = Vocabularies()
+        table = FeatureTable.coded(lead_features(frame(rows), jieba.lcut, lexicon), vocabs)
+        enc = encode(table, CorpusStats.of(table, vocabs), vocabs)
+        rules = CONFIG.blocking
+        return candidate_pairs(enc.t, lead_keys(enc, rules), rules).tolist()
+
+    assert pairs(subjects) == [[0, 1]]
+    assert pairs(NO_SUBJECTS) == []
 
 
 def test_reporters_who_name_nobody_differ_less_than_ones_who_name_others() -> None:

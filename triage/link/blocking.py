@@ -2,9 +2,11 @@
 
 Each lead emits keys (a phone, an ID, a name's pinyin, a name its text
 mentions, a house number in its village, its village with a surname or a rare
-subject word). Leads sharing a key within the time window become candidate
-pairs; within a crowded key only the nearest neighbours in time pair up, so
-the count of pairs grows linearly with the number of leads.
+subject word; a surname with a subject of the lexicon, wherever the lead
+comes from). Leads sharing a key within the time window become candidate
+pairs; within a crowded key only the nearest neighbours in time pair up
+(fewer for keys bound to no place), so the count of pairs grows linearly with
+the number of leads.
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ class BlockingRules:
     window_days: float = 90.0
     neighbours: int = 6  # per lead and key, in time order
     subject_keys: int = 1  # rarest subject words per lead used as keys
+    wide_neighbours: int = 1  # per lead, for keys bound to no place (they are crowded)
 
 
 _K = 0x9E3779B97F4A7C15
+WIDE = np.uint64(1 << 63)  # the top bit of a key bound to no place: fewer neighbours
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -56,7 +60,7 @@ def lead_keys(enc: Encoded, rules: BlockingRules, rows: np.ndarray | None = None
 
     def emit(row: np.ndarray, key: np.ndarray) -> None:
         owners.append(row)
-        keys.append(key)
+        keys.append(key & ~WIDE)
 
     def scalar(kind: int, *codes: np.ndarray) -> None:
         has = np.logical_and.reduce([c > 0 for c in codes])
@@ -80,6 +84,16 @@ def lead_keys(enc: Encoded, rules: BlockingRules, rows: np.ndarray | None = None
     scalar(7, place, enc.reporter_surname)
     each(7, enc.mentioned, place)
     each(9, enc.amounts, enc.town)  # a sum of money in one town: 欠款12万元
+    # A surname the lead names with a subject of the lexicon, wherever the reporter lives: a
+    # brother calling from another district about 其妹妹老李 and 赡养老人.
+    top, sur = enc.topics, enc.surnames
+    if len(top.values) and len(sur.values):
+        row = top.owner
+        count = sur.counts[row]  # each topic word with every surname of its lead
+        rep = np.repeat(np.arange(len(row)), count)
+        at = sur.offsets[row][rep] + np.arange(len(rep)) - np.repeat(np.cumsum(count) - count, count)
+        owners.append(row[rep])
+        keys.append(_key(10, top.values[rep], sur.values[at]) | WIDE)
     if rules.subject_keys > 0 and len(enc.tokens.values):
         tok = enc.tokens
         owner = tok.owner
@@ -118,6 +132,8 @@ def candidate_pairs(t: np.ndarray, keys: pd.DataFrame, rules: BlockingRules,
         if off >= n:
             break
         sel = (codes[off:] == codes[:-off]) & (np.abs(tt[off:] - tt[:-off]) <= rules.window_days)
+        if off > rules.wide_neighbours:
+            sel &= codes[off:] < WIDE
         if not sel.any():
             break
         a, b = row[:-off][sel], row[off:][sel]

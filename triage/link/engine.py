@@ -58,6 +58,7 @@ class LinkConfig(BaseModel):
     window_days: float = Field(default=BlockingRules.window_days, gt=0)
     neighbours: int = Field(default=BlockingRules.neighbours, ge=1)
     subject_keys: int = Field(default=BlockingRules.subject_keys, ge=0)
+    wide_neighbours: int = Field(default=BlockingRules.wide_neighbours, ge=0)
     accept: float = Field(default=ClusterRules.accept, gt=0, lt=1)
     review: float = Field(default=ClusterRules.review, gt=0, lt=1)
     certain: float = Field(default=ClusterRules.certain, gt=0, lt=1)
@@ -70,7 +71,8 @@ class LinkConfig(BaseModel):
 
     @property
     def blocking(self) -> BlockingRules:
-        return BlockingRules(self.window_days, self.neighbours, self.subject_keys)
+        return BlockingRules(self.window_days, self.neighbours, self.subject_keys,
+                             self.wide_neighbours)
 
     @property
     def clusters(self) -> ClusterRules:
