@@ -74,6 +74,8 @@ def background(n: int) -> list[dict]:
 def test_pinyin_masked_and_mention_features() -> None:
     assert pinyin_key("王晓明") == pinyin_key("王小明")
     assert masked_mentions("与丈夫林民金发生争吵，邻居鲁某劝架") == {"鲁"}
+    assert masked_mentions("与邻居老李因车位吵架，老王来劝") == {"李", "王"}
+    assert masked_mentions("老公和老太太吵架，老师来劝，老区改造") == set()
     assert "林民金" in relation_spans("与丈夫林民金发生争吵，邻居鲁某劝架")
     assert "王晓明" in name_candidates("与王晓明发生争执")
 

@@ -23,11 +23,14 @@ from triage.normalize.names import COMMON_SURNAMES, COMPOUND_SURNAMES
 
 # Raised whenever what a feature means changes (not only which features there are), so an
 # index kept by an earlier version is recomputed instead of mixed with new features.
-FEATURES_REVISION = 3
+FEATURES_REVISION = 4
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 DIGITS = re.compile(r"\d+")
 MASKED_MENTION = re.compile(r"([\u4e00-\u9fff]{1,2}?)(?:某某|某|女士|先生|大爷|大妈|阿姨|师傅)")
 NAME_START = COMMON_SURNAMES | {s[0] for s in COMPOUND_SURNAMES}
+# 老李, 老王: a person called by surname; 老师, 老公, 老太太, 老区 are not.
+OLD_SURNAME = re.compile(r"老([\u4e00-\u9fff])")
+NOT_OLD_SURNAME = frozenset("师公太区")
 # Second characters that make a "surname + character" span a common word, not a
 # name: 楼上, 房主, 马路, 高层.
 NOT_NAME_SECOND = frozenset(
@@ -141,13 +144,14 @@ def amounts(text: str) -> frozenset[str]:
 
 
 def masked_mentions(text: str) -> frozenset[str]:
-    """Surnames of the people a text names in masked form: 鲁某, 张女士, 老王师傅."""
+    """Surnames of the people a text names in masked form: 鲁某, 张女士, 老王师傅, 老李."""
     out = set()
     for m in MASKED_MENTION.finditer(text):
         s = m.group(1)
         s = s if s in COMPOUND_SURNAMES else s[-1]
         if s in NAME_START:
             out.add(s)
+    out.update(s for s in OLD_SURNAME.findall(text) if s in NAME_START and s not in NOT_OLD_SURNAME)
     return frozenset(out)
 
 
