@@ -204,6 +204,17 @@ def test_a_relative_elsewhere_is_compared_by_surname_and_subject() -> None:
     assert pairs(NO_SUBJECTS) == []
 
 
+def test_a_report_for_a_relative_says_nothing_by_its_place() -> None:
+    """A son calling from another district about 其母亲's quarrel is not evidence against by
+    his address; his own quarrel with his mother, or a wife's with her husband, is his."""
+    far = {"town": "台湖镇", "village": "麦庄村", "district": "通州区", "village_code": "110112114241"}
+    rows = [lead(1, 0, description="与邻居赵某因养狗扰民发生口角"),
+            lead(2, 1, description="报警人称其母亲刘某与邻居赵某因养狗扰民吵得很凶", **far),
+            lead(3, 1, description="报警人称其儿子与其因赡养老人争吵", **far),
+            lead(4, 1, description="报警人称其丈夫与邻居因养狗扰民吵架", **far)]
+    assert _levels(rows, [[0, 1], [0, 2], [0, 3]], "place") == ["未知", "不同镇街", "不同镇街"]
+
+
 def test_reporters_who_name_nobody_differ_less_than_ones_who_name_others() -> None:
     """Two reporters of different surnames: if neither names anyone they may be the two sides
     of one quarrel; if they name different people, they are in different quarrels."""

@@ -105,7 +105,7 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             h_last: np.ndarray, am_o: np.ndarray,
             am_v: np.ndarray, dtype: np.ndarray,
             tk_o: np.ndarray, tk_v: np.ndarray, tk_w: np.ndarray, tk_total: np.ndarray,
-            gamma: np.ndarray, shared: np.ndarray) -> None:
+            proxy: np.ndarray, gamma: np.ndarray, shared: np.ndarray) -> None:
     for k in range(len(pa)):
         i, j = pa[k], pb[k]
         # phone: exact full number, masked-compatible, different, unknown
@@ -161,6 +161,8 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             gamma[k, 3] = 2 if village[i] == village[j] else (1 if town[i] == town[j] else 0)
         elif town[i] > 0 and town[j] > 0:
             gamma[k, 3] = 1 if town[i] == town[j] else 0
+        if (proxy[i] or proxy[j]) and gamma[k, 3] < 2:
+            gamma[k, 3] = -1  # a relative reporting from elsewhere: the place says nothing
         # house number inside the same village: the same, next door (24号/26号, 1702/1803), or not
         if house[i] > 0 and house[j] > 0 and village[i] > 0 and village[i] == village[j]:
             if house[i] == house[j]:
@@ -206,7 +208,7 @@ def compare_pairs(enc: Encoded, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarr
                 enc.village, enc.town, enc.house, enc.house_block, enc.house_last,
                 enc.amounts.offsets, enc.amounts.values,
                 enc.dtype, enc.tokens.offsets,
-                enc.tokens.values, enc.token_weight, enc.token_total, gamma[s:e], shared[s:e])
+                enc.tokens.values, enc.token_weight, enc.token_total, enc.proxy, gamma[s:e], shared[s:e])
     return gamma, shared
 
 

@@ -46,6 +46,7 @@ class Encoded:
     amounts: Ragged
     dtype: np.ndarray  # -1 for 其他, which says nothing
     tokens: Ragged
+    proxy: np.ndarray  # per row, whether the lead reports for a relative (代述)
     topics: Ragged  # the subject-lexicon words among ``tokens`` (事由:翻建房屋)
     token_weight: np.ndarray  # per word code (IDF)
     token_total: np.ndarray  # per lead, sum of its tokens' weights
@@ -205,7 +206,7 @@ def encode(table: FeatureTable, stats: CorpusStats, vocabs: Vocabularies,
         house=table.scalars["house"], house_block=block[table.scalars["house"]],
         house_last=last[table.scalars["house"]], amounts=table.sets["amounts"],
         dtype=dtype.astype(np.int64), tokens=tokens,
-        topics=tokens.keep(topic),
+        topics=tokens.keep(topic), proxy=table.scalars["proxy"] > 0,
         token_weight=idf, token_total=totals, surname_freq=_grown(freq, nsur),
         village_freq=stats.count("villages", len(vocabs["place"])) / n,
     )

@@ -23,11 +23,17 @@ from triage.normalize.names import COMMON_SURNAMES, COMPOUND_SURNAMES
 
 # Raised whenever what a feature means changes (not only which features there are), so an
 # index kept by an earlier version is recomputed instead of mixed with new features.
-FEATURES_REVISION = 4
+FEATURES_REVISION = 5
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 DIGITS = re.compile(r"\d+")
 MASKED_MENTION = re.compile(r"([\u4e00-\u9fff]{1,2}?)(?:某某|某|女士|先生|大爷|大妈|阿姨|师傅)")
 NAME_START = COMMON_SURNAMES | {s[0] for s in COMPOUND_SURNAMES}
+# A report made for a relative: 称其母亲与邻居…, 反映其哥哥陈某因…和王某闹矛盾. The
+# reporter's own address then says nothing about where the quarrel is. Not when the
+# relative quarrels with the reporter (其儿子与其争吵), nor for a spouse (a party).
+PROXY_REPORT = re.compile(
+    "其(?:父亲|母亲|儿子|女儿|哥哥|弟弟|姐姐|妹妹|爷爷|奶奶|外公|外婆|孙子|孙女|侄子|侄女|亲戚)"
+    "[^，。；]{0,14}?(?:与|和|跟|同)(?!其)")
 # 老李, 老王: a person called by surname; 老师, 老公, 老太太, 老区 are not.
 OLD_SURNAME = re.compile(r"老([\u4e00-\u9fff])")
 NOT_OLD_SURNAME = frozenset("师公太区")
@@ -251,6 +257,7 @@ def lead_features(leads: pd.DataFrame, cut: Any, subjects: Subjects = NO_SUBJECT
             ("name_py", pinyin_key(full) if full else None),
             ("surname", surname_of(name)),
             ("house", house_signature(address)),
+            ("proxy", "代述" if PROXY_REPORT.search(text) else None),
         ):
             scalars[column].append(value)
         put("phones", {p for p in phones if "*" not in p})
