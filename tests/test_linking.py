@@ -25,6 +25,7 @@ from triage.link.features import (
     name_candidates,
     pinyin_key,
     relation_spans,
+    street_of,
     without_reporter,
 )
 from triage.link.table import FeatureTable, Ragged, Vocabularies
@@ -166,6 +167,17 @@ def test_next_door_houses_are_neighbours() -> None:
     pairs = [[0, 1], [0, 2], [0, 3], [4, 5], [4, 6], [4, 7], [4, 8], [0, 9]]
     assert _levels(rows, pairs, "house") == ["相邻", "相同", "不同", "相邻", "相邻", "不同", "不同",
                                              "未知"]
+
+
+def test_one_number_on_two_streets_is_two_houses() -> None:
+    """西街24号 and 东街24号 are two houses; 24号院 without a street may be either."""
+    assert street_of("北京市昌平区北七家镇东三旗村西街24号", "东三旗村") == "西街"
+    assert street_of("南七家庄村村东路223号", "南七家庄村") == "村东路"
+    assert street_of("东三旗村24号院", "东三旗村") is None
+    assert street_of("红莲中里小区10号楼6单元1103", "红莲中里社区") is None
+    rows = [lead(1, 0, address="东三旗村东街24号"), lead(2, 1, address="东三旗村西街24号"),
+            lead(3, 1, address="东三旗村24号院"), lead(4, 1, address="东三旗村西街26号")]
+    assert _levels(rows, [[0, 1], [0, 2], [0, 3], [1, 3]], "house") == ["不同", "相同", "不同", "相邻"]
 
 
 def test_one_quarrel_told_in_other_words_shares_its_subject() -> None:
@@ -411,3 +423,13 @@ def test_feature_extractors_never_fail(text: str) -> None:
         assert 2 <= len(span) <= 3 and span in text
     for cand in name_candidates(text):
         assert 2 <= len(cand) <= 3 and cand in text
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet="东三旗村社区小区西街新路号院楼单元0123456789-", max_size=30))
+def test_a_street_is_a_few_characters_of_the_address_before_a_number(address: str) -> None:
+    street = street_of(address, "东三旗村")
+    if street is not None:
+        assert 1 <= len(street) <= 4 and street in address
+        assert any(address[k + len(street):k + len(street) + 1].isdigit()
+                   for k in range(len(address)) if address.startswith(street, k))

@@ -102,7 +102,7 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             cd_o: np.ndarray, cd_v: np.ndarray, fu_o: np.ndarray, fu_v: np.ndarray, nm_o: np.ndarray, nm_v: np.ndarray,
             rsur: np.ndarray, me_o: np.ndarray, me_v: np.ndarray, su_o: np.ndarray, su_v: np.ndarray,
             village: np.ndarray, town: np.ndarray, house: np.ndarray, h_block: np.ndarray,
-            h_last: np.ndarray, am_o: np.ndarray,
+            h_last: np.ndarray, street: np.ndarray, am_o: np.ndarray,
             am_v: np.ndarray, dtype: np.ndarray,
             tk_o: np.ndarray, tk_v: np.ndarray, tk_w: np.ndarray, tk_total: np.ndarray,
             proxy: np.ndarray, gamma: np.ndarray, shared: np.ndarray) -> None:
@@ -165,7 +165,9 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             gamma[k, 3] = -1  # a relative reporting from elsewhere: the place says nothing
         # house number inside the same village: the same, next door (24号/26号, 1702/1803), or not
         if house[i] > 0 and house[j] > 0 and village[i] > 0 and village[i] == village[j]:
-            if house[i] == house[j]:
+            if street[i] > 0 and street[j] > 0 and street[i] != street[j]:
+                gamma[k, 4] = 0  # 西二条48号 and 新村路48号
+            elif house[i] == house[j]:
                 gamma[k, 4] = 2
             elif h_block[i] == h_block[j] and h_last[i] >= 0 and h_last[j] >= 0:
                 gamma[k, 4] = 1 if _next_door(h_last[i], h_last[j]) else 0
@@ -205,7 +207,7 @@ def compare_pairs(enc: Encoded, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarr
                 enc.named.offsets, enc.named.values,
                 enc.reporter_surname, enc.mentioned.offsets, enc.mentioned.values,
                 enc.surnames.offsets, enc.surnames.values,
-                enc.village, enc.town, enc.house, enc.house_block, enc.house_last,
+                enc.village, enc.town, enc.house, enc.house_block, enc.house_last, enc.street,
                 enc.amounts.offsets, enc.amounts.values,
                 enc.dtype, enc.tokens.offsets,
                 enc.tokens.values, enc.token_weight, enc.token_total, enc.proxy, gamma[s:e], shared[s:e])

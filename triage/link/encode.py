@@ -43,6 +43,7 @@ class Encoded:
     house: np.ndarray
     house_block: np.ndarray  # per row, code of the house's numbers but the last (0: none)
     house_last: np.ndarray  # per row, the house's last number: door or room (-1: none)
+    street: np.ndarray  # per row, code of the address's street (0: not given)
     amounts: Ragged
     dtype: np.ndarray  # -1 for 其他, which says nothing
     tokens: Ragged
@@ -204,7 +205,7 @@ def encode(table: FeatureTable, stats: CorpusStats, vocabs: Vocabularies,
         surnames=surnames, reporter_surname=reporter, mentioned=mentioned,
         village=table.scalars["village"], town=table.scalars["town"],
         house=table.scalars["house"], house_block=block[table.scalars["house"]],
-        house_last=last[table.scalars["house"]], amounts=table.sets["amounts"],
+        house_last=last[table.scalars["house"]], street=table.scalars["street"], amounts=table.sets["amounts"],
         dtype=dtype.astype(np.int64), tokens=tokens,
         topics=tokens.keep(topic), proxy=table.scalars["proxy"] > 0,
         token_weight=idf, token_total=totals, surname_freq=_grown(freq, nsur),

@@ -23,7 +23,7 @@ from triage.normalize.names import COMMON_SURNAMES, COMPOUND_SURNAMES
 
 # Raised whenever what a feature means changes (not only which features there are), so an
 # index kept by an earlier version is recomputed instead of mixed with new features.
-FEATURES_REVISION = 5
+FEATURES_REVISION = 6
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 DIGITS = re.compile(r"\d+")
 MASKED_MENTION = re.compile(r"([\u4e00-\u9fff]{1,2}?)(?:某某|某|女士|先生|大爷|大妈|阿姨|师傅)")
@@ -205,6 +205,28 @@ def house_signature(address: str | None) -> str | None:
     return "-".join(nums) if nums else None
 
 
+STREET = re.compile(r"([\u4e00-\u9fff]{1,4})\d")
+_UNIT_WORDS = ("社区", "小区", "村委会", "村")  # what may follow a village's core name
+
+
+def street_of(address: str | None, village: str | None) -> str | None:
+    """The street of an address, between its village and its number: 西二条 in
+    高古庄村西二条48号; None when the address gives none (高古庄村48号院, 29号楼).
+
+    48号 on 西二条 and 48号 on 新村路 are two houses; 48号 without a street may be either.
+    """
+    if not address or not village:
+        return None
+    core = village[:-2] if village.endswith("社区") else village.rstrip("村") or village
+    at = address.find(core)
+    if at < 0:
+        return None
+    rest = address[at + len(core):]
+    rest = next((rest[len(w):] for w in _UNIT_WORDS if rest.startswith(w)), rest)
+    m = STREET.match(rest)
+    return m.group(1) if m else None
+
+
 def version_of(updated_at: Any) -> str | None:
     """A lead's version as kept with its features: its ``updated_at`` as text."""
     return None if updated_at is None or pd.isna(updated_at) else str(updated_at)
@@ -257,6 +279,8 @@ def lead_features(leads: pd.DataFrame, cut: Any, subjects: Subjects = NO_SUBJECT
             ("name_py", pinyin_key(full) if full else None),
             ("surname", surname_of(name)),
             ("house", house_signature(address)),
+            ("street", street_of(address, r.get("village") if isinstance(r.get("village"), str)
+                                 else None)),
             ("proxy", "代述" if PROXY_REPORT.search(text) else None),
         ):
             scalars[column].append(value)
