@@ -79,6 +79,8 @@ def test_pinyin_masked_and_mention_features() -> None:
     assert masked_mentions("老公和老太太吵架，老师来劝，老区改造") == set()
     assert "林民金" in relation_spans("与丈夫林民金发生争吵，邻居鲁某劝架")
     assert "王晓明" in name_candidates("与王晓明发生争执")
+    assert "张志" not in name_candidates("其儿子张志涛与物业负责人王悦争执")  # 张志涛 is not 张志
+    assert {"张志涛", "王悦"} <= name_candidates("其儿子张志涛与物业负责人王悦因供暖争执")
 
 
 def test_the_reporter_is_not_taken_for_a_counterpart() -> None:

@@ -23,7 +23,7 @@ from triage.normalize.names import COMMON_SURNAMES, COMPOUND_SURNAMES
 
 # Raised whenever what a feature means changes (not only which features there are), so an
 # index kept by an earlier version is recomputed instead of mixed with new features.
-FEATURES_REVISION = 6
+FEATURES_REVISION = 7
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 DIGITS = re.compile(r"\d+")
 MASKED_MENTION = re.compile(r"([\u4e00-\u9fff]{1,2}?)(?:某某|某|女士|先生|大爷|大妈|阿姨|师傅)")
@@ -132,11 +132,16 @@ def name_candidates(text: str) -> set[str]:
     for i, ch in enumerate(text):
         if ch not in NAME_START:
             continue
-        for n in (2, 3):
-            cand = text[i:i + n]
-            if len(cand) == n and HAN.match(cand) and cand[1] not in NOT_NAME_SECOND:
-                out.add(cand)
+        cand = text[i:i + 2]
+        if len(cand) == 2 and HAN.match(cand) and cand[1] not in NOT_NAME_SECOND:
+            out.add(_whole_name(cand, text[i + 2:i + 3]))
     return out
+
+
+def _whole_name(two: str, third: str) -> str:
+    """A name of two characters, or three when the next one does not follow a name:
+    张志涛 is not 张志, 陈刚因 is 陈刚."""
+    return two + third if HAN.match(third) and third not in AFTER_NAME else two
 
 
 def amounts(text: str) -> frozenset[str]:
@@ -174,10 +179,9 @@ def relation_spans(text: str) -> frozenset[str]:
         if not (len(name) == 2 and HAN.match(name) and name[0] in NAME_START
                 and name[1] not in NOT_NAME_SECOND and "某" not in name):
             continue
-        third = text[start + 2:start + 3]
         # 林民金因 is three characters, 陈刚因 two: one span per name, so 刘素英 and 刘素凤
         # (sisters) do not agree on 刘素.
-        out.add(name + third if HAN.match(third) and third not in AFTER_NAME else name)
+        out.add(_whole_name(name, text[start + 2:start + 3]))
     return frozenset(out)
 
 
