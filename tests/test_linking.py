@@ -404,6 +404,53 @@ def test_kept_features_are_recomputed_for_corrected_leads(synthetic: pd.DataFram
     assert again.index.stats.n == len(leads)
 
 
+def test_one_reporter_in_another_quarrel_is_another_case() -> None:
+    """Two months apart, the same phone and name, another type and subject: the person is
+    one, the quarrel is not. Within days, about the same subject, it is one case."""
+    rows = [*background(300),
+            lead(1, 0, reporter_name="史芳静", phones=["13670760757"], dispute_type="婚姻家庭",
+                 address="东三旗村东街24号", description="与其爱人鲁某因喝酒经常吵架"),
+            lead(2, 60, reporter_name="史芳静", phones=["13670760757"],
+                 address="东三旗村东街24号", description="因占用车位与邻居发生争执"),
+            lead(3, 3, reporter_name="史芳静", phones=["13670760757"], dispute_type="婚姻家庭",
+                 address="东三旗村东街24号", description="其爱人鲁某酒后又来吵闹")]
+    result = link(frame(rows), {}, jieba.lcut, CONFIG)
+    assert result.model.repeat is not None and result.model.repeat.pairs > 0
+    assert result.case_of[1] != result.case_of[2]
+    assert result.case_of[1] == result.case_of[3]
+    assert result.person_of[1] == result.person_of[2] == result.person_of[3]
+
+
+def test_the_repeat_model_is_learned_and_kept() -> None:
+    """One reporter's pairs: a mixture of the same quarrel (same type and subject, days apart)
+    and other quarrels (another type and subject, months apart), told apart by EM."""
+    from triage.link.model import level_frequencies
+    from triage.link.repeat import RepeatModel, estimate_repeat, quarrel_indices
+
+    def row(phone: int, dtype: int, subject: int, time: int) -> list[int]:
+        g = [-1] * len(FIELDS)
+        g[FIELD_INDEX["phone"]], g[FIELD_INDEX["party"]] = phone, 9
+        g[FIELD_INDEX["dispute_type"]], g[FIELD_INDEX["subject"]] = dtype, subject
+        g[FIELD_INDEX["time"]] = time
+        return g
+
+    gamma = np.array([row(2, 1, 2, 3)] * 300 + [row(2, 1, 1, 2)] * 200 + [row(2, 0, 0, 0)] * 150
+                     + [row(2, 0, 0, 1)] * 60 + [row(0, 1, 2, 3)] * 50, dtype=np.int8)
+    q = quarrel_indices()
+    m0 = level_frequencies(np.array([row(2, 1, 2, 3), row(2, 1, 1, 2)], dtype=np.int8))  # as anchors
+    u0 = level_frequencies(np.array([row(0, 0, 0, 0), row(0, 0, 1, 1)], dtype=np.int8))  # as random
+    repeat = estimate_repeat(gamma, [m0[i] for i in q], [u0[i] for i in q])
+    assert repeat is not None and 0.5 < repeat.prior < 0.95
+    prob = np.full(len(gamma), 0.999)
+    capped = repeat.cap(gamma, prob)
+    assert (capped[:500] == 0.999).all() and (capped[500:710] < 0.5).all()
+    assert (capped[710:] == 0.999).all()  # another phone, a namesake: judged by the main model
+    again = RepeatModel.from_dict(repeat.to_dict())
+    assert np.array_equal(again.cap(gamma, prob), capped)
+    with pytest.raises(ValueError):
+        RepeatModel.from_dict({**repeat.to_dict(), "factors": ["time"]})
+
+
 def test_persons_recur_across_cases() -> None:
     rows = [*background(40),
         lead(1, 0, reporter_name="郑浩", phones=["13500000001"], reporter_id="11010519491231002X",

@@ -12,7 +12,8 @@ from typing import Any, overload
 import numpy as np
 
 from triage.link.compare import FIELDS
-from triage.link.model import FACTORS, UNKNOWN, MatchModel, contributions
+from triage.link.factors import FACTORS, UNKNOWN
+from triage.link.model import MatchModel, contributions
 
 
 def explain(gamma_row: np.ndarray, contrib_row: np.ndarray) -> list[dict[str, Any]]:

@@ -1,76 +1,23 @@
 """The match model: Fellegi–Sunter weights per factor level, estimated from the data.
 
-A factor is one field, or two fields whose levels go together: whether two
-leads share a phone means something else when they name the same reporter
-than when each names the other (电话+当事人), and a shared subject word means
-more within the same kind of dispute (纠纷类型+纠纷事由). Each level of a factor
-has m (its probability among pairs of one case) and u (among pairs of
+Each level of a factor (``factors``) has m (its probability among pairs of one case) and u (among pairs of
 different cases); its weight is log2(m/u). m comes from anchor pairs, u from
 random pairs, both from each deployment's own data; they are stored with the
-run and can be inspected.
+run and can be inspected. Pairs of one reporter are also read by a second
+model (``repeat``): the same person may call about another quarrel.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cached_property
-from itertools import product
 from typing import Any
 
 import numpy as np
 
 from triage.link.compare import FIELD_INDEX, FIELDS
-
-UNKNOWN = "未知"
-
-
-@dataclass(frozen=True)
-class Factor:
-    """One field, or fields weighed together (every combination of their levels)."""
-
-    fields: tuple[int, ...]  # indices into FIELDS
-
-    @property
-    def name(self) -> str:
-        return "+".join(FIELDS[i].name for i in self.fields)
-
-    @property
-    def label(self) -> str:
-        return "+".join(FIELDS[i].label for i in self.fields)
-
-    @property
-    def joint(self) -> bool:
-        return len(self.fields) > 1
-
-    @cached_property
-    def levels(self) -> list[str]:
-        """Labels of the levels: a field's own, or each combination (unknown included)."""
-        if not self.joint:
-            return list(FIELDS[self.fields[0]].levels)
-        states = [(UNKNOWN, *FIELDS[i].levels) for i in self.fields]
-        return [" / ".join(c) for c in product(*states)]
-
-    def codes(self, gamma: np.ndarray) -> np.ndarray:
-        """Level of each pair: -1 where a single field says nothing."""
-        if not self.joint:
-            return gamma[:, self.fields[0]].astype(np.int64)
-        code = np.zeros(len(gamma), dtype=np.int64)
-        for i in self.fields:
-            code = code * (len(FIELDS[i].levels) + 1) + gamma[:, i].astype(np.int64) + 1
-        return code
-
-
-FACTORS: tuple[Factor, ...] = (
-    Factor((FIELD_INDEX["phone"], FIELD_INDEX["party"])),
-    Factor((FIELD_INDEX["id_number"],)),
-    Factor((FIELD_INDEX["place"],)),
-    Factor((FIELD_INDEX["house"],)),
-    Factor((FIELD_INDEX["dispute_type"], FIELD_INDEX["subject"])),
-    Factor((FIELD_INDEX["time"],)),
-    Factor((FIELD_INDEX["amount"],)),
-)
-assert sorted(i for f in FACTORS for i in f.fields) == list(range(len(FIELDS)))
+from triage.link.factors import FACTORS, Factor
+from triage.link.repeat import RepeatModel, estimate_repeat, quarrel_indices
 
 
 @dataclass
@@ -84,6 +31,7 @@ class MatchModel:
     pairs: int = 0
     surname_reference: float = 0.0  # mean frequency of a surname shared by random pairs
     village_reference: float = 0.0  # mean frequency of a village shared by random pairs
+    repeat: RepeatModel | None = None  # one reporter's pairs: the same quarrel or another
 
     @classmethod
     def initial(cls) -> MatchModel:
@@ -103,6 +51,7 @@ class MatchModel:
             "prior": self.prior, "iterations": self.iterations, "pairs": self.pairs,
             "surname_reference": self.surname_reference,
             "village_reference": self.village_reference,
+            "repeat": self.repeat.to_dict() if self.repeat is not None else None,
             "fields": [{"field": f.name, "label": f.label, "levels": [
                 {"level": lvl, "m": round(self.m[i][k], 6), "u": round(self.u[i][k], 6),
                  "weight": round(w[i][k], 3)} for k, lvl in enumerate(f.levels)]}
@@ -117,8 +66,9 @@ class MatchModel:
             raise ValueError("linking weights were estimated for other fields")
         m = [[lv["m"] for lv in f["levels"]] for f in d["fields"]]
         u = [[lv["u"] for lv in f["levels"]] for f in d["fields"]]
+        repeat = RepeatModel.from_dict(d["repeat"]) if d.get("repeat") else None
         return cls(m, u, d["prior"], d.get("iterations", 0), d.get("pairs", 0),
-                   d.get("surname_reference", 0.0), d.get("village_reference", 0.0))
+                   d.get("surname_reference", 0.0), d.get("village_reference", 0.0), repeat)
 
 
 def _tables(model: MatchModel) -> list[np.ndarray]:
@@ -155,6 +105,8 @@ def match_probability(model: MatchModel, gamma: np.ndarray,
         if extra is not None:
             bits += extra[s:s + step]
         out[s:s + step] = 1.0 / (1.0 + np.power(2.0, -np.clip(bits, -60, 60)))
+        if model.repeat is not None:
+            out[s:s + step] = model.repeat.cap(g, out[s:s + step])
     return out
 
 
@@ -247,6 +199,9 @@ def estimate_anchored(gamma: np.ndarray, u: list[list[float]], total_pairs: floa
     for _ in range(refine):
         model = _fit_prior(_leave_one_out(model, sample, sample_extra), gamma, total_pairs,
                            iterations, extra)
+    quarrel = quarrel_indices()
+    model.repeat = estimate_repeat(sample, [model.m[i] for i in quarrel],
+                                   [model.u[i] for i in quarrel])
     return model
 
 
