@@ -196,6 +196,12 @@ def test_one_quarrel_told_in_other_words_shares_its_subject() -> None:
     assert _levels(rows, pairs, "subject") == ["不同", "不同"]
     assert _levels(rows, pairs, "subject", subjects)[0] != "不同"
     assert _levels(rows, pairs, "subject", subjects)[1] == "不同"
+    # sharing words (对门邻居, 吹热风) but not a subject: two quarrels
+    subjects = Subjects.of({"空调外机": ["空调", "外机"], "养狗扰民": ["养狗", "狗叫"]})
+    rows = [lead(1, 0, description="与对门邻居因空调外机吹热风整夜吵闹发生争执"),
+            lead(2, 1, description="与对门邻居因养狗扰民整夜吵闹发生争执"), *background(300)]
+    assert _levels(rows, [[0, 1]], "subject") != ["不同"]
+    assert _levels(rows, [[0, 1]], "subject", subjects) == ["不同"]
 
 
 def test_a_relative_elsewhere_is_compared_by_surname_and_subject() -> None:

@@ -105,7 +105,7 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             h_last: np.ndarray, street: np.ndarray, am_o: np.ndarray,
             am_v: np.ndarray, dtype: np.ndarray,
             tk_o: np.ndarray, tk_v: np.ndarray, tk_w: np.ndarray, tk_total: np.ndarray,
-            proxy: np.ndarray, gamma: np.ndarray, shared: np.ndarray) -> None:
+            proxy: np.ndarray, tp_o: np.ndarray, tp_v: np.ndarray, gamma: np.ndarray, shared: np.ndarray) -> None:
     for k in range(len(pa)):
         i, j = pa[k], pb[k]
         # phone: exact full number, masked-compatible, different, unknown
@@ -181,6 +181,9 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             sw = _shared_weight(tk_o, tk_v, tk_w, i, j)
             score = sw / min(tk_total[i], tk_total[j])
             gamma[k, 6] = 2 if score >= 0.5 else (1 if score >= 0.2 else 0)
+            if (tp_o[i + 1] > tp_o[i] and tp_o[j + 1] > tp_o[j]
+                    and _overlap(tp_o, tp_v, i, j)[0] == 0):
+                gamma[k, 6] = 0  # 空调外机 against 养狗扰民: other subjects, whatever words they share
         # sums of money: 12万元 against 12万元, or against 8万元
         if am_o[i + 1] > am_o[i] and am_o[j + 1] > am_o[j]:
             gamma[k, 8] = 1 if _overlap(am_o, am_v, i, j)[0] > 0 else 0
@@ -210,7 +213,8 @@ def compare_pairs(enc: Encoded, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarr
                 enc.village, enc.town, enc.house, enc.house_block, enc.house_last, enc.street,
                 enc.amounts.offsets, enc.amounts.values,
                 enc.dtype, enc.tokens.offsets,
-                enc.tokens.values, enc.token_weight, enc.token_total, enc.proxy, gamma[s:e], shared[s:e])
+                enc.tokens.values, enc.token_weight, enc.token_total, enc.proxy,
+                enc.topics.offsets, enc.topics.values, gamma[s:e], shared[s:e])
     return gamma, shared
 
 

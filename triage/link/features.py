@@ -96,7 +96,8 @@ class Subjects:
 
     翻盖房子超出地界 and 翻建房屋占地 share no word but one subject, 翻建房屋. A
     subject a text speaks of becomes a subject word of its own (``事由:翻建房屋``),
-    weighed by rarity like any other word.
+    weighed by rarity like any other word; two texts that each speak of subjects,
+    none of them shared, are about other quarrels whatever words they share.
     """
 
     by_start: Mapping[str, tuple[tuple[str, str], ...]]  # first 2 characters → (keyword, word)
