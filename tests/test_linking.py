@@ -96,6 +96,8 @@ def test_a_name_is_one_span_two_or_three_characters_long() -> None:
     assert relation_spans("与妹妹刘素凤因遗产分割争吵") == {"刘素凤"}
     assert relation_spans("与丈夫陈刚因酒后吵闹发生口角") == {"陈刚"}
     assert relation_spans("与丈夫陈刚亮和婆婆争吵") == {"陈刚亮"}
+    assert relation_spans("与楼上住户冯萱梓因噪音争吵") == {"冯萱梓"}  # a neighbour by place
+    assert relation_spans("与项目负责人王明因工钱争吵") == {"王明"}
 
 
 def test_words_after_relation_words_are_not_names() -> None:

@@ -23,7 +23,7 @@ from triage.normalize.names import COMMON_SURNAMES, COMPOUND_SURNAMES
 
 # Raised whenever what a feature means changes (not only which features there are), so an
 # index kept by an earlier version is recomputed instead of mixed with new features.
-FEATURES_REVISION = 7
+FEATURES_REVISION = 8
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 DIGITS = re.compile(r"\d+")
 MASKED_MENTION = re.compile(r"([\u4e00-\u9fff]{1,2}?)(?:某某|某|女士|先生|大爷|大妈|阿姨|师傅)")
@@ -50,7 +50,9 @@ EPOCH = np.datetime64("2000-01-01T00:00:00")
 RELATION = re.compile(
     "(?=(?:与|和|跟|同|被|对方|邻居|隔壁|丈夫|妻子|老公|媳妇|爱人|前夫|前妻|女婿|儿媳|婆婆|公公|"
     "岳母|岳父|母亲|父亲|儿子|女儿|哥哥|弟弟|姐姐|妹妹|老板|工友|工人|包工头|房东|租户|业主|"
-    "村民|买家|卖家|顾客|商家|男方|女方|亲戚)([\u4e00-\u9fff]{1,2}))")
+    "村民|买家|卖家|顾客|商家|男方|女方|亲戚|住户|负责人|经理|管家|房客|合伙人|朋友|同事|工头|"
+    "东邻|西邻|南邻|北邻|对门|楼上|楼下|丈母娘|嫂子|弟媳|姐夫|妹夫|舅舅|叔叔|姑姑|继母|继父|"
+    "侄子|外甥)([\u4e00-\u9fff]{1,2}))")
 # The reporter named by the agency's own prose (事主陈先生称, 刘某报警称): not a counterpart.
 _TITLED = r"[\u4e00-\u9fff]{1,2}(?:某某|某|女士|先生|老师|师傅|大爷|大妈|阿姨)|[\u4e00-\u9fff]{2,3}?"
 SELF_REFERENCE = re.compile(
