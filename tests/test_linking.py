@@ -196,7 +196,7 @@ def test_one_quarrel_told_in_other_words_shares_its_subject() -> None:
             lead(3, 5, description="市民来电反映：与邻居因养狗扰民闹矛盾"), *background(300)]
     pairs = [[0, 1], [0, 2]]  # word weights from a realistic population
     assert _levels(rows, pairs, "subject") == ["不同", "不同"]
-    assert _levels(rows, pairs, "subject", subjects)[0] != "不同"
+    assert _levels(rows, pairs, "subject", subjects)[0] in ("部分相同", "相同")
     assert _levels(rows, pairs, "subject", subjects)[1] == "不同"
     # sharing words (对门邻居, 吹热风) but not a subject: two quarrels
     subjects = Subjects.of({"空调外机": ["空调", "外机"], "养狗扰民": ["养狗", "狗叫"]})
