@@ -23,7 +23,7 @@ from triage.normalize.names import COMMON_SURNAMES, COMPOUND_SURNAMES
 
 # Raised whenever what a feature means changes (not only which features there are), so an
 # index kept by an earlier version is recomputed instead of mixed with new features.
-FEATURES_REVISION = 8
+FEATURES_REVISION = 9
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 DIGITS = re.compile(r"\d+")
 MASKED_MENTION = re.compile(r"([\u4e00-\u9fff]{1,2}?)(?:某某|某|女士|先生|大爷|大妈|阿姨|师傅)")
@@ -34,6 +34,9 @@ NAME_START = COMMON_SURNAMES | {s[0] for s in COMPOUND_SURNAMES}
 PROXY_REPORT = re.compile(
     "其(?:父亲|母亲|儿子|女儿|哥哥|弟弟|姐姐|妹妹|爷爷|奶奶|外公|外婆|孙子|孙女|侄子|侄女|亲戚)"
     "[^，。；]{0,14}?(?:与|和|跟|同)(?!其)")
+# What follows a brand, not a name: 康桥建设工程公司, 金隅物业, 美嘉健身房 name no person.
+ORGANIZATION = re.compile("物业|建设|建筑|工程|装饰|装修公司|健身|公司|集团|培训|超市|商场|酒店|饭店|"
+                          "餐厅|学校|医院|银行|中心|地产|家政|快递|中介|置业|科技")
 # 老李, 老王: a person called by surname; 老师, 老公, 老太太, 老区 are not.
 OLD_SURNAME = re.compile(r"老([\u4e00-\u9fff])")
 NOT_OLD_SURNAME = frozenset("师公太区")
@@ -136,7 +139,8 @@ def name_candidates(text: str) -> set[str]:
         if ch not in NAME_START:
             continue
         cand = text[i:i + 2]
-        if len(cand) == 2 and HAN.match(cand) and cand[1] not in NOT_NAME_SECOND:
+        if (len(cand) == 2 and HAN.match(cand) and cand[1] not in NOT_NAME_SECOND
+                and not ORGANIZATION.match(text, i + 2)):
             out.add(_whole_name(cand, text[i + 2:i + 3]))
     return out
 
@@ -180,7 +184,8 @@ def relation_spans(text: str) -> frozenset[str]:
         start = m.start(1)
         name = text[start:start + 2]
         if not (len(name) == 2 and HAN.match(name) and name[0] in NAME_START
-                and name[1] not in NOT_NAME_SECOND and "某" not in name):
+                and name[1] not in NOT_NAME_SECOND and "某" not in name
+                and not ORGANIZATION.match(text, start + 2)):
             continue
         # 林民金因 is three characters, 陈刚因 two: one span per name, so 刘素英 and 刘素凤
         # (sisters) do not agree on 刘素.
