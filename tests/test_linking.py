@@ -98,6 +98,7 @@ def test_a_name_is_one_span_two_or_three_characters_long() -> None:
     assert relation_spans("与丈夫陈刚亮和婆婆争吵") == {"陈刚亮"}
     assert relation_spans("与楼上住户冯萱梓因噪音争吵") == {"冯萱梓"}  # a neighbour by place
     assert "王明" in relation_spans("与项目负责人王明因工钱争吵")  # 项目负: a word, dropped later
+    assert relation_spans("与东邻王志因宅基地争吵，与顾客李明因退款争吵") == {"王志", "李明"}  # not 东邻王
     text = "与康桥建设工程公司因夜间施工噪音争执，金隅物业不管"  # brands, not people
     assert not relation_spans(text) and not {"康桥建", "康桥", "金隅"} & name_candidates(text)
 

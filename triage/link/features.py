@@ -36,7 +36,7 @@ PROXY_REPORT = re.compile(
     "[^，。；]{0,14}?(?:与|和|跟|同)(?!其)")
 # What follows a brand, not a name: 康桥建设工程公司, 金隅物业, 美嘉健身房 name no person.
 ORGANIZATION = re.compile("物业|建设|建筑|工程|装饰|装修公司|健身|公司|集团|培训|超市|商场|酒店|饭店|"
-                          "餐厅|学校|医院|银行|中心|地产|家政|快递|中介|置业|科技")
+                          "餐厅|学校|医院|银行|中心|地产|家政|快递|中介|置业|科技|市政")
 # 老李, 老王: a person called by surname; 老师, 老公, 老太太, 老区 are not.
 OLD_SURNAME = re.compile(r"老([\u4e00-\u9fff])")
 NOT_OLD_SURNAME = frozenset("师公太区")
@@ -50,12 +50,12 @@ AFTER_NAME = frozenset("因与和跟同在的了说称将把被对为闹吵打�
                        "找拒拖欠借占骂堵发争夫妻父母儿女哥弟姐妹以及从向让给")
 EPOCH = np.datetime64("2000-01-01T00:00:00")
 # Words after which a person is usually named: 与王某, 丈夫林民金, 老板杨某.
-RELATION = re.compile(
-    "(?=(?:与|和|跟|同|被|对方|邻居|隔壁|丈夫|妻子|老公|媳妇|爱人|前夫|前妻|女婿|儿媳|婆婆|公公|"
-    "岳母|岳父|母亲|父亲|儿子|女儿|哥哥|弟弟|姐姐|妹妹|老板|工友|工人|包工头|房东|租户|业主|"
-    "村民|买家|卖家|顾客|商家|男方|女方|亲戚|住户|负责人|经理|管家|房客|合伙人|朋友|同事|工头|"
-    "东邻|西邻|南邻|北邻|对门|楼上|楼下|丈母娘|嫂子|弟媳|姐夫|妹夫|舅舅|叔叔|姑姑|继母|继父|"
-    "侄子|外甥)([\u4e00-\u9fff]{1,2}))")
+_ROLES = ("对方|邻居|隔壁|丈夫|妻子|老公|媳妇|爱人|前夫|前妻|女婿|儿媳|婆婆|公公|岳母|岳父|母亲|父亲|"
+          "儿子|女儿|哥哥|弟弟|姐姐|妹妹|老板|工友|工人|包工头|房东|租户|业主|村民|买家|卖家|顾客|"
+          "商家|男方|女方|亲戚|住户|负责人|经理|管家|房客|合伙人|朋友|同事|工头|东邻|西邻|南邻|北邻|"
+          "对门|楼上|楼下|丈母娘|嫂子|弟媳|姐夫|妹夫|舅舅|叔叔|姑姑|继母|继父|侄子|外甥")
+RELATION = re.compile(f"(?=(?:与|和|跟|同|被|{_ROLES})([\u4e00-\u9fff]{{1,2}}))")
+ROLE = re.compile(_ROLES)  # 与东邻王某: the name follows 东邻, not 与
 # The reporter named by the agency's own prose (事主陈先生称, 刘某报警称): not a counterpart.
 _TITLED = r"[\u4e00-\u9fff]{1,2}(?:某某|某|女士|先生|老师|师傅|大爷|大妈|阿姨)|[\u4e00-\u9fff]{2,3}?"
 SELF_REFERENCE = re.compile(
@@ -185,7 +185,7 @@ def relation_spans(text: str) -> frozenset[str]:
         name = text[start:start + 2]
         if not (len(name) == 2 and HAN.match(name) and name[0] in NAME_START
                 and name[1] not in NOT_NAME_SECOND and "某" not in name
-                and not ORGANIZATION.match(text, start + 2)):
+                and not ORGANIZATION.match(text, start + 2) and not ROLE.match(text, start)):
             continue
         # 林民金因 is three characters, 陈刚因 two: one span per name, so 刘素英 and 刘素凤
         # (sisters) do not agree on 刘素.
