@@ -57,6 +57,26 @@ def _overlap(ao: np.ndarray, av: np.ndarray, i: int, j: int) -> tuple[int, int]:
 
 
 @numba.njit(cache=True, nogil=True)
+def _rarest_shared(ao: np.ndarray, av: np.ndarray, freq: np.ndarray, i: int, j: int) -> int:
+    """The value two sorted runs share that is rarest by ``freq`` (0 if none)."""
+    x, xe, y, ye = ao[i], ao[i + 1], ao[j], ao[j + 1]
+    best, low = 0, 2.0
+    while x < xe and y < ye:
+        if av[x] == av[y]:
+            v = av[x]
+            f = freq[v] if v < len(freq) else 0.0
+            if f < low:
+                best, low = v, f
+            x += 1
+            y += 1
+        elif av[x] < av[y]:
+            x += 1
+        else:
+            y += 1
+    return best
+
+
+@numba.njit(cache=True, nogil=True)
 def _contains(ao: np.ndarray, av: np.ndarray, i: int, value: int) -> bool:
     lo, hi = ao[i], ao[i + 1]
     while lo < hi:
@@ -105,7 +125,8 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             h_last: np.ndarray, street: np.ndarray, am_o: np.ndarray,
             am_v: np.ndarray, dtype: np.ndarray,
             tk_o: np.ndarray, tk_v: np.ndarray, tk_w: np.ndarray, tk_total: np.ndarray,
-            proxy: np.ndarray, tp_o: np.ndarray, tp_v: np.ndarray, gamma: np.ndarray, shared: np.ndarray) -> None:
+            proxy: np.ndarray, sur_freq: np.ndarray, tp_o: np.ndarray, tp_v: np.ndarray,
+            gamma: np.ndarray, shared: np.ndarray) -> None:
     for k in range(len(pa)):
         i, j = pa[k], pb[k]
         # phone: exact full number, masked-compatible, different, unknown
@@ -137,6 +158,7 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             n, first = _overlap(su_o, su_v, i, j)
             if n >= 2:
                 gamma[k, 2] = 6
+                shared[k] = _rarest_shared(su_o, su_v, sur_freq, i, j)  # 黄 and 徐: rarer than 王 and 李
             elif n == 0:
                 # two reporters of different surnames: opposite sides who name nobody, or strangers
                 quiet = me_o[i + 1] == me_o[i] and me_o[j + 1] == me_o[j]
@@ -215,7 +237,7 @@ def compare_pairs(enc: Encoded, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarr
                 enc.village, enc.town, enc.house, enc.house_block, enc.house_last, enc.street,
                 enc.amounts.offsets, enc.amounts.values,
                 enc.dtype, enc.tokens.offsets,
-                enc.tokens.values, enc.token_weight, enc.token_total, enc.proxy,
+                enc.tokens.values, enc.token_weight, enc.token_total, enc.proxy, enc.surname_freq,
                 enc.topics.offsets, enc.topics.values, gamma[s:e], shared[s:e])
     return gamma, shared
 
