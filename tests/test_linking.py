@@ -240,6 +240,17 @@ def test_a_report_for_a_relative_says_nothing_by_its_place() -> None:
     assert _levels(rows, [[0, 1], [0, 2], [0, 3]], "place") == ["未知", "不同镇街", "不同镇街"]
 
 
+def test_a_counterpart_named_by_another_full_name_is_another_person() -> None:
+    """合伙人张明刚 is not the reporter 张萱欣; 刘芳 and 刘红丹 are two neighbours."""
+    rows = [lead(1, 0, reporter_name="李海树", description="其儿子李涛海因合伙做生意分账与合伙人张明刚闹矛盾"),
+            lead(2, 5, reporter_name="张萱欣", description="合伙人李某为合伙做生意分账的事多次到其家中吵闹"),
+            lead(3, 0, reporter_name="王红洁", description="与同村村民刘芳因占用车位问题产生矛盾"),
+            lead(4, 5, reporter_name="王军德", description="与邻居刘红丹因占用车位问题产生矛盾"),
+            lead(5, 5, reporter_name="王军德", description="与邻居刘芳因占用车位问题产生矛盾")]
+    assert _levels(rows, [[0, 1], [2, 3], [2, 4]], "party") == [
+        "同姓但对方不同", "同姓但对方不同", "提及对方全名"]
+
+
 def test_reporters_who_name_nobody_differ_less_than_ones_who_name_others() -> None:
     """Two reporters of different surnames: if neither names anyone they may be the two sides
     of one quarrel; if they name different people, they are in different quarrels."""

@@ -77,6 +77,26 @@ def _rarest_shared(ao: np.ndarray, av: np.ndarray, freq: np.ndarray, i: int, j: 
 
 
 @numba.njit(cache=True, nogil=True)
+def _names_another(nf_o: np.ndarray, nf_v: np.ndarray, npy: int, cd_o: np.ndarray,
+                   cd_v: np.ndarray, rsur: np.ndarray, name_py: np.ndarray, i: int, j: int) -> bool:
+    """Whether ``i`` names in full someone of a surname ``j`` names by another full name:
+    张明刚 where ``j``'s reporter is 张萱欣, or where ``j`` names 张萱欣."""
+    for x in range(nf_o[i], nf_o[i + 1]):
+        s = nf_v[x] // npy
+        if (rsur[j] == s and name_py[j] > 0 and name_py[j] != nf_v[x] % npy
+                and not _contains(cd_o, cd_v, i, name_py[j])):
+            return True
+        same_surname, same_name = False, False
+        for y in range(nf_o[j], nf_o[j + 1]):
+            if nf_v[y] // npy == s:
+                same_surname = True
+                same_name = same_name or nf_v[y] == nf_v[x]
+        if same_surname and not same_name:
+            return True
+    return False
+
+
+@numba.njit(cache=True, nogil=True)
 def _contains(ao: np.ndarray, av: np.ndarray, i: int, value: int) -> bool:
     lo, hi = ao[i], ao[i + 1]
     while lo < hi:
@@ -125,7 +145,8 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             h_last: np.ndarray, street: np.ndarray, am_o: np.ndarray,
             am_v: np.ndarray, dtype: np.ndarray,
             tk_o: np.ndarray, tk_v: np.ndarray, tk_w: np.ndarray, tk_total: np.ndarray,
-            proxy: np.ndarray, sur_freq: np.ndarray, tp_o: np.ndarray, tp_v: np.ndarray,
+            proxy: np.ndarray, sur_freq: np.ndarray, nf_o: np.ndarray, nf_v: np.ndarray, npy: int,
+            tp_o: np.ndarray, tp_v: np.ndarray,
             gamma: np.ndarray, shared: np.ndarray) -> None:
     for k in range(len(pa)):
         i, j = pa[k], pb[k]
@@ -178,6 +199,10 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
                     gamma[k, 2] = 2  # same surname, but each names a different counterpart
                 else:
                     gamma[k, 2] = 3
+        if gamma[k, 2] in (3, 5, 6) and (
+                _names_another(nf_o, nf_v, npy, cd_o, cd_v, rsur, name_py, i, j)
+                or _names_another(nf_o, nf_v, npy, cd_o, cd_v, rsur, name_py, j, i)):
+            gamma[k, 2] = 2  # 张明刚 and 张萱欣: the same surname, another person
         # place
         if village[i] > 0 and village[j] > 0:
             gamma[k, 3] = 2 if village[i] == village[j] else (1 if town[i] == town[j] else 0)
@@ -238,6 +263,7 @@ def compare_pairs(enc: Encoded, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarr
                 enc.amounts.offsets, enc.amounts.values,
                 enc.dtype, enc.tokens.offsets,
                 enc.tokens.values, enc.token_weight, enc.token_total, enc.proxy, enc.surname_freq,
+                enc.named_full.offsets, enc.named_full.values, enc.pinyin_size,
                 enc.topics.offsets, enc.topics.values, gamma[s:e], shared[s:e])
     return gamma, shared
 

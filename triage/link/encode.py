@@ -35,6 +35,8 @@ class Encoded:
     fulls: Ragged  # the same name spans in their own characters (text_hash)
     name_hash: np.ndarray  # per row, text_hash of the reporter's full name (0: none)
     named: Ragged
+    named_full: Ragged  # surname code * pinyin_size + pinyin code, per named span
+    pinyin_size: int
     surnames: Ragged
     reporter_surname: np.ndarray
     mentioned: Ragged
@@ -173,6 +175,8 @@ def encode(table: FeatureTable, stats: CorpusStats, vocabs: Vocabularies,
     spans_ok[0] = False
     kept_spans = table.sets["spans"].keep(spans_ok)
     named = kept_spans.mapped(span_py)
+    # the same names as (surname, pinyin) in one code: to see 张明刚 named where 张萱欣 reports
+    named_full = kept_spans.mapped(np.where(span_py > 0, span_surname * npy + span_py, 0))
     mentioned = table.sets["mentions"].union(kept_spans.mapped(span_surname))
     reporter = table.scalars["surname"]
     rows = np.arange(len(table), dtype=np.int64)
@@ -202,6 +206,7 @@ def encode(table: FeatureTable, stats: CorpusStats, vocabs: Vocabularies,
         id_full=table.scalars["id_full"], id_sig=table.scalars["id_sig"],
         name=table.scalars["name"], name_py=table.scalars["name_py"], cands=cands,
         fulls=table.sets["fulls"], name_hash=_name_hashes(vocabs)[table.scalars["name"]], named=named,
+        named_full=named_full, pinyin_size=npy,
         surnames=surnames, reporter_surname=reporter, mentioned=mentioned,
         village=table.scalars["village"], town=table.scalars["town"],
         house=table.scalars["house"], house_block=block[table.scalars["house"]],
