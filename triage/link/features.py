@@ -36,7 +36,8 @@ PROXY_REPORT = re.compile(
     "[^，。；]{0,14}?(?:与|和|跟|同)(?!其)")
 # What follows a brand, not a name: 康桥建设工程公司, 金隅物业, 美嘉健身房 name no person.
 ORGANIZATION = re.compile("物业|建设|建筑|工程|装饰|装修公司|健身|公司|集团|培训|超市|商场|酒店|饭店|"
-                          "餐厅|学校|医院|银行|中心|地产|家政|快递|中介|置业|科技|市政")
+                          "餐厅|学校|医院|银行|中心|地产|家政|快递|中介|置业|科技|市政|电器|家具|建材|"
+                          "汽修|宾馆|酒楼|药房|诊所|商贸|商店")
 # 老李, 老王: a person called by surname; 老师, 老公, 老太太, 老区 are not.
 OLD_SURNAME = re.compile(r"老([\u4e00-\u9fff])")
 NOT_OLD_SURNAME = frozenset("师公太区")
