@@ -27,8 +27,9 @@ VETO = 0.5  # below this, "the same quarrel" is less likely than "another one": 
 
 
 def same_reporter(gamma: np.ndarray) -> np.ndarray:
-    """Pairs whose reporters are one person by phone, ID number, or name and sound."""
-    return ((gamma[:, FIELD_INDEX["phone"]] == 2) | (gamma[:, FIELD_INDEX["id_number"]] == 2)
+    """Pairs whose reporters are one person by phone or ID number (a masked one agreeing too),
+    or by name and sound."""
+    return ((gamma[:, FIELD_INDEX["phone"]] >= 1) | (gamma[:, FIELD_INDEX["id_number"]] >= 1)
             | (gamma[:, FIELD_INDEX["party"]] == 9))
 
 
