@@ -251,6 +251,24 @@ def test_a_counterpart_named_by_another_full_name_is_another_person() -> None:
         "同姓但对方不同", "同姓但对方不同", "提及对方全名"]
 
 
+def test_neighbours_who_name_nobody_are_compared_by_their_village_and_subject() -> None:
+    """陈某 at 48号 and 谢某 at 46号 quarrel about 私搭乱建 and name nobody: only the village
+    and the subject bring them together."""
+    rows = [lead(1, 0, reporter_name="陈某", reporter_name_masked=True, address="东三旗村南三条48号",
+                 description="报警人称因私搭乱建一事与邻居协商不成"),
+            lead(2, 7, reporter_name="谢某", reporter_name_masked=True, address="东三旗村南三条46号",
+                 description="谢某报警称邻居为私搭乱建的事多次到其家中吵闹")]
+
+    def pairs(lexicon: Subjects) -> list[list[int]]:
+        vocabs = Vocabularies()
+        table = FeatureTable.coded(lead_features(frame(rows), jieba.lcut, lexicon), vocabs)
+        enc = encode(table, CorpusStats.of(table, vocabs), vocabs, stopwords=["私搭乱建"])
+        return candidate_pairs(enc.t, lead_keys(enc, CONFIG.blocking), CONFIG.blocking).tolist()
+
+    assert pairs(Subjects.of({"违建": ["私搭乱建", "违建"]})) == [[0, 1]]
+    assert pairs(NO_SUBJECTS) == []
+
+
 def test_reporters_who_name_nobody_differ_less_than_ones_who_name_others() -> None:
     """Two reporters of different surnames: if neither names anyone they may be the two sides
     of one quarrel; if they name different people, they are in different quarrels."""

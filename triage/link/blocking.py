@@ -2,8 +2,8 @@
 
 Each lead emits keys (a phone, an ID, a name's pinyin, a name its text
 mentions, a house number in its village, its village with a surname or a rare
-subject word; a surname with a subject of the lexicon, wherever the lead
-comes from). Leads sharing a key within the time window become candidate
+subject word; a subject of the lexicon in its village; a surname with a subject
+of the lexicon, wherever the lead comes from). Leads sharing a key within the time window become candidate
 pairs; within a crowded key only the nearest neighbours in time pair up
 (fewer for keys bound to no place), so the count of pairs grows linearly with
 the number of leads.
@@ -94,6 +94,11 @@ def lead_keys(enc: Encoded, rules: BlockingRules, rows: np.ndarray | None = None
         at = sur.offsets[row][rep] + np.arange(len(rep)) - np.repeat(np.cumsum(count) - count, count)
         owners.append(row[rep])
         keys.append(_key(10, top.values[rep], sur.values[at]) | WIDE)
+    # one 纠纷事由 in one village (私搭乱建 at 46号 and 48号): crowded, so the nearest lead only
+    top_owner = enc.topics.owner
+    has_place = place[top_owner] > 0
+    owners.append(top_owner[has_place])
+    keys.append(_key(12, place[top_owner[has_place]], enc.topics.values[has_place]) | WIDE)
     if rules.subject_keys > 0 and len(enc.tokens.values):
         tok = enc.tokens
         owner = tok.owner
