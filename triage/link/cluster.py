@@ -21,7 +21,7 @@ from triage.link.table import distinct
 
 @dataclass(frozen=True)
 class ClusterRules:
-    accept: float = 0.98  # at or above: same case
+    accept: float = 0.97  # at or above: same case
     review: float = 0.60  # between review and accept: ask a coordinator
     certain: float = 0.999  # a single pair this strong may join two larger clusters
     floor: float = 0.05  # below: a pair is no evidence at all (not even combined with others)
