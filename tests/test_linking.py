@@ -269,6 +269,17 @@ def test_neighbours_who_name_nobody_are_compared_by_their_village_and_subject() 
     assert pairs(NO_SUBJECTS) == []
 
 
+def test_different_surnames_in_one_household_say_nothing() -> None:
+    """谭女士 and her son-in-law 胡斌志 at one address bear other surnames: that is no evidence
+    against; the same two surnames at two addresses are."""
+    rows = [lead(1, 0, reporter_name="谭玉兰", address="东三旗村东街24号", description="与其丈夫因彩礼返还吵架"),
+            lead(2, 5, reporter_name="胡斌志", address="东三旗村东街24号",
+                 description="与丈母娘薛某某因彩礼返还经常吵架"),
+            lead(3, 5, reporter_name="胡斌志", address="东三旗村东街90号",
+                 description="与丈母娘薛某某因彩礼返还经常吵架")]
+    assert _levels(rows, [[0, 1], [0, 2]], "party") == ["未知", "不同"]
+
+
 def test_reporters_who_name_nobody_differ_less_than_ones_who_name_others() -> None:
     """Two reporters of different surnames: if neither names anyone they may be the two sides
     of one quarrel; if they name different people, they are in different quarrels."""

@@ -220,6 +220,8 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
                 gamma[k, 4] = 1 if _next_door(h_last[i], h_last[j]) else 0
             else:
                 gamma[k, 4] = 0
+        if gamma[k, 4] == 2 and 0 <= gamma[k, 2] <= 1:
+            gamma[k, 2] = -1  # one household: a wife and her husband's mother bear other surnames
         # dispute type (其他 says nothing)
         if dtype[i] >= 0 and dtype[j] >= 0:
             gamma[k, 5] = 1 if dtype[i] == dtype[j] else 0
