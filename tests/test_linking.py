@@ -278,6 +278,19 @@ def test_different_surnames_in_one_household_say_nothing() -> None:
             lead(3, 5, reporter_name="胡斌志", address="东三旗村东街90号",
                  description="与丈母娘薛某某因彩礼返还经常吵架")]
     assert _levels(rows, [[0, 1], [0, 2]], "party") == ["未知", "不同"]
+    rows = [lead(1, 0, reporter_name="赖侠霞", address="东三旗村南三条108号",
+                 description="与丈夫李某因赌博欠债多次发生口角"),
+            lead(2, 9, reporter_name="程丽", address="东三旗村108号院",
+                 description="与丈夫白某因赌博欠债多次发生口角")]
+    assert _levels(rows, [[0, 1]], "party") == ["不同"]  # each names another husband
+
+
+def test_two_texts_name_one_person_in_full_only_by_that_name() -> None:
+    """李健 and 李建 sound the same; that both texts also say 向妇联 makes them no more exact."""
+    rows = [lead(1, 0, reporter_name="宋建", description="与项目负责人李健因拖欠工资争吵，已向妇联求助过"),
+            lead(2, 1, reporter_name="赵先生", description="其弟弟赵鹏与包工头李建闹矛盾，已向妇联求助过"),
+            lead(3, 1, reporter_name="赵先生", description="其弟弟赵鹏与包工头李健闹矛盾，已向妇联求助过")]
+    assert _levels(rows, [[0, 1], [0, 2]], "party") == ["提及对方姓名", "提及对方全名"]
 
 
 def test_reporters_who_name_nobody_differ_less_than_ones_who_name_others() -> None:

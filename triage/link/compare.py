@@ -145,7 +145,8 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             h_last: np.ndarray, street: np.ndarray, am_o: np.ndarray,
             am_v: np.ndarray, dtype: np.ndarray,
             tk_o: np.ndarray, tk_v: np.ndarray, tk_w: np.ndarray, tk_total: np.ndarray,
-            proxy: np.ndarray, sur_freq: np.ndarray, nf_o: np.ndarray, nf_v: np.ndarray, npy: int,
+            proxy: np.ndarray, sur_freq: np.ndarray, ne_o: np.ndarray, ne_v: np.ndarray,
+            nf_o: np.ndarray, nf_v: np.ndarray, npy: int,
             tp_o: np.ndarray, tp_v: np.ndarray,
             gamma: np.ndarray, shared: np.ndarray) -> None:
     for k in range(len(pa)):
@@ -173,7 +174,7 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             # in the very characters (刘铭晨), or only by sound (刘明晨: a 12345 operator's ear)
             exact = ((ij and _contains(fu_o, fu_v, i, name_hash[j]))
                      or (ji and _contains(fu_o, fu_v, j, name_hash[i]))
-                     or (both and _overlap(fu_o, fu_v, i, j)[0] > 0))
+                     or (both and _overlap(ne_o, ne_v, i, j)[0] > 0))
             gamma[k, 2] = 8 if exact else 7
         elif su_o[i + 1] > su_o[i] and su_o[j + 1] > su_o[j]:
             n, first = _overlap(su_o, su_v, i, j)
@@ -220,8 +221,11 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
                 gamma[k, 4] = 1 if _next_door(h_last[i], h_last[j]) else 0
             else:
                 gamma[k, 4] = 0
-        if gamma[k, 4] == 2 and 0 <= gamma[k, 2] <= 1:
-            gamma[k, 2] = -1  # one household: a wife and her husband's mother bear other surnames
+        if gamma[k, 4] == 2 and 0 <= gamma[k, 2] <= 1 and (
+                me_o[i + 1] == me_o[i] or me_o[j + 1] == me_o[j]):
+            # one household: a wife and her husband's mother bear other surnames (unless each
+            # names another person: 丈夫李某 and 丈夫白某)
+            gamma[k, 2] = -1
         # dispute type (其他 says nothing)
         if dtype[i] >= 0 and dtype[j] >= 0:
             gamma[k, 5] = 1 if dtype[i] == dtype[j] else 0
@@ -265,6 +269,7 @@ def compare_pairs(enc: Encoded, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarr
                 enc.amounts.offsets, enc.amounts.values,
                 enc.dtype, enc.tokens.offsets,
                 enc.tokens.values, enc.token_weight, enc.token_total, enc.proxy, enc.surname_freq,
+                enc.named_exact.offsets, enc.named_exact.values,
                 enc.named_full.offsets, enc.named_full.values, enc.pinyin_size,
                 enc.topics.offsets, enc.topics.values, gamma[s:e], shared[s:e])
     return gamma, shared

@@ -35,6 +35,7 @@ class Encoded:
     fulls: Ragged  # the same name spans in their own characters (text_hash)
     name_hash: np.ndarray  # per row, text_hash of the reporter's full name (0: none)
     named: Ragged
+    named_exact: Ragged  # the same spans in their own characters (span codes)
     named_full: Ragged  # surname code * pinyin_size + pinyin code, per named span
     pinyin_size: int
     surnames: Ragged
@@ -206,7 +207,7 @@ def encode(table: FeatureTable, stats: CorpusStats, vocabs: Vocabularies,
         id_full=table.scalars["id_full"], id_sig=table.scalars["id_sig"],
         name=table.scalars["name"], name_py=table.scalars["name_py"], cands=cands,
         fulls=table.sets["fulls"], name_hash=_name_hashes(vocabs)[table.scalars["name"]], named=named,
-        named_full=named_full, pinyin_size=npy,
+        named_full=named_full, pinyin_size=npy, named_exact=kept_spans,
         surnames=surnames, reporter_surname=reporter, mentioned=mentioned,
         village=table.scalars["village"], town=table.scalars["town"],
         house=table.scalars["house"], house_block=block[table.scalars["house"]],
