@@ -58,21 +58,14 @@ def _overlap(ao: np.ndarray, av: np.ndarray, i: int, j: int) -> tuple[int, int]:
 
 @numba.njit(cache=True, nogil=True)
 def _rarest_shared(ao: np.ndarray, av: np.ndarray, freq: np.ndarray, i: int, j: int) -> int:
-    """The value two sorted runs share that is rarest by ``freq`` (0 if none)."""
-    x, xe, y, ye = ao[i], ao[i + 1], ao[j], ao[j + 1]
+    """The value two sorted runs share that is rarest by ``freq`` (0 if none); runs are a
+    lead's few surnames, so each of ``i``'s is looked up in ``j``'s."""
     best, low = 0, 2.0
-    while x < xe and y < ye:
-        if av[x] == av[y]:
-            v = av[x]
-            f = freq[v] if v < len(freq) else 0.0
-            if f < low:
-                best, low = v, f
-            x += 1
-            y += 1
-        elif av[x] < av[y]:
-            x += 1
-        else:
-            y += 1
+    for x in range(ao[i], ao[i + 1]):
+        v = av[x]
+        f = freq[v] if v < len(freq) else 0.0
+        if f < low and _contains(ao, av, j, v):
+            best, low = v, f
     return best
 
 
