@@ -246,6 +246,15 @@ def weights() -> None:
             table.add_row(f["label"], lv["level"], f"{lv['m']:.4f}", f"{lv['u']:.6f}",
                           f"{lv['weight']:+.2f}")
     console.print(table)
+    if model.repeat is not None:
+        repeat = Table(title=f"同一报告人：同一纠纷还是另一纠纷 / one reporter: the same quarrel or "
+                             f"another (share alike {model.repeat.prior:.2f}, "
+                             f"{model.repeat.pairs} pairs)")
+        for c in ("字段", "等级", "同一纠纷 m", "另一纠纷 u", "权重(bit)"):
+            repeat.add_column(c)
+        for label, level, m, u, w in model.repeat.levels():
+            repeat.add_row(label, level, f"{m:.4f}", f"{u:.4f}", f"{w:+.2f}")
+        console.print(repeat)
 
 
 def main() -> None:

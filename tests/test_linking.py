@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from datetime import datetime, timedelta
 
 import jieba
@@ -488,7 +489,7 @@ def test_one_reporter_in_another_quarrel_is_another_case() -> None:
 def test_the_repeat_model_is_learned_and_kept() -> None:
     """One reporter's pairs: a mixture of the same quarrel (same type and subject, days apart)
     and other quarrels (another type and subject, months apart), told apart by EM."""
-    from triage.link.model import level_frequencies
+    from triage.link.model import MatchModel, level_frequencies
     from triage.link.repeat import RepeatModel, estimate_repeat, quarrel_indices
 
     def row(phone: int, dtype: int, subject: int, time: int) -> list[int]:
@@ -513,6 +514,12 @@ def test_the_repeat_model_is_learned_and_kept() -> None:
     assert np.array_equal(again.cap(gamma, prob), capped)
     with pytest.raises(ValueError):
         RepeatModel.from_dict({**repeat.to_dict(), "factors": ["time"]})
+    shown = {(field, level): w for field, level, _, _, w in repeat.levels()}  # triage weights
+    assert shown[("纠纷类型+纠纷事由", "不同 / 不同")] < 0 < shown[("纠纷类型+纠纷事由", "相同 / 相同")]
+    kept = MatchModel.initial()
+    kept.repeat = repeat
+    again_model = MatchModel.from_dict(json.loads(json.dumps(kept.to_dict())))
+    assert again_model.repeat is not None and again_model.repeat.to_dict() == repeat.to_dict()
 
 
 def test_persons_recur_across_cases() -> None:

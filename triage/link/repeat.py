@@ -78,6 +78,15 @@ class RepeatModel:
         out[mine[veto]] = np.minimum(prob[mine[veto]], p[veto])
         return out
 
+    def levels(self) -> list[tuple[str, str, float, float, float]]:
+        """(field, level, m, u, weight in bits) of every level that says something."""
+        out = []
+        for f, m, u in zip(_factors(), self.m, self.u, strict=True):
+            for k, (level, mk, uk) in enumerate(zip(f.levels, m, u, strict=True)):
+                if not (f.joint and k == 0):  # a joint factor's all-unknown says nothing
+                    out.append((f.label, level, mk, uk, math.log2(mk / uk)))
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         return {"prior": self.prior, "pairs": self.pairs, "factors": list(QUARREL),
                 "m": self.m, "u": self.u}
