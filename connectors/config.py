@@ -162,8 +162,9 @@ def load_config(data_dir: Path) -> TriageConfig:
         jurisdiction=tuple(jurisdiction),
         default_area_code=str(deployment.get("default_area_code", "010")),
         linking=_validated(linking_path, LinkConfig, read_toml(linking_path)).model_copy(
-            update={"subjects": _validated(subjects_path, SubjectLexicon,
-                                           read_toml(subjects_path)).subjects}),
+            update={"subjects": _validated(  # optional: without it, no subject lexicon
+                subjects_path, SubjectLexicon,
+                read_toml(subjects_path) if subjects_path.exists() else {}).subjects}),
         ingest=_validated(ingest_path, IngestOptions, read_toml(ingest_path)),
         http_sources=_validated(http_path, HttpSourcesFile, read_toml(http_path)).sources,
     )

@@ -81,3 +81,8 @@ def test_subject_keywords_are_validated(data: Path, config) -> None:
     p.write_text(p.read_text("utf-8") + '"井盖" = ["井"]\n', "utf-8")  # one character: too loose
     with pytest.raises(ConfigError, match=r"(?s)subjects\.toml.*井盖"):
         load_config(data)
+
+
+def test_a_deployment_without_a_subject_lexicon_has_none(data: Path) -> None:
+    (data / "lexicons" / "subjects.toml").unlink()
+    assert load_config(data).linking.subjects == {}

@@ -294,6 +294,33 @@ def test_two_texts_name_one_person_in_full_only_by_that_name() -> None:
     assert _levels(rows, [[0, 1], [0, 2]], "party") == ["提及对方姓名", "提及对方全名"]
 
 
+def test_what_reads_like_a_name_or_a_place_but_is_not() -> None:
+    """Cases a review found: 同事 before 同, a town named like its village, 同意 is not 同,
+    工程款 is not a brand's 工程, 老房子 is not a person, a lone door number is not a room."""
+    from triage.link.features import PROXY_REPORT
+
+    assert "王刚" in relation_spans("与同事王刚因工钱争吵")
+    assert street_of("高古庄镇高古庄村西二条48号", "高古庄村") == "西二条"
+    assert not PROXY_REPORT.search("报警人称其母亲同意调解")
+    assert not PROXY_REPORT.search("报警人称其儿子与其发生争吵后和邻居吵架")
+    assert PROXY_REPORT.search("报警人称其母亲刘某与邻居赵某吵架")
+    assert any(c.startswith("王刚") for c in name_candidates("拖欠王刚工程款3万元"))  # not a brand
+    assert masked_mentions("老房子漏水，老母亲生病，老毛病犯了") == set()
+    rows = [lead(1, 0, address="东三旗村105号"), lead(2, 1, address="东三旗村205号"),
+            lead(3, 0, address="东三旗村3号楼2单元105"), lead(4, 1, address="东三旗村3号楼2单元205")]
+    assert _levels(rows, [[0, 1], [2, 3]], "house") == ["不同", "相邻"]
+
+
+def test_a_subject_of_the_lexicon_is_never_a_common_word() -> None:
+    """借款 in every lead is too common to be a subject word, but 事由:借款 stays a subject."""
+    subjects = Subjects.of({"借款": ["借款"]})
+    rows = [lead(i, i % 30, description=f"因借款{i}元一事与邻居协商不成") for i in range(1, 40)]
+    vocabs = Vocabularies()
+    table = FeatureTable.coded(lead_features(frame(rows), jieba.lcut, subjects), vocabs)
+    enc = encode(table, CorpusStats.of(table, vocabs), vocabs, max_df=0.02)
+    assert len(enc.topics.values) == len(rows)
+
+
 def test_reporters_who_name_nobody_differ_less_than_ones_who_name_others() -> None:
     """Two reporters of different surnames: if neither names anyone they may be the two sides
     of one quarrel; if they name different people, they are in different quarrels."""

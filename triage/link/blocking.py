@@ -5,8 +5,8 @@ mentions, a house number in its village, its village with a surname or a rare
 subject word; a subject of the lexicon in its village; a surname with a subject
 of the lexicon, wherever the lead comes from). Leads sharing a key within the time window become candidate
 pairs; within a crowded key only the nearest neighbours in time pair up
-(fewer for keys bound to no place), so the count of pairs grows linearly with
-the number of leads.
+(fewer for the crowded kinds: a surname with a subject anywhere, a subject in a
+village), so the count of pairs grows linearly with the number of leads.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ class BlockingRules:
     window_days: float = 90.0
     neighbours: int = 6  # per lead and key, in time order
     subject_keys: int = 1  # rarest subject words per lead used as keys
-    wide_neighbours: int = 1  # per lead, for keys bound to no place (they are crowded)
+    wide_neighbours: int = 1  # per lead, for the crowded kinds of key (marked WIDE)
 
 
 _K = 0x9E3779B97F4A7C15
-WIDE = np.uint64(1 << 63)  # the top bit of a key bound to no place: fewer neighbours
+WIDE = np.uint64(1 << 63)  # the top bit of a key of a crowded kind: fewer neighbours
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -94,7 +94,7 @@ def lead_keys(enc: Encoded, rules: BlockingRules, rows: np.ndarray | None = None
         at = sur.offsets[row][rep] + np.arange(len(rep)) - np.repeat(np.cumsum(count) - count, count)
         owners.append(row[rep])
         keys.append(_key(10, top.values[rep], sur.values[at]) | WIDE)
-    # one 纠纷事由 in one village (私搭乱建 at 46号 and 48号): crowded, so the nearest lead only
+    # one 纠纷事由 in one village or town (私搭乱建 at 46号 and 48号): crowded, so WIDE
     top_owner = enc.topics.owner
     has_place = place[top_owner] > 0
     owners.append(top_owner[has_place])

@@ -1,8 +1,9 @@
 """Compare candidate pairs field by field into comparison levels (γ).
 
 Levels are small integers, higher meaning stronger agreement; -1 means the
-field says nothing (missing on one side, or a masked name that can only
-agree). The model turns each level into a weight.
+field says nothing: missing on one side, a masked name that can only agree,
+different surnames within one household (party), or another place when one
+lead is a report made for a relative (place, 代述). The model turns each level into a weight.
 """
 
 from __future__ import annotations
@@ -118,10 +119,10 @@ def _shared_weight(ao: np.ndarray, av: np.ndarray, w: np.ndarray, i: int, j: int
 
 
 @numba.njit(cache=True, nogil=True)
-def _next_door(a: int, b: int) -> bool:
-    """Two door or room numbers of neighbours: 24 and 26 on one street; rooms 1702 and 1703
-    on one floor, or 1702 and 1802 one above the other."""
-    if a >= 100 and b >= 100:
+def _next_door(a: int, b: int, rooms: bool) -> bool:
+    """Two door or room numbers of neighbours: 24 and 26 on one street; ``rooms`` (in one
+    building and unit) 1702 and 1703 on one floor, or 1702 and 1802 one above the other."""
+    if rooms and a >= 100 and b >= 100:
         return ((a // 100 == b // 100 and abs(a % 100 - b % 100) <= 3)
                 or (a % 100 == b % 100 and abs(a // 100 - b // 100) == 1))
     return abs(a - b) <= 2
@@ -204,14 +205,14 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             gamma[k, 3] = 1 if town[i] == town[j] else 0
         if (proxy[i] or proxy[j]) and gamma[k, 3] < 2:
             gamma[k, 3] = -1  # a relative reporting from elsewhere: the place says nothing
-        # house number inside the same village: the same, next door (24号/26号, 1702/1803), or not
+        # house number inside the same village: the same, next door (24号/26号, 1702/1802), or not
         if house[i] > 0 and house[j] > 0 and village[i] > 0 and village[i] == village[j]:
             if street[i] > 0 and street[j] > 0 and street[i] != street[j]:
                 gamma[k, 4] = 0  # 西二条48号 and 新村路48号
             elif house[i] == house[j]:
                 gamma[k, 4] = 2
             elif h_block[i] == h_block[j] and h_last[i] >= 0 and h_last[j] >= 0:
-                gamma[k, 4] = 1 if _next_door(h_last[i], h_last[j]) else 0
+                gamma[k, 4] = 1 if _next_door(h_last[i], h_last[j], h_block[i] != 0) else 0
             else:
                 gamma[k, 4] = 0
         if gamma[k, 4] == 2 and 0 <= gamma[k, 2] <= 1 and (

@@ -136,12 +136,13 @@ def house_parts(signature: str) -> tuple[int, int]:
     """A house signature (``11-6-1702``) as the code of all numbers but the last, and the last.
 
     Neighbours share the first part and differ a little in the last: 东街24号 and
-    26号, room 1702 and 1703 or 1802. (0, -1) when there is no number to compare.
+    26号, room 1702 and 1703 or 1802. A lone number's first part is 0 (a door on a
+    street, not a room); (0, -1) when there is no number to compare.
     """
     nums = signature.split("-") if signature else []
     if not nums or len(nums[-1]) > 6:
         return 0, -1
-    return text_hash("-".join(nums[:-1]) + f"/{len(nums)}"), int(nums[-1])
+    return (text_hash("-".join(nums[:-1])) if len(nums) > 1 else 0), int(nums[-1])
 
 
 def _house_parts(vocabs: Vocabularies) -> tuple[np.ndarray, np.ndarray]:
@@ -192,9 +193,10 @@ def encode(table: FeatureTable, stats: CorpusStats, vocabs: Vocabularies,
     idf[~seen] = default  # a word never counted: as rare as the rarest
     drop = (df / n > max_df) & (df > 20)
     drop[vocabs["word"].lookup(stopwords)] = True
+    topic = np.array([w.startswith(TOPIC) for w in vocabs["word"].strings], dtype=bool)
+    drop &= ~topic  # a subject of the lexicon is never a common word, however many leads have it
     drop[0] = True
     tokens = table.sets["words"].keep(~drop)
-    topic = np.array([w.startswith(TOPIC) for w in vocabs["word"].strings], dtype=bool)
     totals = np.bincount(tokens.owner, weights=idf[tokens.values], minlength=len(table))
 
     nsur = len(vocabs["surname"])

@@ -27,6 +27,7 @@ from triage.link.model import (
     match_probability,
 )
 from triage.link.persons import group_persons
+from triage.link.repeat import VETO
 from triage.link.table import (
     HASHED_SETS,
     SCALAR_VOCAB,
@@ -59,6 +60,7 @@ class LinkConfig(BaseModel):
     neighbours: int = Field(default=BlockingRules.neighbours, ge=1)
     subject_keys: int = Field(default=BlockingRules.subject_keys, ge=0)
     wide_neighbours: int = Field(default=BlockingRules.wide_neighbours, ge=0)
+    repeat_veto: float = Field(default=VETO, gt=0, lt=1)
     accept: float = Field(default=ClusterRules.accept, gt=0, lt=1)
     review: float = Field(default=ClusterRules.review, gt=0, lt=1)
     certain: float = Field(default=ClusterRules.certain, gt=0, lt=1)
@@ -119,7 +121,8 @@ class LinkIndex:
 
     def current(self) -> bool:
         """Whether its features are this version's: all of them, computed the same way."""
-        return (getattr(self, "revision", 1) == FEATURES_REVISION  # older pickles lack it
+        # read from the instance: the class default would answer for a pickle without it
+        return (self.__dict__.get("revision", 1) == FEATURES_REVISION
                 and set(self.table.sets) == {*SET_VOCAB, *HASHED_SETS}
                 and set(self.table.scalars) == set(SCALAR_VOCAB))
 
@@ -196,7 +199,7 @@ def link(
     new_rows = None if new_ids is None else row_of.rows(new_ids)
     stale = set() if new_rows is None else set(ids[new_rows].tolist())
     subjects = Subjects.of(config.subjects)
-    if index is not None and getattr(index, "subjects", "") != subjects.fingerprint:
+    if index is not None and index.__dict__.get("subjects", "") != subjects.fingerprint:
         index = None  # features made with another subject lexicon: every lead is read again
     table, stats, vocabs = _refresh(leads, cut, subjects, index, stale, chunks)
     mark("features")
@@ -257,7 +260,8 @@ def link(
         model.surname_reference, model.village_reference = references
         extra = _adjustments(enc, pairs, gamma, shared, model)
         model = estimate_anchored(gamma, level_frequencies(rgamma), n * (n - 1) / 2,
-                                  iterations=config.em_iterations, extra=extra)
+                                  iterations=config.em_iterations, extra=extra,
+                                  repeat_veto=config.repeat_veto)
         model.surname_reference, model.village_reference = references
     else:
         extra = _adjustments(enc, pairs, gamma, shared, model)

@@ -23,7 +23,7 @@ from triage.normalize.names import COMMON_SURNAMES, COMPOUND_SURNAMES
 
 # Raised whenever what a feature means changes (not only which features there are), so an
 # index kept by an earlier version is recomputed instead of mixed with new features.
-FEATURES_REVISION = 10
+FEATURES_REVISION = 11
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 DIGITS = re.compile(r"\d+")
 MASKED_MENTION = re.compile(r"([\u4e00-\u9fff]{1,2}?)(?:某某|某|女士|先生|大爷|大妈|阿姨|师傅)")
@@ -33,14 +33,14 @@ NAME_START = COMMON_SURNAMES | {s[0] for s in COMPOUND_SURNAMES}
 # relative quarrels with the reporter (其儿子与其争吵), nor for a spouse (a party).
 PROXY_REPORT = re.compile(
     "其(?:父亲|母亲|儿子|女儿|哥哥|弟弟|姐姐|妹妹|爷爷|奶奶|外公|外婆|孙子|孙女|侄子|侄女|亲戚)"
-    "[^，。；]{0,14}?(?:与|和|跟|同)(?!其)")
+    "[^，。；其]{0,14}?(?:与|和|跟)(?!其)")
 # What follows a brand, not a name: 康桥建设工程公司, 金隅物业, 美嘉健身房 name no person.
-ORGANIZATION = re.compile("物业|建设|建筑|工程|装饰|装修公司|健身|公司|集团|培训|超市|商场|酒店|饭店|"
-                          "餐厅|学校|医院|银行|中心|地产|家政|快递|中介|置业|科技|市政|电器|家具|建材|"
-                          "汽修|宾馆|酒楼|药房|诊所|商贸|商店")
-# 老李, 老王: a person called by surname; 老师, 老公, 老太太, 老区 are not.
+ORGANIZATION = re.compile("物业|建设|建筑|工程(?!款)|装饰|装修公司|健身(?!卡)|公司|集团|培训(?!费|班)|"
+                          "超市|商场|酒店|饭店|餐厅|学校|医院|银行(?!卡|转)|中心|地产|家政|快递|中介|"
+                          "置业|科技|市政|电器|家具|建材|汽修|宾馆|酒楼|药房|诊所|商贸|商店")
+# 老李, 老王: a person called by surname; 老师, 老公, 老太太, 老区, 老房子 are not.
 OLD_SURNAME = re.compile(r"老([\u4e00-\u9fff])")
-NOT_OLD_SURNAME = frozenset("师公太区")
+NOT_OLD_SURNAME = frozenset("师公太区房楼母毛车")  # 老房子, 老楼, 老母亲, 老毛病, 老车
 # Second characters that make a "surname + character" span a common word, not a
 # name: 楼上, 房主, 马路, 高层.
 NOT_NAME_SECOND = frozenset(
@@ -55,7 +55,7 @@ _ROLES = ("对方|邻居|隔壁|丈夫|妻子|老公|媳妇|爱人|前夫|前妻
           "儿子|女儿|哥哥|弟弟|姐姐|妹妹|老板|工友|工人|包工头|房东|租户|业主|村民|买家|卖家|顾客|"
           "商家|男方|女方|亲戚|住户|负责人|经理|管家|房客|合伙人|朋友|同事|工头|东邻|西邻|南邻|北邻|"
           "对门|楼上|楼下|丈母娘|嫂子|弟媳|姐夫|妹夫|舅舅|叔叔|姑姑|继母|继父|侄子|外甥")
-RELATION = re.compile(f"(?=(?:与|和|跟|同|被|{_ROLES})([\u4e00-\u9fff]{{1,2}}))")
+RELATION = re.compile(f"(?=(?:{_ROLES}|与|和|跟|同|被)([\u4e00-\u9fff]{{1,2}}))")  # 同事 before 同
 ROLE = re.compile(_ROLES)  # 与东邻王某: the name follows 东邻, not 与
 # The reporter named by the agency's own prose (事主陈先生称, 刘某报警称): not a counterpart.
 _TITLED = r"[\u4e00-\u9fff]{1,2}(?:某某|某|女士|先生|老师|师傅|大爷|大妈|阿姨)|[\u4e00-\u9fff]{2,3}?"
@@ -231,7 +231,7 @@ def street_of(address: str | None, village: str | None) -> str | None:
     if not address or not village:
         return None
     core = village[:-2] if village.endswith("社区") else village.rstrip("村") or village
-    at = address.find(core)
+    at = address.rfind(core)  # 高古庄镇高古庄村: the village, not the town of its name
     if at < 0:
         return None
     rest = address[at + len(core):]

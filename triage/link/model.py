@@ -17,7 +17,7 @@ import numpy as np
 
 from triage.link.compare import FIELD_INDEX, FIELDS
 from triage.link.factors import FACTORS, Factor
-from triage.link.repeat import RepeatModel, estimate_repeat, quarrel_indices
+from triage.link.repeat import VETO, RepeatModel, estimate_repeat, quarrel_indices
 
 
 @dataclass
@@ -166,7 +166,8 @@ def _anchor_sets(gamma: np.ndarray) -> list[tuple[np.ndarray, frozenset[str]]]:
 
 def estimate_anchored(gamma: np.ndarray, u: list[list[float]], total_pairs: float,
                       min_anchors: int = 30, iterations: int = 30,
-                      extra: np.ndarray | None = None, refine: int = 2) -> MatchModel:
+                      extra: np.ndarray | None = None, refine: int = 2,
+                      repeat_veto: float = VETO) -> MatchModel:
     """m from anchor pairs, u from random pairs, prior by EM over all pairs.
 
     Each factor's m comes from the anchors that do not use any of its fields:
@@ -201,7 +202,7 @@ def estimate_anchored(gamma: np.ndarray, u: list[list[float]], total_pairs: floa
                            iterations, extra)
     quarrel = quarrel_indices()
     model.repeat = estimate_repeat(sample, [model.m[i] for i in quarrel],
-                                   [model.u[i] for i in quarrel])
+                                   [model.u[i] for i in quarrel], veto=repeat_veto)
     return model
 
 

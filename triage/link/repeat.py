@@ -23,7 +23,7 @@ from triage.link.factors import FACTORS, Factor
 
 # The factors that describe the quarrel itself, by name.
 QUARREL = ("dispute_type+subject", "time", "amount")
-VETO = 0.5  # below this, "the same quarrel" is less likely than "another one": capped
+VETO = 0.5  # default: below this, "the same quarrel" is less likely than "another one"
 
 
 def same_reporter(gamma: np.ndarray) -> np.ndarray:
@@ -57,6 +57,7 @@ class RepeatModel:
     m: list[list[float]]
     u: list[list[float]]
     pairs: int = 0
+    veto: float = VETO  # pairs it scores below this are capped (linking.toml repeat_veto)
 
     def bits(self, gamma: np.ndarray) -> np.ndarray:
         """Log-odds (bits) that a pair of one reporter is one quarrel."""
@@ -73,7 +74,7 @@ class RepeatModel:
         if not len(mine):
             return prob
         p = 1.0 / (1.0 + np.power(2.0, -np.clip(self.bits(gamma[mine]), -60, 60)))
-        veto = p < VETO
+        veto = p < self.veto
         out = prob.copy()
         out[mine[veto]] = np.minimum(prob[mine[veto]], p[veto])
         return out
@@ -88,26 +89,28 @@ class RepeatModel:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        return {"prior": self.prior, "pairs": self.pairs, "factors": list(QUARREL),
-                "m": self.m, "u": self.u}
+        return {"prior": self.prior, "pairs": self.pairs, "veto": self.veto,
+                "factors": list(QUARREL), "m": self.m, "u": self.u}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> RepeatModel:
         if list(d["factors"]) != list(QUARREL) or any(
                 len(m) != len(f.levels) for m, f in zip(d["m"], _factors(), strict=True)):
             raise ValueError("repeat-reporter weights were estimated for other fields")
-        return cls(float(d["prior"]), d["m"], d["u"], int(d.get("pairs", 0)))
+        return cls(float(d["prior"]), d["m"], d["u"], int(d.get("pairs", 0)),
+                   float(d.get("veto", VETO)))
 
 
 def estimate_repeat(gamma: np.ndarray, m: list[list[float]], u: list[list[float]],
-                    iterations: int = 50, least: int = 30) -> RepeatModel | None:
+                    iterations: int = 50, least: int = 30, veto: float = VETO
+                    ) -> RepeatModel | None:
     """EM over one reporter's pairs, started from the main model's m (same quarrel) and
     u (random pairs: another quarrel); None when too few pairs say anything."""
     g = gamma[same_reporter(gamma)]
     if len(g) < least:
         return None
     codes = [_codes(f, g) for f in _factors()]
-    model = RepeatModel(0.5, [list(x) for x in m], [list(x) for x in u], len(g))
+    model = RepeatModel(0.5, [list(x) for x in m], [list(x) for x in u], len(g), veto)
     for _ in range(iterations):
         w = 1.0 / (1.0 + np.power(2.0, -np.clip(model.bits(g), -60, 60)))
         new_m, new_u = [], []
@@ -120,7 +123,7 @@ def estimate_repeat(gamma: np.ndarray, m: list[list[float]], u: list[list[float]
             new_u.append((uc / uc.sum()).tolist())
         prior = float(np.clip(w.mean(), 1e-3, 1 - 1e-3))
         done = abs(prior - model.prior) < 1e-4
-        model = RepeatModel(prior, new_m, new_u, len(g))
+        model = RepeatModel(prior, new_m, new_u, len(g), veto)
         if done:
             break
     return model
