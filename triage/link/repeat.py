@@ -105,7 +105,8 @@ def estimate_repeat(gamma: np.ndarray, m: list[list[float]], u: list[list[float]
                     iterations: int = 50, least: int = 30, veto: float = VETO
                     ) -> RepeatModel | None:
     """EM over one reporter's pairs, started from the main model's m (same quarrel) and
-    u (random pairs: another quarrel); None when too few pairs say anything."""
+    u (random pairs: another quarrel); None when too few pairs say anything, or when
+    (almost) all are one class, as in a small pool where nobody called twice about two things."""
     g = gamma[same_reporter(gamma)]
     if len(g) < least:
         return None
@@ -126,4 +127,6 @@ def estimate_repeat(gamma: np.ndarray, m: list[list[float]], u: list[list[float]
         model = RepeatModel(prior, new_m, new_u, len(g), veto)
         if done:
             break
+    if not 0.01 < model.prior < 0.99:
+        return None  # (almost) no other quarrels among them: nothing to tell apart
     return model
