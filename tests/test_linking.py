@@ -534,7 +534,7 @@ def test_the_repeat_model_is_learned_and_kept() -> None:
     repeat = estimate_repeat(gamma, [m0[i] for i in q], [u0[i] for i in q])
     assert repeat is not None and 0.5 < repeat.prior < 0.95
     # nobody called about another quarrel: nothing to learn, no model
-    assert estimate_repeat(gamma[:500], [m0[i] for i in q], [u0[i] for i in q]) is None
+    assert estimate_repeat(gamma[:300], [m0[i] for i in q], [u0[i] for i in q]) is None
     prob = np.full(len(gamma), 0.999)
     capped = repeat.cap(gamma, prob)
     assert (capped[:500] == 0.999).all() and (capped[500:710] < 0.5).all()
