@@ -3,10 +3,11 @@
 Each lead emits keys (a phone, an ID, a name's pinyin, a name its text
 mentions, a house number in its village, its village with a surname or a rare
 subject word; a subject of the lexicon in its village; a surname with a subject
-of the lexicon, wherever the lead comes from). Leads sharing a key within the time window become candidate
-pairs; within a crowded key only the nearest neighbours in time pair up
-(fewer for the crowded kinds: a surname with a subject anywhere, a subject in a
-village), so the count of pairs grows linearly with the number of leads.
+of the lexicon, wherever the lead comes from). Leads sharing a key within the
+time window become candidate pairs; within a crowded key only the nearest
+neighbours in time pair up (fewer for the crowded kinds: a surname with a
+subject anywhere, a subject in a village), so the count of pairs grows linearly
+with the number of leads.
 """
 
 from __future__ import annotations
@@ -58,19 +59,19 @@ def lead_keys(enc: Encoded, rules: BlockingRules, rows: np.ndarray | None = None
     keys: list[np.ndarray] = []
     owners: list[np.ndarray] = []
 
-    def emit(row: np.ndarray, key: np.ndarray) -> None:
+    def emit(row: np.ndarray, key: np.ndarray, wide: bool = False) -> None:
         owners.append(row)
-        keys.append(key & ~WIDE)
+        keys.append(key | WIDE if wide else key & ~WIDE)
 
     def scalar(kind: int, *codes: np.ndarray) -> None:
         has = np.logical_and.reduce([c > 0 for c in codes])
         emit(every[has], _key(kind, *(c[has] for c in codes)))
 
-    def each(kind: int, ragged: Ragged, *context: np.ndarray) -> None:
+    def each(kind: int, ragged: Ragged, *context: np.ndarray, wide: bool = False) -> None:
         owner = ragged.owner
         ctx = [c[owner] for c in context]
         has = np.logical_and.reduce([c > 0 for c in ctx]) if ctx else np.ones(len(owner), bool)
-        emit(owner[has], _key(kind, *(c[has] for c in ctx), ragged.values[has]))
+        emit(owner[has], _key(kind, *(c[has] for c in ctx), ragged.values[has]), wide)
 
     each(1, enc.phones)
     each(2, enc.sigs)
@@ -92,13 +93,9 @@ def lead_keys(enc: Encoded, rules: BlockingRules, rows: np.ndarray | None = None
         count = sur.counts[row]  # each topic word with every surname of its lead
         rep = np.repeat(np.arange(len(row)), count)
         at = sur.offsets[row][rep] + np.arange(len(rep)) - np.repeat(np.cumsum(count) - count, count)
-        owners.append(row[rep])
-        keys.append(_key(10, top.values[rep], sur.values[at]) | WIDE)
+        emit(row[rep], _key(10, top.values[rep], sur.values[at]), wide=True)
     # one 纠纷事由 in one village or town (私搭乱建 at 46号 and 48号): crowded, so WIDE
-    top_owner = enc.topics.owner
-    has_place = place[top_owner] > 0
-    owners.append(top_owner[has_place])
-    keys.append(_key(12, place[top_owner[has_place]], enc.topics.values[has_place]) | WIDE)
+    each(12, enc.topics, place, wide=True)
     if rules.subject_keys > 0 and len(enc.tokens.values):
         tok = enc.tokens
         owner = tok.owner

@@ -3,7 +3,8 @@
 Levels are small integers, higher meaning stronger agreement; -1 means the
 field says nothing: missing on one side, a masked name that can only agree,
 different surnames within one household (party), or another place when one
-lead is a report made for a relative (place, 代述). The model turns each level into a weight.
+lead is a report made for a relative (place, 代述). The model turns each level
+into a weight.
 """
 
 from __future__ import annotations

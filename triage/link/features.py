@@ -135,20 +135,18 @@ NO_SUBJECTS = Subjects({})
 
 def name_candidates(text: str) -> set[str]:
     """2–3 character spans of a text that start with a surname: possible names."""
-    out: set[str] = set()
-    for i, ch in enumerate(text):
-        if ch not in NAME_START:
-            continue
-        cand = text[i:i + 2]
-        if (len(cand) == 2 and HAN.match(cand) and cand[1] not in NOT_NAME_SECOND
-                and not ORGANIZATION.match(text, i + 2)):
-            out.add(_whole_name(cand, text[i + 2:i + 3]))
-    return out
+    return {name for i in range(len(text)) if (name := _name_at(text, i)) is not None}
 
 
-def _whole_name(two: str, third: str) -> str:
-    """A name of two characters, or three when the next one does not follow a name:
-    张志涛 is not 张志, 陈刚因 is 陈刚."""
+def _name_at(text: str, i: int) -> str | None:
+    """The name that may start at ``i``: two characters, or three when the next one does
+    not follow a name (张志涛 is not 张志, 陈刚因 is 陈刚), so sisters 刘素英 and 刘素凤
+    do not agree on 刘素; None for no surname, a word (楼上, 王某) or a brand (康桥建设)."""
+    two = text[i:i + 2]
+    if (len(two) < 2 or two[0] not in NAME_START or not HAN.match(two)
+            or two[1] in NOT_NAME_SECOND or ORGANIZATION.match(text, i + 2)):
+        return None
+    third = text[i + 2:i + 3]
     return two + third if HAN.match(third) and third not in AFTER_NAME else two
 
 
@@ -180,18 +178,9 @@ def relation_spans(text: str) -> frozenset[str]:
     Many are words instead (与项目负责人, 与西邻): ``encode.encode`` keeps only
     the spans that are rare in the corpus and not dictionary words.
     """
-    out = set()
-    for m in RELATION.finditer(text + "。。"):
-        start = m.start(1)
-        name = text[start:start + 2]
-        if not (len(name) == 2 and HAN.match(name) and name[0] in NAME_START
-                and name[1] not in NOT_NAME_SECOND and "某" not in name
-                and not ORGANIZATION.match(text, start + 2) and not ROLE.match(text, start)):
-            continue
-        # 林民金因 is three characters, 陈刚因 two: one span per name, so 刘素英 and 刘素凤
-        # (sisters) do not agree on 刘素.
-        out.add(_whole_name(name, text[start + 2:start + 3]))
-    return frozenset(out)
+    starts = {m.start(1) for m in RELATION.finditer(text)}
+    return frozenset(name for i in starts
+                     if not ROLE.match(text, i) and (name := _name_at(text, i)) is not None)
 
 
 def is_word(span: str, words: Mapping[str, str]) -> bool:

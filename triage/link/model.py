@@ -1,7 +1,7 @@
 """The match model: Fellegi–Sunter weights per factor level, estimated from the data.
 
-Each level of a factor (``factors``) has m (its probability among pairs of one case) and u (among pairs of
-different cases); its weight is log2(m/u). m comes from anchor pairs, u from
+Each level of a factor (``factors``) has m (its probability among pairs of one
+case) and u (among pairs of different cases); its weight is log2(m/u). m comes from anchor pairs, u from
 random pairs, both from each deployment's own data; they are stored with the
 run and can be inspected. Pairs of one reporter are also read by a second
 model (``repeat``): the same person may call about another quarrel.
