@@ -44,7 +44,7 @@ def generate(outdir: Path, rows: int, fmt: str, seed: int) -> dict[str, object]:
     done = outdir / "manifest.json"
     if done.exists():
         return dict(json.loads(done.read_text("utf-8")))
-    from connectors.demo_exports import write_demo_exports
+    from samples.exports import write_demo_exports
 
     cases = max(1, round(rows / LEADS_PER_CASE))
     t = time.perf_counter()
@@ -64,9 +64,9 @@ def ingest(files: list[Path], db: str, database_url: str | None, workdir: Path,
 
     from sqlalchemy import text
 
-    from connectors.db import make_engine
+    from connectors.resources import open_resources
     from connectors.settings import Settings
-    from connectors.store import open_resources
+    from connectors.store.db import make_engine
     from flows import stages
 
     schema = None
@@ -85,7 +85,7 @@ def ingest(files: list[Path], db: str, database_url: str | None, workdir: Path,
     if schema:
         res.engine.dispose()
         res.engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
-    from connectors.db import upgrade
+    from connectors.store.db import upgrade
 
     upgrade(res.engine)
     if workers is not None:

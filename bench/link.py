@@ -34,12 +34,12 @@ from memory import tree_rss_kb
 from quality import bcubed_f1, pair_counts
 
 from connectors.config import load_config
-from connectors.demo_exports import load_units
 from connectors.settings import REPO_DATA
 from flows.linking import LINK_COLUMNS, cut, pooled, word_tags
-from triage.canonical import NormalizeContext, RowRejected, canonical_lead
+from samples.exports import load_units
+from samples.synthetic import generate
 from triage.link import link
-from triage.synthetic import generate
+from triage.normalize.lead import NormalizeContext, RowRejected, canonical_lead
 
 FIELDS = ("source_ref", "reported_at", "reporter_name", "reporter_phone", "reporter_id",
           "reporter_sex", "reporter_age", "address", "category", "description", "disposition",

@@ -19,12 +19,13 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import select
 
-from connectors.demo_exports import write_demo_exports
+from connectors.resources import open_resources
 from connectors.settings import Settings
-from connectors.store import leads_frame, open_resources, read_frame, sync_roster
+from connectors.store.access import leads_frame, read_frame, sync_roster
+from connectors.store.schema import Case, CaseLink
 from flows import stages
 from flows.linking import link_stage
-from triage.models import Case, CaseLink
+from samples.exports import write_demo_exports
 
 
 def pair_counts(pred: pd.Series, truth: pd.Series) -> tuple[int, int, int]:
@@ -58,7 +59,7 @@ def main() -> None:
         t0 = time.perf_counter()
         manifest = write_demo_exports(work / "exports", args.cases, args.seed)
         res = open_resources(Settings(home=work / "home"))
-        sync_roster(res)
+        sync_roster(res.engine, res.config.mediators)
         for f in manifest.files:
             target = res.settings.inbox / f.source / Path(f.path).name
             shutil.copy(f.path, target)

@@ -14,15 +14,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from connectors.http import HttpSource, HttpSourcesFile
-from connectors.ingest import IngestOptions
+from connectors.sources.http import HttpSource, HttpSourcesFile
+from connectors.sources.ingest import IngestOptions
 from triage.link import LinkConfig, SubjectLexicon
 from triage.masking import MaskingPolicy
 from triage.normalize.addresses import Gazetteer
 from triage.normalize.categories import CategoryMapper
+from triage.normalize.headers import SourceSpec, load_specs
 from triage.risk import RiskConfig
 from triage.routing import MediatorSpec, RoutingConfig
-from triage.sources import SourceSpec, load_specs
 
 
 class ConfigError(Exception):

@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from triage.models import SOURCES
+from triage.domain import SOURCES
 
 REPO_DATA = Path(__file__).resolve().parent.parent / "data"
 

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from connectors.config import ConfigError
 from connectors.settings import Settings
-from triage.risk import SOURCE_LABELS
+from triage.domain import SOURCE_LABELS
 
 app = typer.Typer(
     help="矛盾纠纷多部门研判分流（五共）流水线 / Multi-agency dispute triage pipeline.",
@@ -86,7 +86,7 @@ def demo(
 ) -> None:
     """生成示例导出文件放入收件箱并运行一次夜间流程 /
     Write sample exports to the drop folder and run the nightly flow once."""
-    from connectors.demo_exports import write_demo_exports
+    from samples.exports import write_demo_exports
 
     settings = Settings()
     settings.ensure_folders()
@@ -117,7 +117,7 @@ def ingest(
         help="来源：police / womens_federation / petition / hotline_12345（不填则按表头识别）")] = None,
 ) -> None:
     """手工导入文件（不移动原文件）/ Ingest files by hand (the files stay where they are)."""
-    from connectors.store import open_resources
+    from connectors.resources import open_resources
     from flows.stages import ingest_paths
 
     res = open_resources()
@@ -136,7 +136,7 @@ def pull(
         help="接口来源名（不填则全部）/ source names from http_sources.toml (default: all)")] = None,
 ) -> None:
     """立即拉取已配置的接口来源（不运行其余环节）/ Pull the configured HTTP sources now."""
-    from connectors.store import open_resources
+    from connectors.resources import open_resources
     from flows.stages import pull_http_sources
 
     summary = pull_http_sources(open_resources(), None, names)
@@ -158,7 +158,7 @@ def demo_data(
     formats: Annotated[str, typer.Option(help="mixed / csv / xlsx")] = "mixed",
 ) -> None:
     """生成四个部门的示例导出文件及真值表 / Generate sample exports of the four agencies with a truth file."""
-    from connectors.demo_exports import write_demo_exports
+    from samples.exports import write_demo_exports
 
     manifest = write_demo_exports(outdir, cases, seed, formats=formats)
     console.print(f"{len(manifest.files)} 个文件，{manifest.total_rows} 行，"
@@ -171,8 +171,8 @@ def export_cases_cmd(
 ) -> None:
     """每条线索一行：来源、编号、案件、报告人、类型、地点、风险、调解员 /
     One row per lead with its case, risk and mediator."""
-    from connectors.ledger import export_cases
-    from connectors.store import open_resources
+    from connectors.outputs.ledger import export_cases
+    from connectors.resources import open_resources
 
     n = export_cases(open_resources().engine, out)
     console.print(f"已导出 {n} 行 → {out}")
@@ -188,7 +188,7 @@ def review_list(
     limit: Annotated[int, typer.Option(help="最多显示几条 / how many")] = 20,
 ) -> None:
     """列出待确认的线索对及依据 / List uncertain lead pairs with their evidence."""
-    from connectors.store import open_resources
+    from connectors.resources import open_resources
     from flows.linking import pending_reviews
 
     table = Table(title="待确认关联 / pending links")
@@ -202,7 +202,7 @@ def review_list(
 
 
 def _decide(lead_a: int, lead_b: int, decision: str, by: str) -> None:
-    from connectors.store import open_resources
+    from connectors.resources import open_resources
     from flows.linking import decide
 
     decide(open_resources(), lead_a, lead_b, decision, by)
@@ -231,7 +231,7 @@ def review_split(
 @app.command()
 def weights() -> None:
     """显示关联模型从数据中估计出的权重 / Show the linking weights estimated from the data."""
-    from connectors.store import open_resources
+    from connectors.resources import open_resources
     from flows.linking import load_model
 
     model = load_model(open_resources())

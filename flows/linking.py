@@ -30,12 +30,13 @@ import pandas as pd
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
-from connectors.store import Resources, leads_frame, now, read_frame, select_columns, upsert
+from connectors.resources import Resources
+from connectors.store.access import leads_frame, now, read_frame, select_columns, upsert
+from connectors.store.schema import Case, CaseEvent, CaseLink, Lead, LinkReview, Person
 from triage.frames import records
 from triage.link import LinkIndex, LinkResult, MatchModel, link
 from triage.link.engine import ChunkMap
 from triage.link.table import LeadChunk
-from triage.models import Case, CaseEvent, CaseLink, Lead, LinkReview, Person
 
 LINK_COLUMNS = (
     "id", "source", "reported_at", "reporter_name", "reporter_name_masked", "phones",

@@ -7,8 +7,9 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from connectors.resources import open_resources
 from connectors.settings import Settings
-from connectors.store import finish_run, open_resources, start_run, sync_roster
+from connectors.store.access import finish_run, start_run, sync_roster
 from flows import stages
 from flows.linking import link_stage
 
@@ -16,7 +17,7 @@ from flows.linking import link_stage
 @task(retries=2, retry_delay_seconds=10)
 def prepare(settings: Settings) -> int:
     res = open_resources(settings)
-    return sync_roster(res)
+    return sync_roster(res.engine, res.config.mediators)
 
 
 @task

@@ -17,14 +17,12 @@ import pandas as pd
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
-from connectors import dropfolder, http
-from connectors.ingest import FileOutcome, Ingestor
-from connectors.ledger import write_outputs
-from connectors.store import Resources, leads_frame, now, read_frame
-from triage.canonical import NormalizeContext
-from triage.frames import records
-from triage.models import (
-    RISK_LEVELS,
+from connectors.outputs.ledger import write_outputs
+from connectors.resources import Resources
+from connectors.sources import dropfolder, http
+from connectors.sources.ingest import FileOutcome, Ingestor
+from connectors.store.access import leads_frame, now, read_frame
+from connectors.store.schema import (
     Alert,
     Assignment,
     Case,
@@ -33,7 +31,10 @@ from triage.models import (
     Mediator,
     RiskAssessment,
 )
-from triage.risk import SOURCE_LABELS, RiskScorer, effective_level
+from triage.domain import RISK_LEVELS, SOURCE_LABELS
+from triage.frames import records
+from triage.normalize.lead import NormalizeContext
+from triage.risk import RiskScorer, effective_level
 from triage.routing import CaseToRoute, follow_up_plan, route_cases
 
 log = logging.getLogger(__name__)

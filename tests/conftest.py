@@ -14,9 +14,9 @@ os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="triage-prefect-")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-from connectors.db import make_engine
+from connectors.resources import Resources, open_resources
 from connectors.settings import REPO_DATA, Settings
-from connectors.store import Resources, open_resources
+from connectors.store.db import make_engine
 
 from .postgres import ensure_test_database
 

@@ -72,7 +72,7 @@ def drop_demo(inbox: Path, cases: int, seed: int):  # type: ignore[no-untyped-de
     """Generate demo exports beside the inbox and drop the agencies' files into it."""
     import shutil
 
-    from connectors.demo_exports import write_demo_exports
+    from samples.exports import write_demo_exports
 
     staging = inbox.parent / f"demo-{cases}-{seed}"
     if staging.exists():

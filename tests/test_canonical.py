@@ -11,14 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from connectors.config import TriageConfig
-from triage.canonical import PARTY, PARTY_STOP, NormalizeContext, canonicalize, parties_in
-from triage.cells import defuse_formula, has_control, scrub_control
+from triage.normalize.cells import defuse_formula, has_control, scrub_control
 from triage.normalize.dates import _parse_str, parse_datetime
+from triage.normalize.headers import two_row_headers
 from triage.normalize.idnumbers import _parse_id_str
+from triage.normalize.lead import PARTY, PARTY_STOP, NormalizeContext, canonicalize, parties_in
 from triage.normalize.names import _parse_names_str, _split_names, parse_names
 from triage.normalize.phones import _parse_phones_str, parse_phones
 from triage.normalize.text import _clean_raw, _clean_translated
-from triage.sources import two_row_headers
 
 from .exports import POLICE_HEADERS, police_rows
 

@@ -62,8 +62,8 @@ def test_demo_data_writes_truth(tmp_path: Path) -> None:
 
 
 def test_review_and_weights_commands(home: Path, tmp_path: Path) -> None:
+    from connectors.resources import open_resources
     from connectors.settings import Settings
-    from connectors.store import open_resources
     from flows.linking import link_stage
 
     path = write_csv(tmp_path / "jq.csv", POLICE_HEADERS, police_rows(6), "utf-8")

@@ -29,7 +29,7 @@ def test_unknown_canonical_field(data: Path) -> None:
 
 
 def test_header_synonym_added_without_code(data: Path, tmp_path: Path) -> None:
-    from connectors.files import read_table
+    from connectors.sources.files import read_table
 
     from .exports import POLICE_HEADERS, police_rows, write_csv
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from connectors.store import Resources
+from connectors.resources import Resources
 from flows import stages
 
 from .exports import POLICE_HEADERS, police_rows, write_csv, write_xlsx

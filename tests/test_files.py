@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from connectors.files import ReadLimits, UnreadableFile, open_table, read_table
+from connectors.sources.files import ReadLimits, UnreadableFile, open_table, read_table
 
 from .exports import (
     POLICE_HEADERS,

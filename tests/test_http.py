@@ -14,11 +14,11 @@ from sqlalchemy import func, select, text
 from sqlmodel import Session
 
 from connectors.config import ConfigError, load_config
-from connectors.http import HttpSource, PageFetcher, pull, resolve_token
+from connectors.resources import Resources
 from connectors.settings import REPO_DATA
-from connectors.store import Resources
+from connectors.sources.http import HttpSource, PageFetcher, pull, resolve_token
+from connectors.store.schema import Lead, LeadVersion, RawRow, SourceCursor, SourceFile
 from flows import stages
-from triage.models import Lead, LeadVersion, RawRow, SourceCursor, SourceFile
 
 from .httpfeed import TOKEN, Feed, police_record, serve
 

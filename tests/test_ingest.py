@@ -14,11 +14,11 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from connectors.files import ReadLimits
-from connectors.ingest import IngestOptions, ingest_file
-from connectors.store import Resources
+from connectors.resources import Resources
+from connectors.sources.files import ReadLimits
+from connectors.sources.ingest import IngestOptions, ingest_file
+from connectors.store.schema import Lead, LeadVersion, RawRow, RejectedRow, SourceFile
 from flows.stages import normalize_context
-from triage.models import Lead, LeadVersion, RawRow, RejectedRow, SourceFile
 
 from .exports import POLICE_HEADERS, police_rows, write_csv, write_xlsx
 
@@ -134,11 +134,11 @@ _KILL_SCRIPT = """
 import sys
 from pathlib import Path
 from sqlalchemy import event
-from connectors.db import make_engine
+from connectors.store.db import make_engine
 from connectors.config import load_config
-from connectors.ingest import IngestOptions, ingest_file
+from connectors.sources.ingest import IngestOptions, ingest_file
 from connectors.settings import REPO_DATA
-from triage.canonical import NormalizeContext
+from triage.normalize.lead import NormalizeContext
 
 url, path = sys.argv[1], Path(sys.argv[2])
 cfg = load_config(REPO_DATA)
@@ -194,7 +194,7 @@ def test_worker_processes_give_the_same_leads(res: Resources, tmp_path: Path) ->
     assert [r.row_number for r in raw] == list(range(2, 1202))
     assert raw[5].data == rows[5]  # the raw row is kept cell for cell
     # each lead matches what the same row gives in this process
-    from triage.canonical import canonical_lead
+    from triage.normalize.lead import canonical_lead
 
     header_of = dict(zip(["source_ref", "reported_at", "reporter_name", "reporter_phone",
                           "reporter_id", "address", "category", "description", "disposition",

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from samples.synthetic import generate
 from triage.link import LinkConfig, link
 from triage.link.blocking import candidate_pairs, lead_keys
 from triage.link.compare import FIELD_INDEX, FIELDS, compare_pairs
@@ -30,7 +31,6 @@ from triage.link.features import (
     without_reporter,
 )
 from triage.link.table import FeatureTable, Ragged, Vocabularies
-from triage.synthetic import generate
 
 CONFIG = LinkConfig(stopwords=["市民", "反映", "报警", "发生", "纠纷", "双方"])
 BASE = datetime(2024, 3, 1, 9)
@@ -57,7 +57,7 @@ def background(n: int) -> list[dict]:
     """Generated leads of other cases (ids from 10001), so weights are estimated from a
     realistic population; ``n`` is kept for readability, the population is fixed."""
     if not _POPULATION:
-        from connectors.demo_exports import load_units
+        from samples.exports import load_units
 
         data = generate(300, 11, units=load_units())
         codes = data.cases.set_index("case_id")
@@ -333,7 +333,7 @@ def test_reporters_who_name_nobody_differ_less_than_ones_who_name_others() -> No
 
 @pytest.fixture(scope="module")
 def synthetic() -> pd.DataFrame:
-    from connectors.demo_exports import load_units
+    from samples.exports import load_units
 
     data = generate(400, 3, units=load_units())
     leads = data.leads.reset_index(drop=True).copy()

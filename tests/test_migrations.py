@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-import triage.models  # noqa: F401
-from connectors.db import make_engine, upgrade
+import connectors.store.schema  # noqa: F401
+from connectors.store.db import make_engine, upgrade
 
 
 def test_upgrade_matches_models_and_is_repeatable(db_url: str) -> None:

@@ -10,17 +10,18 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from connectors.ledger import EXPORT_COLUMNS, export_cases
-from connectors.store import Resources, sync_roster
+from connectors.outputs.ledger import EXPORT_COLUMNS, export_cases
+from connectors.resources import Resources
+from connectors.store.access import sync_roster
+from connectors.store.schema import Assignment, Case, CaseLink, Lead, RejectedRow, RiskAssessment
 from flows import stages
 from flows.linking import link_stage
-from triage.models import Assignment, Case, CaseLink, Lead, RejectedRow, RiskAssessment
 
 from .exports import drop_demo
 
 
 def _run(res: Resources) -> dict:
-    sync_roster(res)
+    sync_roster(res.engine, res.config.mediators)
     ingest = stages.ingest_inbox(res)
     return {
         "ingest": ingest,

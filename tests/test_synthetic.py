@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from pypinyin import lazy_pinyin
 
-from connectors.demo_exports import DemoManifest, load_units, write_demo_exports
-from triage.synthetic import RISK_SHARES, SyntheticData, generate, homophone_variant
+from samples.exports import DemoManifest, load_units, write_demo_exports
+from samples.synthetic import RISK_SHARES, SyntheticData, generate, homophone_variant
 
 # --- an independent GB 11643 check (not the generator's own code)
 

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook as OpenpyxlWorkbook
 from python_calamine import CalamineWorkbook
 
-from connectors.demo_exports import write_demo_exports
-from connectors.xlsx import Workbook, XlsxError, is_date_format
+from connectors.sources.xlsx import Workbook, XlsxError, is_date_format
+from samples.exports import write_demo_exports
 
 
 def _norm(v: Any) -> Any:

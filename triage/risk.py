@@ -15,11 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from triage.models import RISK_LEVELS
+from triage.domain import RISK_LEVELS, SOURCE_LABELS
 
 CLAUSE = re.compile(r"[^，,。；;！!？?\n]+")
-SOURCE_LABELS = {"police": "派出所", "womens_federation": "妇联", "petition": "信访办",
-                 "hotline_12345": "12345"}
 
 
 class SignalSpec(BaseModel):

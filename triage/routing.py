@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
-from triage.models import DISPUTE_TYPES, RISK_LEVELS
+from triage.domain import DISPUTE_TYPES, RISK_LEVELS
 
 
 class RoutingWeights(BaseModel):

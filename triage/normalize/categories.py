@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from triage.models import DISPUTE_TYPES
+from triage.domain import DISPUTE_TYPES
 
 __all__ = ["FALLBACK_TYPE", "CategoryMapper", "CategoryRule"]
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Connection, DateTime, Integer, String, Table
 from sqlalchemy.exc import DBAPIError
 
-from connectors.db import json_dumps
+from connectors.store.db import json_dumps
 
 _Processor = Callable[[Any], Any] | None
 

@@ -1,6 +1,6 @@
 """Synthetic multi-agency dispute leads with ground truth, for the demo, tests and benchmarks.
 
-Pure generation, no file I/O: ``generate`` returns frames; ``connectors.demo_exports``
+Pure generation, no file I/O: ``generate`` returns frames; ``samples.exports``
 turns them into messy agency files. The model follows how disputes really reach the
 four agencies, because linking and risk scoring are measured against its truth:
 

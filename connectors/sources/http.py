@@ -29,8 +29,9 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy import Connection, select
 
-from connectors.ingest import FileOutcome, Ingestor
-from triage.models import SOURCES, SourceCursor
+from connectors.sources.ingest import FileOutcome, Ingestor
+from connectors.store.schema import SourceCursor
+from triage.domain import SOURCES
 
 _CURSOR = SourceCursor.__table__  # type: ignore[attr-defined]
 

@@ -35,9 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import JSON, Connection, Date, DateTime, Engine, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from connectors.bulk import bulk_insert, insert_tuples
-from connectors.db import json_dumps
-from connectors.files import (
+from connectors.sources.files import (
     ExportReader,
     ReadLimits,
     RowChunk,
@@ -46,10 +44,12 @@ from connectors.files import (
     open_table,
     scrub_row,
 )
-from triage.canonical import NormalizeContext, canonicalize
-from triage.cells import scrub_control
-from triage.models import Lead, LeadVersion, RawRow, RejectedRow, SourceFile
-from triage.sources import HeaderMatch, SourceSpec, match_headers
+from connectors.store.bulk import bulk_insert, insert_tuples
+from connectors.store.db import json_dumps
+from connectors.store.schema import Lead, LeadVersion, RawRow, RejectedRow, SourceFile
+from triage.normalize.cells import scrub_control
+from triage.normalize.headers import HeaderMatch, SourceSpec, match_headers
+from triage.normalize.lead import NormalizeContext, canonicalize
 
 _LEAD = Lead.__table__  # type: ignore[attr-defined]
 _RAW = RawRow.__table__  # type: ignore[attr-defined]

@@ -8,8 +8,8 @@ from datetime import datetime
 from pathlib import Path
 
 from connectors.settings import Settings
-from triage.models import SOURCES
-from triage.sources import SourceSpec
+from triage.domain import SOURCES
+from triage.normalize.headers import SourceSpec
 
 IGNORED_PREFIXES = (".", "~$", "~")
 IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload", ".report.txt")

@@ -16,9 +16,9 @@ from datetime import date, datetime, time
 from itertools import zip_longest
 from typing import Any
 
-from triage.cells import defuse_formula
 from triage.normalize.addresses import NO_MATCH, AddressMatch, Gazetteer, normalize_address
 from triage.normalize.categories import CategoryMapper
+from triage.normalize.cells import defuse_formula
 from triage.normalize.dates import latest_report_time, parse_datetime
 from triage.normalize.idnumbers import parse_id
 from triage.normalize.names import parse_names

@@ -1,9 +1,8 @@
-"""Database access shared by the stages: resources, frames and upserts."""
+"""Database access shared by the stages: frames, upserts, runs and the roster."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,10 +11,8 @@ from sqlalchemy import Engine, Select, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col
 
-from connectors.config import TriageConfig, load_config
-from connectors.db import make_engine, upgrade
-from connectors.settings import Settings
-from triage.models import Lead, Mediator, Run
+from connectors.store.schema import Lead, Mediator, Run
+from triage.routing import MediatorSpec
 
 CHUNK = 500
 LEAD_COLUMNS = (
@@ -24,26 +21,6 @@ LEAD_COLUMNS = (
     "village", "village_code", "dispute_type", "description", "urgency", "headcount",
     "repeat_flag", "skip_level", "dv_flag", "person_id", "first_seen_at", "updated_at",
 )
-
-
-@dataclass
-class Resources:
-    """What every stage is handed: settings, the database and the loaded configuration."""
-
-    settings: Settings
-    engine: Engine
-    config: TriageConfig
-
-
-def open_resources(settings: Settings | None = None, *, migrate: bool = True) -> Resources:
-    """Load configuration, open the database and bring its schema up to date."""
-    settings = settings or Settings()
-    config = load_config(settings.data_dir)
-    settings.ensure_folders()
-    engine = make_engine(settings.db_url)
-    if migrate:
-        upgrade(engine)
-    return Resources(settings, engine, config)
 
 
 def now() -> datetime:
@@ -90,14 +67,14 @@ def upsert(
         session.execute(stmt)
 
 
-def sync_roster(res: Resources) -> int:
+def sync_roster(engine: Engine, mediators: Sequence[MediatorSpec]) -> int:
     """Make the mediator table match the roster file; missing ones become inactive."""
     rows = [{
         "id": m.mediator_id, "name": m.name, "phone": m.phone, "organization": m.organization,
         "town": m.town, "village_codes": m.village_codes, "specialties": m.specialties,
         "max_level": m.max_level, "capacity": m.capacity, "active": m.active,
-    } for m in res.config.mediators]
-    with Session(res.engine) as s, s.begin():
+    } for m in mediators]
+    with Session(engine) as s, s.begin():
         upsert(s, Mediator, rows, ["id"])
         listed = [r["id"] for r in rows]
         s.execute(Mediator.__table__.update().where(  # type: ignore[attr-defined]

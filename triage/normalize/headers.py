@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, field_validator, model_validator
 
-from triage.models import SOURCES
+from triage.domain import SOURCES
 
 CANONICAL_FIELDS: frozenset[str] = frozenset({
     "source_ref", "reported_at", "reporter_name", "reporter_phone", "reporter_id",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import triage.models  # noqa: F401  (registers the tables)
+import connectors.store.schema  # noqa: F401  (registers the tables)
 
 config = context.config
 target_metadata = SQLModel.metadata

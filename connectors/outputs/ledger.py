@@ -15,11 +15,11 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlmodel import col
 
-from connectors.store import leads_frame, read_frame, select_columns
+from connectors.store.access import leads_frame, read_frame, select_columns
+from connectors.store.schema import Assignment, Case, CaseLink, Mediator, RiskAssessment
+from triage.domain import SOURCE_LABELS, SOURCES
 from triage.frames import records
 from triage.masking import MaskingPolicy, mask_record
-from triage.models import SOURCES, Assignment, Case, CaseLink, Mediator, RiskAssessment
-from triage.risk import SOURCE_LABELS
 
 LEAD_HEADERS = {
     "case_id": "案件编号", "risk_level": "风险等级", "source": "来源部门",

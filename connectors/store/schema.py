@@ -1,8 +1,8 @@
-"""The canonical data model, for every stage of the pipeline.
+"""The store's schema: one SQLModel table per record the pipeline keeps.
 
 One schema serves SQLite (embedded default) and PostgreSQL (production). Times
 are naive wall-clock datetimes in Asia/Shanghai, the zone every agency exports
-in. Schema changes go through Alembic migrations in ``connectors/migrations``.
+in. Schema changes go through Alembic migrations in ``connectors/store/migrations``.
 """
 
 from __future__ import annotations
@@ -16,18 +16,6 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
-
-SOURCES: tuple[str, ...] = ("police", "womens_federation", "petition", "hotline_12345")
-"""The four agencies, also the names of the drop-folder subfolders."""
-
-RISK_LEVELS: tuple[str, ...] = ("蓝", "黄", "橙", "红")
-"""Risk levels from lowest to highest."""
-
-DISPUTE_TYPES: tuple[str, ...] = (
-    "婚姻家庭", "邻里", "债务/经济", "物业", "劳资/欠薪",
-    "土地/宅基地", "继承", "消费", "施工扰民", "其他",
-)
-"""The one dispute taxonomy that every agency category maps to."""
 
 
 def _json(**kw: Any) -> Any:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from triage.synthetic import SOURCES, SyntheticData, generate
+from samples.synthetic import SOURCES, SyntheticData, generate
 
 __all__ = ["BadRow", "DemoManifest", "ExportFile", "load_units", "write_demo_exports"]
 

@@ -23,9 +23,9 @@ from typing import IO, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from connectors.xlsx import SheetInfo, Workbook, XlsxError
-from triage.cells import has_control, scrub_control
-from triage.sources import HeaderMatch, SourceSpec, identify, known_header_keys, two_row_headers
+from connectors.sources.xlsx import SheetInfo, Workbook, XlsxError
+from triage.normalize.cells import has_control, scrub_control
+from triage.normalize.headers import HeaderMatch, SourceSpec, identify, known_header_keys, two_row_headers
 
 HEADER_SCAN_ROWS = 30
 MAX_MERGED_RANGES = 100_000

@@ -1,0 +1,1 @@
+"""What the pipeline hands back: ledgers, work lists, the briefing, exports."""

@@ -1,0 +1,1 @@
+"""The store: schema, Alembic migrations, and the queries each stage needs."""

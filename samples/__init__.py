@@ -1,0 +1,1 @@
+"""The sample-data generator: synthetic cases and the four agencies' exports of them."""
