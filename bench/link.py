@@ -35,7 +35,9 @@ from quality import bcubed_f1, pair_counts
 
 from connectors.config import load_config
 from connectors.settings import REPO_DATA
-from flows.linking import LINK_COLUMNS, cut, pooled, word_tags
+from connectors.store.linking import LINK_COLUMNS
+from connectors.tokenizer import cut, word_tags
+from flows.pool import pooled
 from samples.exports import load_units
 from samples.synthetic import generate
 from triage.link import link

@@ -24,7 +24,7 @@ from connectors.settings import Settings
 from connectors.store.access import leads_frame, read_frame, sync_roster
 from connectors.store.schema import Case, CaseLink
 from flows import stages
-from flows.linking import link_stage
+from flows.stages import link_stage
 from samples.exports import write_demo_exports
 
 

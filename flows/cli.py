@@ -189,12 +189,12 @@ def review_list(
 ) -> None:
     """列出待确认的线索对及依据 / List uncertain lead pairs with their evidence."""
     from connectors.resources import open_resources
-    from flows.linking import pending_reviews
+    from connectors.store.linking import pending_reviews
 
     table = Table(title="待确认关联 / pending links")
     for c in ("线索A", "案件A", "线索B", "案件B", "概率", "依据"):
         table.add_column(c)
-    for r in pending_reviews(open_resources(), limit):
+    for r in pending_reviews(open_resources().engine, limit):
         why = "，".join(f"{e['label']}{e['level']}({e['weight']:+.1f})" for e in (r["evidence"] or [])[:4])
         table.add_row(str(r["lead_a"]), str(r["case_a"]), str(r["lead_b"]), str(r["case_b"]),
                       f"{r['score']:.2f}", why)
@@ -203,9 +203,9 @@ def review_list(
 
 def _decide(lead_a: int, lead_b: int, decision: str, by: str) -> None:
     from connectors.resources import open_resources
-    from flows.linking import decide
+    from connectors.store.linking import decide
 
-    decide(open_resources(), lead_a, lead_b, decision, by)
+    decide(open_resources().engine, lead_a, lead_b, decision, by)
     word = "合并" if decision == "merge" else "拆分"
     console.print(f"已记录：线索 {lead_a} 与 {lead_b} {word}（{by}），下次运行时生效并一直保留。")
 
@@ -232,9 +232,9 @@ def review_split(
 def weights() -> None:
     """显示关联模型从数据中估计出的权重 / Show the linking weights estimated from the data."""
     from connectors.resources import open_resources
-    from flows.linking import load_model
+    from connectors.store.link_files import load_model
 
-    model = load_model(open_resources())
+    model = load_model(open_resources().settings.models)
     if model is None:
         console.print("尚未运行关联 / no linking run yet")
         raise typer.Exit(code=1)

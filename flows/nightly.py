@@ -11,7 +11,6 @@ from connectors.resources import open_resources
 from connectors.settings import Settings
 from connectors.store.access import finish_run, start_run, sync_roster
 from flows import stages
-from flows.linking import link_stage
 
 
 @task(retries=2, retry_delay_seconds=10)
@@ -28,7 +27,7 @@ def ingest(settings: Settings, run_id: int) -> stages.IngestSummary:
 
 @task
 def link(settings: Settings, run_id: int) -> dict[str, int]:
-    return link_stage(open_resources(settings, migrate=False), run_id)
+    return stages.link_stage(open_resources(settings, migrate=False), run_id)
 
 
 @task

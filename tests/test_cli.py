@@ -64,7 +64,7 @@ def test_demo_data_writes_truth(tmp_path: Path) -> None:
 def test_review_and_weights_commands(home: Path, tmp_path: Path) -> None:
     from connectors.resources import open_resources
     from connectors.settings import Settings
-    from flows.linking import link_stage
+    from flows.stages import link_stage
 
     path = write_csv(tmp_path / "jq.csv", POLICE_HEADERS, police_rows(6), "utf-8")
     assert runner.invoke(app, ["ingest", str(path)]).exit_code == 0

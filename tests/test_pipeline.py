@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from openpyxl import load_workbook
 from sqlalchemy import func, select
@@ -15,7 +17,7 @@ from connectors.resources import Resources
 from connectors.store.access import sync_roster
 from connectors.store.schema import Assignment, Case, CaseLink, Lead, RejectedRow, RiskAssessment
 from flows import stages
-from flows.linking import link_stage
+from flows.stages import link_stage
 
 from .exports import drop_demo
 
@@ -113,19 +115,14 @@ def test_outputs_are_masked_for_their_receiver(res: Resources, tmp_path: Path) -
 
 
 def test_later_nights_link_incrementally_and_keep_decisions(res: Resources) -> None:
-    from flows.linking import (
-        decide,
-        index_path,
-        load_index,
-        load_model,
-        pending_reviews,
-        save_index,
-    )
+    from connectors.store.link_files import index_path, load_index, load_model, save_index
+    from connectors.store.linking import decide, pending_reviews
 
+    models = res.settings.models
     drop_demo(res.settings.inbox, 40, 21)
     first = _run(res)
     assert first["link"]["mode"] == "full"
-    assert load_model(res) is not None  # weights written where they can be inspected
+    assert load_model(models) is not None  # weights written where they can be inspected
     with Session(res.engine) as s:
         before = dict(s.execute(select(CaseLink.lead_id, CaseLink.case_id)).all())
     drop_demo(res.settings.inbox, 15, 22)
@@ -133,7 +130,7 @@ def test_later_nights_link_incrementally_and_keep_decisions(res: Resources) -> N
     assert second["link"]["mode"] == "incremental"
     assert second["ingest"].leads_new > 0
     # the night read only its own neighbourhood, through the index the first run left
-    index = load_index(res)
+    index = load_index(models)
     assert index is not None and index.stats.n == second["link"]["leads"]
     assert second["link"]["region"] < second["link"]["leads"]
     with Session(res.engine) as s:
@@ -143,24 +140,52 @@ def test_later_nights_link_incrementally_and_keep_decisions(res: Resources) -> N
     # a coordinator merges two leads of different cases: the next run keeps them together
     a, b = sorted(before)[0], sorted(before)[-1]
     assert after[a] != after[b]
-    decide(res, a, b, "merge", "测试协调员")
-    older = load_index(res)
+    decide(res.engine, a, b, "merge", "测试协调员")
+    older = load_index(models)
     assert older is not None
     older.revision -= 1  # as an index whose features were computed another way
-    save_index(res, older)
-    assert load_index(res) is None
+    save_index(models, older)
+    assert load_index(models) is None
     del older.table.sets["fulls"]  # as an index written before a feature was added
     older.revision += 1
-    save_index(res, older)
-    assert load_index(res) is None
-    index_path(res).write_bytes(b"damaged")  # a damaged index only costs a recomputation
+    save_index(models, older)
+    assert load_index(models) is None
+    index_path(models).write_bytes(b"damaged")  # a damaged index only costs a recomputation
     _run(res)
-    kept = load_index(res)
-    assert kept is not None
-    del kept.__dict__["revision"]  # pickled before indexes kept their revision
-    save_index(res, kept)
-    assert load_index(res) is None
+    kept_index = load_index(models)
+    assert kept_index is not None
+    _rewrite_meta(index_path(models), drop="revision")  # written before indexes kept their revision
+    assert load_index(models) is None
     with Session(res.engine) as s:
         final = dict(s.execute(select(CaseLink.lead_id, CaseLink.case_id)).all())
     assert final[a] == final[b]
-    assert all(r["lead_a"] != a or r["lead_b"] != b for r in pending_reviews(res))
+    assert all(r["lead_a"] != a or r["lead_b"] != b for r in pending_reviews(res.engine))
+
+
+def _rewrite_meta(path: Path, drop: str) -> None:
+    """Rewrite an index file with one entry of its header left out."""
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    meta = json.loads(arrays["meta"].tobytes().decode("utf-8"))
+    del meta[drop]
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
+    with path.open("wb") as fh:
+        np.savez(fh, **arrays)
+
+
+def test_a_corrected_lead_takes_its_whole_case_along(res: Resources) -> None:
+    """A night's corrected lead that now links elsewhere moves its case with it (merged),
+    never leaving a case that says 'merged' in its log while keeping leads."""
+    drop_demo(res.settings.inbox, 60, 31)
+    _run(res)
+    drop_demo(res.settings.inbox, 10, 32)  # reuses record numbers: corrections of the first
+    second = _run(res)
+    assert second["ingest"].leads_updated > 0
+    with Session(res.engine) as s:
+        counts = dict(s.execute(select(CaseLink.case_id, func.count()).group_by(CaseLink.case_id)).all())
+        cases = s.execute(select(Case.id, Case.status, Case.lead_count)).all()
+    for cid, status, lead_count in cases:
+        if status == "open":
+            assert counts.get(cid, 0) == lead_count, cid
+        else:
+            assert cid not in counts, cid

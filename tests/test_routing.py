@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from triage.routing import CaseToRoute, follow_up_plan, route_cases
+from triage.followup import follow_up_plan
+from triage.routing import CaseToRoute, route_cases
 
 
 def _village(config, town: str, name: str) -> str:

@@ -7,9 +7,9 @@ confirm or change it knowingly.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
@@ -104,6 +104,22 @@ class Route:
     runners_up: list[dict[str, Any]] = field(default_factory=list)
 
 
+def current_load(assignments: Iterable[tuple[str, str | None]],
+                 rerouted: Iterable[str] = ()) -> Counter[str]:
+    """Open cases per mediator, from the current (case, mediator) assignments.
+
+    A case being routed again does not count against the mediator it had: its
+    proposal is replaced, not added to.
+    """
+    skip = set(rerouted)
+    return Counter(m for c, m in assignments if m is not None and c not in skip)
+
+
+def needs_routing(case_id: str, confirmed: Iterable[str]) -> bool:
+    """Whether a case is (re-)routed this run: every open case not confirmed by a coordinator."""
+    return case_id not in set(confirmed)
+
+
 def co_agencies_for(case: CaseToRoute, rules: Sequence[CoAgencyRule]) -> tuple[list[str], list[str]]:
     """Agencies that must join, and why."""
     agencies: list[str] = []
@@ -173,8 +189,3 @@ def route_cases(
         routes.append(Route(case.case_id, best[2], agencies,
                             [f"得分 {best[0]:.2f}", *best[3], *agency_reasons], runners))
     return routes
-
-
-def follow_up_plan(level: str, start: datetime, cfg: RoutingConfig) -> list[tuple[str, datetime]]:
-    """The follow-up tasks and deadlines a case of this level gets."""
-    return [(s.task, start + timedelta(hours=s.hours)) for s in cfg.follow_up.get(level, [])]

@@ -326,3 +326,17 @@ class SourceCursor(SQLModel, table=True):
     records: int = 0
     last_error: str | None = None
     updated_at: NaiveDatetime
+
+
+class StoredSecret(SQLModel, table=True):
+    """A deployment secret the pipeline made itself, kept under the database's access control.
+
+    Only when the environment or a Prefect Secret block gives none: the key of the
+    link index's phone and ID hashes must outlive every run, and must not lie in
+    the folder beside the index.
+    """
+
+    __tablename__ = "app_secret"
+    name: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=256)
+    created_at: NaiveDatetime

@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import pandas as pd
+
 
 def new_case_id(lead_id: int, taken: set[str]) -> str:
     """An id derived from the case's first lead: short, unique, never reused."""
@@ -57,3 +59,39 @@ def assign_case_ids(
         for lid in comp:
             case_of[lid] = cid
     return case_of, events
+
+
+def case_summaries(leads: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each case's type, place, counts and dates, from its leads (columns as linked, plus ``case_id``).
+
+    The type is the commonest one other than 其他 (其他 only if every lead says so);
+    the place is the latest lead's that resolved to a village or community, else
+    the latest lead's.
+    """
+    if leads.empty:
+        return []
+    ordered = leads.sort_values(["case_id", "reported_at"])
+    typed = ordered[ordered["dispute_type"] != "其他"]
+    dtype = typed.groupby("case_id")["dispute_type"].agg(lambda s: s.mode().iloc[0])
+    located = ordered.dropna(subset=["village_code"]).groupby("case_id").last()
+    anywhere = ordered.groupby("case_id").last()
+    place = located.combine_first(anywhere)
+    agg = ordered.groupby("case_id").agg(
+        lead_count=("id", "size"), first=("reported_at", "min"), last=("reported_at", "max"),
+        sources=("source", lambda s: sorted(set(s))))
+    out = []
+    for cid, r in agg.iterrows():
+        p = place.loc[str(cid)]
+        out.append({
+            "id": cid, "dispute_type": dtype.get(cid, "其他"),
+            "district": _opt(p["district"]), "town": _opt(p["town"]),
+            "village": _opt(p["village"]), "village_code": _opt(p["village_code"]),
+            "lead_count": int(r["lead_count"]), "sources": r["sources"],
+            "first_reported_at": r["first"].to_pydatetime(),
+            "last_reported_at": r["last"].to_pydatetime(),
+        })
+    return out
+
+
+def _opt(v: Any) -> Any:
+    return None if v is None or (isinstance(v, float) and v != v) or v is pd.NA else v

@@ -18,7 +18,8 @@ from triage.link.cluster import ClusterRules, cluster, merge_on_combined_evidenc
 from triage.link.compare import FIELD_INDEX, compare_pairs, id_conflicts
 from triage.link.encode import CorpusStats, Encoded, encode
 from triage.link.evidence import Evidence, ReviewPairs, strongest_links
-from triage.link.features import FEATURES_REVISION, Subjects, lead_features, version_of
+from triage.link.features import UNKEYED, Pseudonyms, Subjects, lead_features, version_of
+from triage.link.index import LinkIndex
 from triage.link.model import (
     MatchModel,
     estimate_anchored,
@@ -29,9 +30,6 @@ from triage.link.model import (
 from triage.link.persons import group_persons
 from triage.link.repeat import VETO
 from triage.link.table import (
-    HASHED_SETS,
-    SCALAR_VOCAB,
-    SET_VOCAB,
     FeatureTable,
     LeadChunk,
     Vocabularies,
@@ -104,47 +102,24 @@ def random_pairs(n: int, count: int, seed: int = 20241122) -> np.ndarray:
     return p[p[:, 0] != p[:, 1]]
 
 
-@dataclass
-class LinkIndex:
-    """What a run keeps for the next: each lead's own features, corpus counts, blocking keys.
-
-    With it, a night computes features and keys for its new leads only and
-    compares them with the history through the kept keys.
-    """
-
-    table: FeatureTable  # one row per lead, in the order of the run's leads
-    stats: CorpusStats
-    vocabs: Vocabularies
-    keys: pd.DataFrame  # key (hash), id (lead), from the last run
-    revision: int = FEATURES_REVISION  # of the features it holds
-    subjects: str = ""  # fingerprint of the subject lexicon its features were made with
-
-    def current(self) -> bool:
-        """Whether its features are this version's: all of them, computed the same way."""
-        # read from the instance: the class default would answer for a pickle without it
-        return (self.__dict__.get("revision", 1) == FEATURES_REVISION
-                and set(self.table.sets) == {*SET_VOCAB, *HASHED_SETS}
-                and set(self.table.scalars) == set(SCALAR_VOCAB))
-
-
-def _lead_features(leads: pd.DataFrame, cut: Any, subjects: Subjects, vocabs: Vocabularies,
-                   chunks: ChunkMap | None) -> FeatureTable:
+def _lead_features(leads: pd.DataFrame, cut: Any, subjects: Subjects, pseudonyms: Pseudonyms,
+                   vocabs: Vocabularies, chunks: ChunkMap | None) -> FeatureTable:
     if chunks is None or len(leads) < 2:
-        return FeatureTable.coded(lead_features(leads, cut, subjects), vocabs)
+        return FeatureTable.coded(lead_features(leads, cut, subjects, pseudonyms), vocabs)
     size = max(-(-len(leads) // 64), 500)  # small chunks: less memory in flight
     parts = [leads.iloc[k:k + size] for k in range(0, len(leads), size)]
     return FeatureTable.concat([FeatureTable.coded(c, vocabs) for c in chunks(
-        partial(lead_features, cut=cut, subjects=subjects), parts)])
+        partial(lead_features, cut=cut, subjects=subjects, pseudonyms=pseudonyms), parts)])
 
 
-def _refresh(leads: pd.DataFrame, cut: Any, subjects: Subjects, index: LinkIndex | None,
-             stale: set[int], chunks: ChunkMap | None
+def _refresh(leads: pd.DataFrame, cut: Any, subjects: Subjects, pseudonyms: Pseudonyms,
+             index: LinkIndex | None, stale: set[int], chunks: ChunkMap | None
              ) -> tuple[FeatureTable, CorpusStats, Vocabularies]:
     """Per-lead features in the order of ``leads``: kept ones reused, the rest computed."""
     ids = leads["id"].astype("int64").to_numpy()
     if index is None:
         vocabs = Vocabularies()
-        table = _lead_features(leads, cut, subjects, vocabs, chunks)
+        table = _lead_features(leads, cut, subjects, pseudonyms, vocabs, chunks)
         return table, CorpusStats.of(table, vocabs), vocabs
     kept, vocabs = index.table, index.vocabs
     version = (np.array([version_of(v) for v in leads["updated_at"]], dtype=object)
@@ -158,7 +133,7 @@ def _refresh(leads: pd.DataFrame, cut: Any, subjects: Subjects, index: LinkIndex
     keep[at[~todo]] = True
     stats = index.stats.copy()
     stats.add(kept.take(np.flatnonzero(~keep)), vocabs, sign=-1)
-    fresh = _lead_features(leads[todo], cut, subjects, vocabs, chunks)
+    fresh = _lead_features(leads[todo], cut, subjects, pseudonyms, vocabs, chunks)
     stats.add(fresh, vocabs)
     table = FeatureTable.concat([kept.take(np.flatnonzero(keep)), fresh])
     return table.take(pd.Index(table.ids).get_indexer(ids)), stats, vocabs
@@ -170,6 +145,7 @@ def link(
     merges: Sequence[tuple[int, int]] = (), splits: Sequence[tuple[int, int]] = (),
     words: Mapping[str, str] | None = None, index: LinkIndex | None = None,
     chunks: ChunkMap | None = None, progress: Callable[[str], None] | None = None,
+    pseudonyms: Pseudonyms = UNKEYED,
 ) -> LinkResult:
     """Cluster leads into cases.
 
@@ -181,7 +157,8 @@ def link(
     ``index`` is the previous run's ``LinkResult.index``: kept features are reused
     and, in an incremental run, only the new leads' neighbourhood is read.
     ``chunks`` maps a function over chunks of leads (e.g. a process pool's map);
-    ``progress`` is told the name of each stage as it ends (seconds are in ``stats``).
+    ``progress`` is told the name of each stage as it ends (seconds are in ``stats``);
+    ``pseudonyms`` hashes phone and ID numbers with the deployment's key.
     """
     seconds: dict[str, float] = {}
     clock = [time.perf_counter()]
@@ -199,9 +176,9 @@ def link(
     new_rows = None if new_ids is None else row_of.rows(new_ids)
     stale = set() if new_rows is None else set(ids[new_rows].tolist())
     subjects = Subjects.of(config.subjects)
-    if index is not None and index.__dict__.get("subjects", "") != subjects.fingerprint:
-        index = None  # features made with another subject lexicon: every lead is read again
-    table, stats, vocabs = _refresh(leads, cut, subjects, index, stale, chunks)
+    if index is not None and not index.current(subjects.fingerprint, pseudonyms.fingerprint):
+        index = None  # features made another way (lexicon, key, version): every lead is read again
+    table, stats, vocabs = _refresh(leads, cut, subjects, pseudonyms, index, stale, chunks)
     mark("features")
 
     def encoded(rows: np.ndarray | None = None) -> Encoded:
@@ -243,7 +220,7 @@ def link(
     mark("keys")
     index_out = LinkIndex(table, stats, vocabs, pd.DataFrame(
         {"key": keys_out["key"].to_numpy(), "id": ids[keys_out["row"].to_numpy()]}),
-        subjects=subjects.fingerprint)
+        subjects=subjects.fingerprint, keyed=pseudonyms.fingerprint)
     wids = ids[work]
     local = _Rows(wids)
     pairs = candidate_pairs(enc.t, keys, rules)
@@ -363,7 +340,8 @@ def _region(touching: np.ndarray, new_rows: np.ndarray, ids: np.ndarray,
             splits: Sequence[tuple[int, int]], row_of: _Rows) -> np.ndarray:
     """Rows an incremental run re-clusters: the new leads, their partners, and those cases."""
     partners = set(touching.ravel().tolist()) - set(new_rows.tolist())
-    cases = {previous.get(int(ids[r])) for r in partners} - {None}
+    # a corrected lead brings its own case too: the case moves with it or not at all
+    cases = {previous.get(int(ids[r])) for r in partners | set(new_rows.tolist())} - {None}
     decided = row_of.rows(x for pair in (*merges, *splits) for x in pair)
     members = row_of.rows(lid for lid, cid in previous.items() if cid in cases)
     return distinct(np.concatenate([new_rows, np.fromiter(partners, dtype=np.int64,

@@ -6,6 +6,7 @@ many), kept between runs; every later step reads these instead of re-parsing tex
 
 from __future__ import annotations
 
+import hmac
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from triage.normalize.names import COMMON_SURNAMES, COMPOUND_SURNAMES
 
 # Raised whenever what a feature means changes (not only which features there are), so an
 # index kept by an earlier version is recomputed instead of mixed with new features.
-FEATURES_REVISION = 11
+FEATURES_REVISION = 12
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 DIGITS = re.compile(r"\d+")
 MASKED_MENTION = re.compile(r"([\u4e00-\u9fff]{1,2}?)(?:某某|某|女士|先生|大爷|大妈|阿姨|师傅)")
@@ -133,6 +134,30 @@ class Subjects:
 NO_SUBJECTS = Subjects({})
 
 
+@dataclass(frozen=True)
+class Pseudonyms:
+    """Keyed hashes (HMAC-SHA256) of phone and ID numbers, as linking keeps them.
+
+    Linking only asks whether two numbers are equal, so it keeps hashes: equal
+    numbers give equal hashes, and without the key (the deployment's secret,
+    never stored beside the index) no number can be recovered from them, not
+    even by trying every phone number.
+    """
+
+    key: bytes
+
+    def __call__(self, value: str) -> str:
+        return hmac.digest(self.key, value.encode(), "sha256")[:12].hex()
+
+    @property
+    def fingerprint(self) -> str:
+        """Names the key without revealing it: an index made with another key is recomputed."""
+        return hmac.digest(self.key, b"triage/link-index", "sha256")[:8].hex()
+
+
+UNKEYED = Pseudonyms(b"")  # for tests and tools that keep nothing; deployments pass their key
+
+
 def name_candidates(text: str) -> set[str]:
     """2–3 character spans of a text that start with a surname: possible names."""
     return {name for i in range(len(text)) if (name := _name_at(text, i)) is not None}
@@ -234,14 +259,16 @@ def version_of(updated_at: Any) -> str | None:
     return None if updated_at is None or pd.isna(updated_at) else str(updated_at)
 
 
-def lead_features(leads: pd.DataFrame, cut: Any, subjects: Subjects = NO_SUBJECTS) -> LeadChunk:
+def lead_features(leads: pd.DataFrame, cut: Any, subjects: Subjects = NO_SUBJECTS,
+                  pseudonyms: Pseudonyms = UNKEYED) -> LeadChunk:
     """What each lead says on its own (names, phones, place, words), column by column.
 
     Nothing here depends on other leads, so chunks can be computed in parallel
     and kept from one run to the next; ``version`` is the lead's ``updated_at``
     (if given), so a corrected lead is computed again. ``cut`` splits Chinese text
     into words (``jieba.lcut``), passed in so the core holds no tokenizer state;
-    ``subjects`` adds the subject words of the deployment's lexicon.
+    ``subjects`` adds the subject words of the deployment's lexicon; phone and
+    ID numbers are kept only as ``pseudonyms`` (keyed hashes).
     """
     scalars: dict[str, list[str | None]] = {c: [] for c in SCALAR_VOCAB}
     flat: dict[str, list[Any]] = {c: [] for c in (*SET_VOCAB, *HASHED_SETS)}
@@ -275,8 +302,8 @@ def lead_features(leads: pd.DataFrame, cut: Any, subjects: Subjects = NO_SUBJECT
             ("town", village[:9] if village else (r.get("town") if isinstance(r.get("town"), str)
                                                   else None)),
             ("dtype", r.get("dispute_type") or "其他"),
-            ("id_full", ident if valid else None),
-            ("id_sig", ident[:6] + ident[-4:] if ident and len(ident) == 18 else None),
+            ("id_full", pseudonyms(ident) if ident and valid else None),
+            ("id_sig", pseudonyms(ident[:6] + ident[-4:]) if ident and len(ident) == 18 else None),
             ("name", full),
             ("name_py", pinyin_key(full) if full else None),
             ("surname", surname_of(name)),
@@ -286,8 +313,8 @@ def lead_features(leads: pd.DataFrame, cut: Any, subjects: Subjects = NO_SUBJECT
             ("proxy", "代述" if PROXY_REPORT.search(text) else None),
         ):
             scalars[column].append(value)
-        put("phones", {p for p in phones if "*" not in p})
-        put("sigs", {p[:3] + p[-4:] for p in phones if len(p) == 11 and p[0] == "1"})
+        put("phones", {pseudonyms(p) for p in phones if "*" not in p})
+        put("sigs", {pseudonyms(p[:3] + p[-4:]) for p in phones if len(p) == 11 and p[0] == "1"})
         put("mentions", masked_mentions(others))
         names = name_candidates(others)
         put("cands", {pinyin_key(c) for c in names})

@@ -1,0 +1,143 @@
+"""What the linking stage reads from and writes to the store: cases, links, reviews, persons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, select, update
+from sqlmodel import Session, col
+
+from connectors.store.access import leads_frame, now, read_frame, select_columns, upsert
+from connectors.store.schema import Case, CaseEvent, CaseLink, Lead, LinkReview, Person
+from triage.frames import records
+from triage.link import LinkResult
+from triage.link.cases import case_summaries
+
+LINK_COLUMNS = (
+    "id", "source", "reported_at", "reporter_name", "reporter_name_masked", "phones",
+    "reporter_id", "reporter_id_valid", "district", "town", "village", "village_code",
+    "address", "dispute_type", "description", "person_id", "updated_at",
+)
+
+
+@dataclass
+class LinkInputs:
+    """Everything a linking run starts from."""
+
+    leads: pd.DataFrame  # LINK_COLUMNS, by id
+    previous: dict[int, str]  # lead id → its case now
+    linked_at: dict[int, datetime]  # lead id → when its link was last written
+    merges: list[tuple[int, int]]  # coordinators' decisions on lead pairs
+    splits: list[tuple[int, int]]
+
+
+def link_inputs(engine: Engine) -> LinkInputs:
+    leads = leads_frame(engine, LINK_COLUMNS)
+    links = read_frame(engine, select_columns(CaseLink, "lead_id", "case_id", "linked_at"))
+    ids = links["lead_id"].astype(int)
+    decisions = read_frame(engine, select_columns(LinkReview, "lead_a", "lead_b", "status")
+                           .where(col(LinkReview.status).in_(["merge", "split"])))
+    pairs = {s: [(int(a), int(b)) for a, b, d in decisions.itertuples(index=False) if d == s]
+             for s in ("merge", "split")}
+    return LinkInputs(leads, dict(zip(ids, links["case_id"], strict=True)),
+                      dict(zip(ids, links["linked_at"], strict=True)), pairs["merge"], pairs["split"])
+
+
+def save_links(engine: Engine, leads: pd.DataFrame, previous: dict[int, str],
+               result: LinkResult, run_id: int | None) -> None:
+    """Write the cases a run touched, their links and events, the review list and persons."""
+    stamp = now()
+    leads = leads.assign(case_id=leads["id"].astype(int).map(result.case_of))
+    region = set(result.evidence) | {lid for lid, cid in result.case_of.items()
+                                     if previous.get(lid) != cid}
+    touched_cases = {result.case_of[lid] for lid in region} | {
+        e["case_id"] for e in result.events}
+    with Session(engine) as s, s.begin():
+        cases = [{**c, "status": "open", "merged_into": None, "created_run_id": run_id,
+                  "created_at": stamp, "updated_at": stamp}
+                 for c in case_summaries(leads[leads["case_id"].isin(touched_cases)])]
+        if cases:
+            upsert(s, Case, cases, ["id"], update=[c for c in cases[0] if c not in (
+                "id", "created_at", "created_run_id", "risk_level", "risk_score")])
+        changed = [
+            {"lead_id": lid, "case_id": cid, "score": _score(result, lid),
+             "method": "auto", "evidence": result.evidence.get(lid), "run_id": run_id,
+             "linked_at": stamp}
+            for lid, cid in result.case_of.items()
+            if previous.get(lid) != cid or lid in result.evidence
+        ]
+        upsert(s, CaseLink, changed, ["lead_id"])
+        gone = set(previous.values()) - set(result.case_of.values())
+        merged_into = {e["other_case_id"]: e["case_id"] for e in result.events
+                       if e["kind"] == "merged"}
+        for cid in sorted(gone):
+            s.execute(update(Case).where(col(Case.id) == cid).values(
+                status="merged", merged_into=merged_into.get(cid), updated_at=stamp))
+        if result.events:
+            s.execute(CaseEvent.__table__.insert(), [  # type: ignore[attr-defined]
+                {**e, "run_id": run_id, "at": stamp, "detail": None} for e in result.events])
+        reviews = [{**r, "status": "pending", "run_id": run_id} for r in result.review]
+        upsert(s, LinkReview, reviews, ["lead_a", "lead_b"], update=["score", "evidence", "run_id"])
+        _save_persons(s, leads, result.person_of, stamp)
+
+
+def _score(result: LinkResult, lead_id: int) -> float:
+    ev = result.evidence.get(lead_id)
+    return float(ev[0]["probability"]) if ev else 1.0
+
+
+def _save_persons(s: Session, leads: pd.DataFrame, person_of: dict[int, int],
+                  stamp: datetime) -> None:
+    """Give every group of leads of one reporter a Person; keep existing person ids."""
+    df = leads[["id", "person_id", "reporter_name", "reporter_name_masked", "reporter_id",
+                "reporter_id_valid", "phones"]].copy()
+    df["rep"] = df["id"].astype(int).map(person_of)
+    known = df.dropna(subset=["person_id"]).groupby("rep")["person_id"].min()
+    df["pid"] = df["rep"].map(known)
+    fresh = df[df["pid"].isna()].drop_duplicates("rep")
+    if not fresh.empty:
+        rows = []
+        for r in records(fresh):
+            rows.append({
+                "name": None if r["reporter_name_masked"] else r["reporter_name"],
+                "id_number": r["reporter_id"] if r["reporter_id_valid"] is True else None,
+                "phones": [p for p in (r["phones"] or []) if "*" not in p] or None,
+                "created_at": stamp, "updated_at": stamp})
+        result = s.execute(Person.__table__.insert().returning(  # type: ignore[attr-defined]
+            Person.__table__.c.id, sort_by_parameter_order=True), rows)  # type: ignore[attr-defined]
+        new = dict(zip(fresh["rep"], [r[0] for r in result], strict=True))
+        df["pid"] = df["pid"].fillna(df["rep"].map(new))
+    stale = df[df["person_id"].isna() | (df["person_id"] != df["pid"])]
+    if not stale.empty:
+        s.execute(update(Lead), [
+            {"id": int(i), "person_id": int(p)} for i, p in zip(stale["id"], stale["pid"],
+                                                                 strict=True)])
+
+
+def pending_reviews(engine: Engine, limit: int = 50) -> list[dict[str, Any]]:
+    """Uncertain pairs waiting for a coordinator, most likely first (no personal data)."""
+    rows = read_frame(engine, select_columns(
+        LinkReview, "lead_a", "lead_b", "score", "evidence").where(
+        col(LinkReview.status) == "pending").order_by(col(LinkReview.score).desc()).limit(limit))
+    links = read_frame(engine, select_columns(CaseLink, "lead_id", "case_id"))
+    case_of = dict(zip(links["lead_id"].astype(int), links["case_id"], strict=True))
+    out = [{**r, "case_a": case_of.get(int(r["lead_a"])), "case_b": case_of.get(int(r["lead_b"]))}
+           for r in records(rows)]
+    return [r for r in out if r["case_a"] != r["case_b"]]
+
+
+def decide(engine: Engine, lead_a: int, lead_b: int, decision: str, by: str) -> None:
+    """Record a coordinator's merge or split; the next run applies it and keeps it."""
+    if decision not in ("merge", "split"):
+        raise ValueError("decision must be merge or split")
+    a, b = min(lead_a, lead_b), max(lead_a, lead_b)
+    with Session(engine) as s, s.begin():
+        found = s.execute(select(col(Lead.id)).where(col(Lead.id).in_([a, b]))).scalars().all()
+        if len(set(found)) != 2:
+            raise ValueError(f"线索 {a} 或 {b} 不存在")
+        upsert(s, LinkReview, [{"lead_a": a, "lead_b": b, "score": 0.0, "evidence": None,
+                                "status": decision, "decided_by": by, "decided_at": now()}],
+               ["lead_a", "lead_b"], update=["status", "decided_by", "decided_at"])

@@ -1,0 +1,60 @@
+"""The linking stage (隐患共排): read leads and decisions, link, write cases back.
+
+A full run re-estimates the match weights and writes them to
+``TRIAGE_HOME/models/linking.json``; an incremental run (the default once cases
+exist) compares only new or corrected leads with the history, with the stored
+weights and the index the last run left.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+from connectors.resources import Resources
+from connectors.store import link_files
+from connectors.store.access import now
+from connectors.store.linking import link_inputs, save_links
+from connectors.store.secrets import link_key
+from connectors.tokenizer import cut, word_tags
+from flows.pool import pooled
+from triage.link import link
+from triage.link.features import Pseudonyms
+
+log = logging.getLogger(__name__)
+FEATURE_WORKERS = 2  # processes computing lead features when many leads are new
+PARALLEL_FROM = 20_000  # fewer new leads than this: computed in-process (no pool start-up)
+
+
+def link_stage(res: Resources, run_id: int | None = None, *, full: bool = False) -> dict[str, Any]:
+    """Link leads into cases; incremental unless ``full`` or nothing was linked before."""
+    got = link_inputs(res.engine)
+    leads = got.leads
+    if leads.empty:
+        return {"cases": 0, "created": 0, "merged": 0, "split": 0, "mode": "empty"}
+    folder = res.settings.models
+    model = None if full else link_files.load_model(folder)
+    new_ids: list[int] | None = None
+    if got.previous and model is not None:
+        new_ids = [int(i) for i, u in zip(leads["id"], leads["updated_at"], strict=True)
+                   if int(i) not in got.linked_at or u > got.linked_at[int(i)]]
+    index = link_files.load_index(folder)
+    unknown = len(leads) - (0 if index is None else int(np.isin(index.table.ids, leads["id"]).sum()))
+    result = link(leads, got.previous, cut, res.config.linking, model=model, new_ids=new_ids,
+                  merges=got.merges, splits=got.splits, words=word_tags(), index=index,
+                  chunks=pooled(FEATURE_WORKERS) if unknown >= PARALLEL_FROM else None,
+                  progress=lambda stage: log.info("linking: %s done", stage),
+                  pseudonyms=Pseudonyms(link_key(res.engine, res.settings)))
+    if new_ids is None:
+        link_files.save_model(folder, result.model, run_id, now())
+    if result.index is not None:
+        link_files.save_index(folder, result.index)
+    save_links(res.engine, leads, got.previous, result, run_id)
+    kinds = Counter(e["kind"] for e in result.events)
+    return {"cases": len(set(result.case_of.values())), "created": kinds["created"],
+            "merged": kinds["merged"], "split": kinds["split"],
+            "mode": "full" if new_ids is None else "incremental",
+            "review": len(result.review), **{f"{k}": v for k, v in result.stats.items()}}
