@@ -257,6 +257,40 @@ def weights() -> None:
         console.print(repeat)
 
 
+@app.command()
+def forget(
+    person: Annotated[int | None, typer.Option("--person", help="人员编号 / person id")] = None,
+    id_number: Annotated[str | None, typer.Option(
+        "--id-number", help="或按身份证号查找 / or find the person by ID number")] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="不再确认 / do not ask")] = False,
+) -> None:
+    """删除一个人的全部线索及由此产生的数据 / Forget a person: their leads and all derived data."""
+    from connectors.resources import open_resources
+    from connectors.store.forget import persons_with_id_number
+    from flows.forget import forget as forget_person
+
+    res = open_resources()
+    if (person is None) == (id_number is None):
+        console.print("请给出 --person 或 --id-number 之一 / give --person or --id-number")
+        raise typer.Exit(code=2)
+    targets = [person] if person is not None else persons_with_id_number(res.engine, id_number or "")
+    if not targets:
+        console.print("没有找到此人 / no such person")
+        raise typer.Exit(code=1)
+    if not yes and not typer.confirm(
+            f"将永久删除人员 {', '.join(map(str, targets))} 的全部线索、原始行和引用，不可恢复。确认？"):
+        raise typer.Exit(code=1)
+    for pid in targets:
+        try:
+            done = forget_person(res, pid)
+        except LookupError as exc:
+            console.print(str(exc))
+            raise typer.Exit(code=1) from exc
+        console.print(f"已删除人员 {pid}：线索 {len(done.lead_ids)} 条，原始行 {done.raw_rows} 行；"
+                      f"删除案件 {len(done.cases_deleted)} 个，保留并更新案件 {len(done.cases_kept)} 个。"
+                      "此前已发出的台账和工作清单不在本系统内，请通知接收单位删除。")
+
+
 def main() -> None:
     try:
         app()

@@ -225,3 +225,24 @@ def check_override(current: str, new: str, reason: str | None) -> None:
         raise ValueError(f"未知风险等级 {new!r}，应为 {'/'.join(RISK_LEVELS)}")
     if RISK_LEVELS.index(new) < RISK_LEVELS.index(current) and not (reason or "").strip():
         raise ValueError("降低风险等级必须填写理由")
+
+
+def signals_without(signals: Sequence[Mapping[str, Any]] | None,
+                    lead_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """Stored signals with every piece of evidence from these leads taken out (a person
+    forgotten); a signal left with no evidence is dropped."""
+    gone = set(lead_ids)
+    out = []
+    for sig in signals or []:
+        kept = []
+        for ev in sig.get("evidence") or []:
+            if ev.get("lead_id") in gone:
+                continue
+            if "lead_ids" in ev:
+                ev = {**ev, "lead_ids": [i for i in ev["lead_ids"] if i not in gone]}
+                if not ev["lead_ids"]:
+                    continue
+            kept.append(ev)
+        if kept:
+            out.append({**sig, "evidence": kept})
+    return out

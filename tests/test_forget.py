@@ -1,0 +1,130 @@
+"""``triage forget --person``: nothing of the person is left in the store or the link index."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import select, text
+from sqlmodel import Session, SQLModel
+from typer.testing import CliRunner
+
+from connectors.resources import Resources
+from connectors.settings import Settings
+from connectors.store.access import leads_frame, sync_roster
+from connectors.store.link_files import index_path, load_index
+from connectors.store.schema import CaseLink, Person
+from connectors.store.secrets import link_key
+from flows import stages
+from flows.cli import app
+from triage.link.features import Pseudonyms, pinyin_key
+
+from .exports import drop_demo
+
+
+def _run(res: Resources) -> None:
+    sync_roster(res.engine, res.config.mediators)
+    got = stages.ingest_all(res)
+    stages.link_stage(res)
+    stages.score_stage(res, None, got.new_lead_ids)
+    stages.route_stage(res)
+
+
+def _store_text(res: Resources) -> str:
+    """Every row of every table, as text."""
+    parts = []
+    with res.engine.connect() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            for row in conn.execute(select(table)).mappings():
+                parts.append(json.dumps({k: str(v) for k, v in row.items()}, ensure_ascii=False))
+    return "\n".join(parts)
+
+
+def _index_bytes(folder: Path) -> bytes:
+    with zipfile.ZipFile(index_path(folder)) as z:
+        return b"".join(z.read(n) for n in z.namelist())
+
+
+def _pick_person(res: Resources) -> tuple[int, pd.DataFrame]:
+    """A reporter with a full name no other lead shares (even by sound), a phone and a case
+    that other leads are in too, so both a kept and a cleaned case are exercised."""
+    leads = leads_frame(res.engine)
+    with Session(res.engine) as s:
+        links = dict(s.execute(select(CaseLink.lead_id, CaseLink.case_id)).all())
+    leads["case_id"] = leads["id"].map(links)
+    named = leads[~leads["reporter_name_masked"] & leads["reporter_name"].notna()]
+    sounds = Counter(pinyin_key(n) for n in leads["reporter_name"].dropna())
+    size = leads.groupby("case_id")["id"].size()
+    for pid, own in named.groupby("person_id"):
+        mine = leads[leads["person_id"] == pid]
+        name = own["reporter_name"].iloc[0]
+        phones = [p for ps in mine["phones"] for p in (ps or []) if "*" not in p]
+        others = leads[leads["person_id"] != pid]
+        shared_phone = any(p in (ps or []) for ps in others["phones"] for p in phones)
+        if (len(name) >= 3 and sounds[pinyin_key(name)] == len(own) and phones and not shared_phone
+                and (size[mine["case_id"]] > len(mine)).any()
+                and mine["reporter_id_valid"].eq(True).any()):
+            return int(pid), mine
+    raise AssertionError("no suitable person in the sample")
+
+
+def test_forget_leaves_nothing_of_the_person(settings: Settings, res: Resources, monkeypatch) -> None:
+    drop_demo(res.settings.inbox, 60, 31)
+    _run(res)
+    pid, mine = _pick_person(res)
+    name = mine.loc[~mine["reporter_name_masked"], "reporter_name"].iloc[0]
+    phones = sorted({p for ps in mine["phones"] for p in (ps or []) if "*" not in p})
+    ids = sorted({i for i in mine["reporter_id"].dropna()})
+    texts = [t for t in mine["description"].dropna() if len(t) >= 8]
+    key = Pseudonyms(link_key(res.engine, res.settings))
+    before = _store_text(res)
+    index_before = _index_bytes(res.settings.models)
+    for value in (name, *phones, *ids, *texts):
+        assert value in before, value
+    assert name.encode() in index_before and key(phones[0]).encode() in index_before
+    lead_count = len(leads_frame(res.engine))
+
+    monkeypatch.setenv("TRIAGE_HOME", str(settings.home))
+    monkeypatch.setenv("TRIAGE_DATABASE_URL", settings.db_url)
+    result = CliRunner().invoke(app, ["forget", "--person", str(pid), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert f"线索 {len(mine)} 条" in result.output
+
+    after = _store_text(res)
+    for value in (name, *phones, *ids, *texts):
+        assert value not in after, value
+    with Session(res.engine) as s:
+        assert s.get(Person, pid) is None
+    assert len(leads_frame(res.engine)) == lead_count - len(mine)
+    raw = _index_bytes(res.settings.models)
+    for value in (name, pinyin_key(name), *(key(p) for p in phones), *(key(i) for i in ids),
+                  *phones, *ids):
+        assert value.encode() not in raw, value
+    index = load_index(res.settings.models)
+    assert index is not None and not set(mine["id"]) & set(index.table.ids.tolist())
+
+    # the next night runs on what is left and brings nothing of them back
+    drop_demo(res.settings.inbox, 10, 32)
+    _run(res)
+    final = _store_text(res)
+    assert name not in final and not any(p in final for p in phones)
+    with res.engine.connect() as conn:  # every case still has its leads, counts agree
+        bad = conn.execute(text(
+            "SELECT c.id FROM \"case\" c LEFT JOIN case_link l ON l.case_id = c.id "
+            "WHERE c.status = 'open' GROUP BY c.id, c.lead_count "
+            "HAVING COUNT(l.lead_id) <> c.lead_count")).all()
+    assert bad == []
+
+
+def test_forget_asks_which_person(settings: Settings, res: Resources, monkeypatch) -> None:
+    monkeypatch.setenv("TRIAGE_HOME", str(settings.home))
+    monkeypatch.setenv("TRIAGE_DATABASE_URL", settings.db_url)
+    runner = CliRunner()
+    assert runner.invoke(app, ["forget"]).exit_code == 2
+    missing = runner.invoke(app, ["forget", "--person", "999999", "--yes"])
+    assert missing.exit_code == 1 and "999999" in missing.output
+    unknown = runner.invoke(app, ["forget", "--id-number", "110114198001011234", "--yes"])
+    assert unknown.exit_code == 1
