@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import pickle
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from quality import bcubed_f1, pair_counts
 
 from connectors.config import load_config
 from connectors.settings import REPO_DATA
+from connectors.store.link_files import load_index, load_model, save_index, save_model
 from connectors.store.linking import LINK_COLUMNS
 from connectors.tokenizer import cut, word_tags
 from flows.pool import pooled
@@ -154,7 +155,7 @@ def main() -> None:
                   args.compare_full)
         return
     if args.incremental:
-        state = args.workdir / f"index-{args.cases}-{args.seed}-{args.incremental}.pkl"
+        state = args.workdir / f"index-{args.cases}-{args.seed}-{args.incremental}"
         run_incremental(frame, truth, cfg, words, chunks, args.incremental, sampler, state)
         return
     t = time.perf_counter()
@@ -197,10 +198,14 @@ def run_incremental(frame: pd.DataFrame, truth: pd.Series, cfg: Any, words: Any,
     print("full (history) vs truth: " + ", ".join(
         f"{k} {v:.4f}" for k, v in scores(history["id"].astype(int).map(base.case_of),
                                           truth.iloc[:-night_size]).items()))
-    with state.open("wb") as fh:
-        pickle.dump({"case_of": base.case_of, "model": base.model, "index": base.index}, fh,
-                    protocol=pickle.HIGHEST_PROTOCOL)
-    print(f"index kept: {state.stat().st_size / 2**20:.0f} MB on disk", flush=True)
+    assert base.index is not None
+    t = time.perf_counter()
+    kept = save_index(state, base.index)  # as the nightly flow keeps them: .npz, JSON, Parquet
+    save_model(state, base.model, 0, datetime.now())
+    pd.DataFrame({"lead_id": list(base.case_of), "case_id": list(base.case_of.values())}
+                 ).to_parquet(state / "case_of.parquet")
+    print(f"index kept: {kept.stat().st_size / 2**20:.0f} MB on disk, written in "
+          f"{time.perf_counter() - t:.1f}s", flush=True)
     del base, history
     subprocess.run([sys.executable, __file__, *sys.argv[1:], "--night-from", str(state)], check=True)
 
@@ -213,12 +218,14 @@ def run_night(frame: pd.DataFrame, truth: pd.Series, cfg: Any, words: Any, night
     truth = truth.iloc[order].reset_index(drop=True)
     night = frame.iloc[-night_size:]
     t = time.perf_counter()
-    with state.open("rb") as fh:
-        kept = pickle.load(fh)
+    index, model = load_index(state), load_model(state)
+    assert index is not None and model is not None, f"no index or weights in {state}"
+    links = pd.read_parquet(state / "case_of.parquet")
+    case_of = dict(zip(links["lead_id"].astype(int), links["case_id"], strict=True))
     load_s = time.perf_counter() - t
     sampler.start()
-    inc = link(frame, kept["case_of"], cut, cfg, words=words, model=kept["model"],
-               new_ids=night["id"].astype(int).tolist(), index=kept["index"], progress=sampler.stage)
+    inc = link(frame, case_of, cut, cfg, words=words, model=model,
+               new_ids=night["id"].astype(int).tolist(), index=index, progress=sampler.stage)
     inc_s = time.perf_counter() - t
     print(f"incremental night of {len(night)} leads against {len(frame) - len(night)}: "
           f"{inc_s:.1f}s (reading the index {load_s:.1f}s), region {inc.stats['region']} leads, "
@@ -227,7 +234,7 @@ def run_night(frame: pd.DataFrame, truth: pd.Series, cfg: Any, words: Any, night
     print("incremental result vs truth: " + ", ".join(
         f"{k} {v:.4f}" for k, v in scores(pred, truth).items()))
     if compare_full:
-        full = link(frame, kept["case_of"], cut, cfg, words=words, model=kept["model"])
+        full = link(frame, case_of, cut, cfg, words=words, model=model)
         rebuilt = frame["id"].astype(int).map(full.case_of)
         print("incremental vs full rebuild (same weights), the rebuild taken as truth: " + ", ".join(
             f"{k} {v:.4f}" for k, v in scores(pred, rebuilt).items()))
