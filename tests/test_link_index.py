@@ -142,3 +142,20 @@ def test_forgetting_leads_leaves_none_of_their_strings(index) -> None:
     assert gone.vocabs["name"].strings == [
         s if s != "赵建国" else "" for s in index.vocabs["name"].strings]
     assert from_arrays(to_arrays(gone)).table.ids.tolist() == [1, 2]
+
+
+def test_the_key_comes_from_the_environment_or_is_made_once_and_kept(db_url: str, tmp_path: Path) -> None:
+    from connectors.settings import Settings
+    from connectors.store.db import make_engine, upgrade
+    from connectors.store.secrets import link_key
+
+    engine = make_engine(db_url)
+    upgrade(engine)
+    plain = Settings(home=tmp_path)
+    made = link_key(engine, plain)
+    assert len(made) == 64 and link_key(engine, plain) == made  # kept: the index stays usable
+    assert not any(made in p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()
+                   and p.suffix != ".db" and "-wal" not in p.name)  # not beside the index
+    given = Settings(home=tmp_path, link_key="from-the-environment")  # type: ignore[arg-type]
+    assert link_key(engine, given) == b"from-the-environment"
+    engine.dispose()
