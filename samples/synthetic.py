@@ -29,7 +29,6 @@ one core (``triage.synthetic.generate(425_000, ...)``).
 
 from __future__ import annotations
 
-import bisect
 import gc
 import random
 from collections.abc import Mapping, Sequence
@@ -42,6 +41,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from samples.agencies import HOTLINE, PETITION, POLICE, SOURCES, WF, source_refs
+from samples.chance import Dice, Weighted
+
 __all__ = [
     "LEAD_COLUMNS",
     "RISK_SHARES",
@@ -53,9 +55,6 @@ __all__ = [
     "homophone_variant",
     "id_check_digit",
 ]
-
-SOURCES: tuple[str, ...] = ("police", "womens_federation", "petition", "hotline_12345")
-POLICE, WF, PETITION, HOTLINE = range(4)
 
 TOWN_CODES: tuple[str, ...] = ("110114115000", "110112114000", "110102020000")
 """北七家镇 (昌平区), 台湖镇 (通州区), 广安门外街道 (西城区): the towns of the article."""
@@ -100,31 +99,6 @@ class SyntheticData:
 # --------------------------------------------------------------------------- helpers
 
 
-class _W:
-    """A weighted choice with precomputed cumulative weights (fast in the hot loop)."""
-
-    __slots__ = ("cum", "items", "total")
-
-    def __init__(self, pairs: Mapping[Any, float] | Sequence[tuple[Any, float]]) -> None:
-        items = list(pairs.items()) if isinstance(pairs, Mapping) else list(pairs)
-        self.items = [k for k, w in items if w > 0]
-        cum: list[float] = []
-        t = 0.0
-        for _, w in items:
-            if w > 0:
-                t += w
-                cum.append(t)
-        self.cum = cum
-        self.total = t
-
-    def pick(self, rng: random.Random) -> Any:
-        return self.items[bisect.bisect(self.cum, rng.random() * self.total)]
-
-
-def _u(items: Sequence[Any]) -> _W:
-    return _W([(x, 1.0) for x in items])
-
-
 _GB_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _GB_CHECK = "10X98765432"
 
@@ -138,7 +112,7 @@ def id_check_digit(first17: str) -> str:
 
 # Surnames with rough relative frequencies (the big five dominate); Beijing has
 # Manchu surnames (关 那 佟 金) and a few rare and compound ones.
-_SURNAMES = _W([
+_SURNAMES = Weighted([
     ("王", 75), ("李", 72), ("张", 70), ("刘", 58), ("陈", 42), ("杨", 30), ("赵", 26),
     ("黄", 18), ("周", 16), ("吴", 15), ("徐", 13), ("孙", 14), ("胡", 11), ("朱", 11),
     ("高", 12), ("林", 8), ("何", 9), ("郭", 11), ("马", 12), ("罗", 6), ("梁", 7),
@@ -276,7 +250,7 @@ def _villages(units: Sequence[Mapping[str, str]]) -> tuple[list[_Village], list[
 
 _STREETS = ("东街", "西街", "南街", "北街", "中街", "前街", "后街", "东一条", "西二条", "南三条",
             "北一巷", "新村路", "村东路", "一队", "二队", "三队")
-_OTHER_REGIONS = _W([
+_OTHER_REGIONS = Weighted([
     ("110105", 3), ("110108", 3), ("110106", 2), ("110115", 1), ("110113", 1), ("110111", 1),
     ("130102", 2), ("130602", 1), ("131082", 2), ("130725", 1), ("370102", 1), ("371302", 1),
     ("410102", 2), ("411302", 1), ("412723", 1), ("340102", 1), ("341222", 1), ("510106", 1),
@@ -297,21 +271,21 @@ TYPES: tuple[str, ...] = ("婚姻家庭", "邻里", "债务/经济", "物业", "
                           "土地/宅基地", "继承", "消费", "施工扰民", "其他")
 
 _TYPE_BY_RISK = {
-    "红": _W({"婚姻家庭": 38, "邻里": 14, "债务/经济": 12, "劳资/欠薪": 14, "土地/宅基地": 9,
+    "红": Weighted({"婚姻家庭": 38, "邻里": 14, "债务/经济": 12, "劳资/欠薪": 14, "土地/宅基地": 9,
              "继承": 6, "物业": 2, "施工扰民": 2, "消费": 1, "其他": 2}),
-    "橙": _W({"婚姻家庭": 34, "邻里": 18, "债务/经济": 12, "劳资/欠薪": 10, "土地/宅基地": 8,
+    "橙": Weighted({"婚姻家庭": 34, "邻里": 18, "债务/经济": 12, "劳资/欠薪": 10, "土地/宅基地": 8,
              "继承": 7, "物业": 3, "施工扰民": 3, "消费": 1, "其他": 4}),
-    "黄": _W({"婚姻家庭": 18, "邻里": 24, "债务/经济": 12, "劳资/欠薪": 9, "土地/宅基地": 7,
+    "黄": Weighted({"婚姻家庭": 18, "邻里": 24, "债务/经济": 12, "劳资/欠薪": 9, "土地/宅基地": 7,
              "继承": 6, "物业": 9, "施工扰民": 7, "消费": 4, "其他": 4}),
-    "蓝": _W({"婚姻家庭": 12, "邻里": 22, "债务/经济": 9, "劳资/欠薪": 6, "土地/宅基地": 5,
+    "蓝": Weighted({"婚姻家庭": 12, "邻里": 22, "债务/经济": 9, "劳资/欠薪": 6, "土地/宅基地": 5,
              "继承": 5, "物业": 15, "施工扰民": 9, "消费": 12, "其他": 5}),
 }
-_RISK = _W(RISK_SHARES)
+_RISK = Weighted(RISK_SHARES)
 _LEADS_BY_RISK = {
-    "蓝": _W({1: 64, 2: 26, 3: 10}),
-    "黄": _W({1: 30, 2: 30, 3: 20, 4: 12, 5: 8}),
-    "橙": _W({2: 20, 3: 25, 4: 20, 5: 15, 6: 12, 7: 8}),
-    "红": _W({3: 14, 4: 15, 5: 14, 6: 12, 7: 10, 8: 9, 9: 8, 10: 7, 11: 6, 12: 5}),
+    "蓝": Weighted({1: 64, 2: 26, 3: 10}),
+    "黄": Weighted({1: 30, 2: 30, 3: 20, 4: 12, 5: 8}),
+    "橙": Weighted({2: 20, 3: 25, 4: 20, 5: 15, 6: 12, 7: 8}),
+    "红": Weighted({3: 14, 4: 15, 5: 14, 6: 12, 7: 10, 8: 9, 9: 8, 10: 7, 11: 6, 12: 5}),
 }
 # police, women's federation, petition, 12345
 _SOURCE_BY_TYPE = {
@@ -320,9 +294,9 @@ _SOURCE_BY_TYPE = {
     "继承": (22, 16, 25, 37), "消费": (8, 0, 2, 90), "施工扰民": (15, 0, 5, 80),
     "其他": (40, 2, 6, 52),
 }
-_SOURCE_W = {t: _W(list(enumerate(w))) for t, w in _SOURCE_BY_TYPE.items()}
+_SOURCE_W = {t: Weighted(list(enumerate(w))) for t, w in _SOURCE_BY_TYPE.items()}
 _SOURCE_W_ESCALATED = {
-    t: _W([(0, w[0] * 1.5), (1, w[1]), (2, w[2] * 2.0 + 3), (3, w[3] * 0.7)])
+    t: Weighted([(0, w[0] * 1.5), (1, w[1]), (2, w[2] * 2.0 + 3), (3, w[3] * 0.7)])
     for t, w in _SOURCE_BY_TYPE.items()
 }
 _LOOKALIKE_TYPES = ("婚姻家庭", "邻里", "债务/经济", "土地/宅基地", "继承", "劳资/欠薪", "其他")
@@ -418,54 +392,54 @@ _DEMANDS = {
 
 # Agency category texts per dispute type.
 _POLICE_CAT = {
-    "婚姻家庭": _W({"纠纷-家庭纠纷": 80, "求助": 8, "纠纷-婚姻纠纷": 12}),
-    "邻里": _W({"纠纷-邻里纠纷": 88, "求助": 6, "纠纷-其他纠纷": 6}),
-    "债务/经济": _W({"纠纷-经济纠纷": 85, "纠纷-其他纠纷": 10, "求助": 5}),
-    "物业": _W({"纠纷-物业纠纷": 70, "纠纷-其他纠纷": 30}),
-    "劳资/欠薪": _W({"纠纷-劳资纠纷": 80, "求助": 10, "纠纷-其他纠纷": 10}),
-    "土地/宅基地": _W({"纠纷-土地纠纷": 75, "纠纷-邻里纠纷": 15, "纠纷-其他纠纷": 10}),
-    "继承": _W({"纠纷-家庭纠纷": 40, "纠纷-其他纠纷": 50, "求助": 10}),
-    "消费": _W({"纠纷-消费纠纷": 80, "纠纷-经济纠纷": 20}),
-    "施工扰民": _W({"扰民-施工扰民": 70, "治安-噪声扰民": 30}),
-    "其他": _W({"纠纷-其他纠纷": 70, "求助": 30}),
+    "婚姻家庭": Weighted({"纠纷-家庭纠纷": 80, "求助": 8, "纠纷-婚姻纠纷": 12}),
+    "邻里": Weighted({"纠纷-邻里纠纷": 88, "求助": 6, "纠纷-其他纠纷": 6}),
+    "债务/经济": Weighted({"纠纷-经济纠纷": 85, "纠纷-其他纠纷": 10, "求助": 5}),
+    "物业": Weighted({"纠纷-物业纠纷": 70, "纠纷-其他纠纷": 30}),
+    "劳资/欠薪": Weighted({"纠纷-劳资纠纷": 80, "求助": 10, "纠纷-其他纠纷": 10}),
+    "土地/宅基地": Weighted({"纠纷-土地纠纷": 75, "纠纷-邻里纠纷": 15, "纠纷-其他纠纷": 10}),
+    "继承": Weighted({"纠纷-家庭纠纷": 40, "纠纷-其他纠纷": 50, "求助": 10}),
+    "消费": Weighted({"纠纷-消费纠纷": 80, "纠纷-经济纠纷": 20}),
+    "施工扰民": Weighted({"扰民-施工扰民": 70, "治安-噪声扰民": 30}),
+    "其他": Weighted({"纠纷-其他纠纷": 70, "求助": 30}),
 }
 _HOTLINE_CAT = {
-    "婚姻家庭": _W({"社会管理>婚姻家庭>家庭纠纷": 5, "民政>婚姻家庭": 3, "社会秩序>家庭矛盾": 2}),
-    "邻里": _W({"社会管理>邻里纠纷": 5, "社会秩序>邻里纠纷": 3, "城乡建设>住房管理>邻里纠纷": 2}),
-    "债务/经济": _W({"社会管理>经济纠纷": 6, "经济管理>债务纠纷": 4}),
-    "物业": _W({"城乡建设>住房管理>物业管理": 7, "城乡建设>物业服务>物业收费": 3}),
-    "劳资/欠薪": _W({"劳动和社会保障>劳动关系>拖欠工资": 7, "劳动和社会保障>劳动保障监察": 3}),
-    "土地/宅基地": _W({"农村管理>土地>宅基地": 7, "农业农村>农村土地>承包地": 3}),
-    "继承": _W({"司法>法律咨询>继承": 6, "社会管理>继承纠纷": 4}),
-    "消费": _W({"市场监管>消费纠纷>预付卡": 6, "市场监管>商品质量": 4}),
-    "施工扰民": _W({"城乡建设>施工管理>施工扰民": 7, "环境保护>噪声污染>施工噪音": 3}),
-    "其他": _W({"其他>其他": 6, "社会管理>其他": 4}),
+    "婚姻家庭": Weighted({"社会管理>婚姻家庭>家庭纠纷": 5, "民政>婚姻家庭": 3, "社会秩序>家庭矛盾": 2}),
+    "邻里": Weighted({"社会管理>邻里纠纷": 5, "社会秩序>邻里纠纷": 3, "城乡建设>住房管理>邻里纠纷": 2}),
+    "债务/经济": Weighted({"社会管理>经济纠纷": 6, "经济管理>债务纠纷": 4}),
+    "物业": Weighted({"城乡建设>住房管理>物业管理": 7, "城乡建设>物业服务>物业收费": 3}),
+    "劳资/欠薪": Weighted({"劳动和社会保障>劳动关系>拖欠工资": 7, "劳动和社会保障>劳动保障监察": 3}),
+    "土地/宅基地": Weighted({"农村管理>土地>宅基地": 7, "农业农村>农村土地>承包地": 3}),
+    "继承": Weighted({"司法>法律咨询>继承": 6, "社会管理>继承纠纷": 4}),
+    "消费": Weighted({"市场监管>消费纠纷>预付卡": 6, "市场监管>商品质量": 4}),
+    "施工扰民": Weighted({"城乡建设>施工管理>施工扰民": 7, "环境保护>噪声污染>施工噪音": 3}),
+    "其他": Weighted({"其他>其他": 6, "社会管理>其他": 4}),
 }
-_HOTLINE_GENERIC = _W({"其他>其他": 5, "综合>咨询": 3, "社会管理>矛盾纠纷": 4})
+_HOTLINE_GENERIC = Weighted({"其他>其他": 5, "综合>咨询": 3, "社会管理>矛盾纠纷": 4})
 _PETITION_CAT = {
-    "婚姻家庭": _W({"婚姻家庭": 7, "民政>婚姻家庭": 3}),
-    "邻里": _W({"邻里纠纷": 7, "城乡建设>邻里矛盾": 3}),
-    "债务/经济": _W({"经济纠纷": 6, "债务纠纷": 4}),
-    "物业": _W({"城乡建设>物业管理": 10}),
-    "劳资/欠薪": _W({"劳动社保>拖欠工资": 7, "劳动保障": 3}),
-    "土地/宅基地": _W({"农村农业>土地>宅基地": 6, "国土资源>宅基地": 4}),
-    "继承": _W({"财产继承": 6, "继承纠纷": 4}),
-    "消费": _W({"市场监管>消费维权": 10}),
-    "施工扰民": _W({"城乡建设>施工扰民": 10}),
-    "其他": _W({"其他": 10}),
+    "婚姻家庭": Weighted({"婚姻家庭": 7, "民政>婚姻家庭": 3}),
+    "邻里": Weighted({"邻里纠纷": 7, "城乡建设>邻里矛盾": 3}),
+    "债务/经济": Weighted({"经济纠纷": 6, "债务纠纷": 4}),
+    "物业": Weighted({"城乡建设>物业管理": 10}),
+    "劳资/欠薪": Weighted({"劳动社保>拖欠工资": 7, "劳动保障": 3}),
+    "土地/宅基地": Weighted({"农村农业>土地>宅基地": 6, "国土资源>宅基地": 4}),
+    "继承": Weighted({"财产继承": 6, "继承纠纷": 4}),
+    "消费": Weighted({"市场监管>消费维权": 10}),
+    "施工扰民": Weighted({"城乡建设>施工扰民": 10}),
+    "其他": Weighted({"其他": 10}),
 }
 _REQUEST_TYPES = {
-    "蓝": _W({"咨询": 35, "求助": 20, "投诉": 35, "建议": 5, "举报": 5}),
-    "黄": _W({"咨询": 12, "求助": 30, "投诉": 50, "举报": 8}),
-    "橙": _W({"咨询": 5, "求助": 55, "投诉": 35, "举报": 5}),
-    "红": _W({"求助": 65, "投诉": 30, "举报": 5}),
+    "蓝": Weighted({"咨询": 35, "求助": 20, "投诉": 35, "建议": 5, "举报": 5}),
+    "黄": Weighted({"咨询": 12, "求助": 30, "投诉": 50, "举报": 8}),
+    "橙": Weighted({"咨询": 5, "求助": 55, "投诉": 35, "举报": 5}),
+    "红": Weighted({"求助": 65, "投诉": 30, "举报": 5}),
 }
 _HOUR_W = {
-    POLICE: _W(list(enumerate(
+    POLICE: Weighted(list(enumerate(
         (3, 2, 1.5, 1, 1, 1, 1, 2, 3, 3, 3, 3, 4, 3, 3, 3, 4, 5, 7, 8, 9, 9, 7, 5)))),
-    HOTLINE: _W(list(enumerate(
+    HOTLINE: Weighted(list(enumerate(
         (.3, .2, .1, .1, .1, .2, .5, 2, 5, 7, 7, 6, 4, 5, 6, 6, 5, 4, 3, 3, 2, 2, 1, .6)))),
-    WF: _W(list(enumerate(
+    WF: Weighted(list(enumerate(
         (0, 0, 0, 0, 0, 0, 0, .5, 4, 6, 6, 5, 2, 4, 6, 6, 5, 2, 1, 1, .5, .3, 0, 0)))),
 }
 
@@ -649,58 +623,58 @@ _WF_DISPO = {
            "已联系派出所出具告诫书"),
 }
 _WF_REFERRAL = {
-    "low": _W({"司法所": 35, "社区居委会": 25, "无": 30, "法律援助中心": 10}),
-    "dv": _W({"派出所": 35, "区法院": 20, "司法所": 20, "法律援助中心": 15, "社区居委会": 10}),
+    "low": Weighted({"司法所": 35, "社区居委会": 25, "无": 30, "法律援助中心": 10}),
+    "dv": Weighted({"派出所": 35, "区法院": 20, "司法所": 20, "法律援助中心": 15, "社区居委会": 10}),
 }
-_CHANNEL = _W({"来访": 50, "来信": 10, "网上信访": 25, "电话": 15})
+_CHANNEL = Weighted({"来访": 50, "来信": 10, "网上信访": 25, "电话": 15})
 _GROUP = {"劳资/欠薪": "工人", "土地/宅基地": "村民", "物业": "业主", "施工扰民": "居民",
           "消费": "会员", "继承": "亲属", "婚姻家庭": "亲属", "邻里": "居民",
           "债务/经济": "债权人", "其他": "群众"}
 
 _RED_KEYS = {
-    "婚姻家庭": _W({"threat_kill": 30, "weapon": 20, "suicide": 15, "serious_injury": 15,
+    "婚姻家庭": Weighted({"threat_kill": 30, "weapon": 20, "suicide": 15, "serious_injury": 15,
                     "breached_order": 20}),
-    "劳资/欠薪": _W({"collective": 55, "suicide": 20, "threat_kill": 15, "weapon": 10}),
-    "土地/宅基地": _W({"weapon": 30, "threat_kill": 25, "collective": 20, "serious_injury": 15,
+    "劳资/欠薪": Weighted({"collective": 55, "suicide": 20, "threat_kill": 15, "weapon": 10}),
+    "土地/宅基地": Weighted({"weapon": 30, "threat_kill": 25, "collective": 20, "serious_injury": 15,
                       "suicide": 10}),
-    "邻里": _W({"weapon": 35, "threat_kill": 35, "serious_injury": 20, "suicide": 10}),
-    "债务/经济": _W({"threat_kill": 45, "weapon": 20, "suicide": 20, "serious_injury": 15}),
-    "继承": _W({"threat_kill": 30, "suicide": 30, "weapon": 25, "serious_injury": 15}),
-    "物业": _W({"collective": 40, "suicide": 30, "threat_kill": 30}),
-    "施工扰民": _W({"collective": 50, "threat_kill": 30, "weapon": 20}),
-    "消费": _W({"collective": 40, "suicide": 40, "threat_kill": 20}),
-    "其他": _W({"threat_kill": 40, "weapon": 40, "suicide": 20}),
+    "邻里": Weighted({"weapon": 35, "threat_kill": 35, "serious_injury": 20, "suicide": 10}),
+    "债务/经济": Weighted({"threat_kill": 45, "weapon": 20, "suicide": 20, "serious_injury": 15}),
+    "继承": Weighted({"threat_kill": 30, "suicide": 30, "weapon": 25, "serious_injury": 15}),
+    "物业": Weighted({"collective": 40, "suicide": 30, "threat_kill": 30}),
+    "施工扰民": Weighted({"collective": 50, "threat_kill": 30, "weapon": 20}),
+    "消费": Weighted({"collective": 40, "suicide": 40, "threat_kill": 20}),
+    "其他": Weighted({"threat_kill": 40, "weapon": 40, "suicide": 20}),
 }
 _PHONE_FORM = {  # 0 none, 1 mobile, 2 masked mobile, 3 landline, 4 mobile/landline, 5 borrowed
-    POLICE: _W({1: 62, 2: 20, 3: 5, 4: 5, 0: 5, 5: 3}),
-    HOTLINE: _W({1: 58, 2: 15, 3: 14, 4: 5, 0: 5, 5: 3}),
-    PETITION: _W({1: 80, 0: 10, 3: 4, 4: 4, 5: 2}),
-    WF: _W({1: 84, 3: 5, 4: 5, 0: 4, 5: 2}),
+    POLICE: Weighted({1: 62, 2: 20, 3: 5, 4: 5, 0: 5, 5: 3}),
+    HOTLINE: Weighted({1: 58, 2: 15, 3: 14, 4: 5, 0: 5, 5: 3}),
+    PETITION: Weighted({1: 80, 0: 10, 3: 4, 4: 4, 5: 2}),
+    WF: Weighted({1: 84, 3: 5, 4: 5, 0: 4, 5: 2}),
 }
 _ID_FORM = {  # 0 none, 1 18-digit, 2 old 15-digit, 3 masked, 4 typo (invalid)
-    POLICE: _W({0: 60, 1: 30, 3: 10}),
-    PETITION: _W({1: 70, 2: 8, 3: 15, 4: 3, 0: 4}),
+    POLICE: Weighted({0: 60, 1: 30, 3: 10}),
+    PETITION: Weighted({1: 70, 2: 8, 3: 15, 4: 3, 0: 4}),
 }
 _URGENCY = {
-    "红": _W({"特急": 50, "紧急": 35, "一般": 15}),
-    "橙": _W({"紧急": 40, "特急": 5, "一般": 55}),
-    "黄": _W({"紧急": 10, "一般": 90}),
-    "蓝": _W({"紧急": 3, "一般": 97}),
+    "红": Weighted({"特急": 50, "紧急": 35, "一般": 15}),
+    "橙": Weighted({"紧急": 40, "特急": 5, "一般": 55}),
+    "黄": Weighted({"紧急": 10, "一般": 90}),
+    "蓝": Weighted({"紧急": 3, "一般": 97}),
 }
 _BUREAU = {"物业": "住房和城乡建设委员会", "劳资/欠薪": "人力资源和社会保障局",
            "消费": "市场监督管理局", "施工扰民": "城市管理委员会", "土地/宅基地": "农业农村局"}
 _ADDR_FORM = {  # 0 full, 1 district.., 2 town.., 3 village+house, 4 official, 5 town+core
-    PETITION: _W({0: 1, 1: 1, 2: 1, 3: 1, 4: 2, 5: 2}),
-    HOTLINE: _W({0: 35, 1: 25, 2: 20, 3: 15, 5: 5}),
-    WF: _W({0: 20, 1: 20, 2: 25, 3: 30, 4: 3, 5: 2}),
-    POLICE: _W({0: 15, 1: 15, 2: 25, 3: 35, 4: 5, 5: 5}),
+    PETITION: Weighted({0: 1, 1: 1, 2: 1, 3: 1, 4: 2, 5: 2}),
+    HOTLINE: Weighted({0: 35, 1: 25, 2: 20, 3: 15, 5: 5}),
+    WF: Weighted({0: 20, 1: 20, 2: 25, 3: 30, 4: 3, 5: 2}),
+    POLICE: Weighted({0: 15, 1: 15, 2: 25, 3: 35, 4: 5, 5: 5}),
 }
 _ORANGE_OTHER = (("assault", "injury"), ("assault", "injury"), ("vulnerable",),
                  ("repeat_across",), ("assault",))
-_YELLOW_FIRST = _W({"heated": 50, "damage": 25, "repeat_calls": 25, "worry": 12})
-_YELLOW_SECOND = _W({"heated": 50, "damage": 25, "worry": 12})
-_PERSP_N = _W({"A": 55, "B": 22, "K": 13, "N": 10})
-_PERSP = _W({"A": 55, "B": 22, "K": 20})
+_YELLOW_FIRST = Weighted({"heated": 50, "damage": 25, "repeat_calls": 25, "worry": 12})
+_YELLOW_SECOND = Weighted({"heated": 50, "damage": 25, "worry": 12})
+_PERSP_N = Weighted({"A": 55, "B": 22, "K": 13, "N": 10})
+_PERSP = Weighted({"A": 55, "B": 22, "K": 20})
 _CN_COUNT = ("五", "六", "七", "八", "十", "十几", "二十多", "三十余", "四十多")
 
 
@@ -738,15 +712,15 @@ class _Gen:
 
     def __init__(self, seed: int, start: date, days: int,
                  units: Sequence[Mapping[str, str]]) -> None:
-        self.rng = random.Random(seed)
-        self.rand = self.rng.random
-        self.np = np.random.default_rng(seed)
+        self.dice = Dice(seed)
+        self.rng = self.dice.rng
+        self.np = self.dice.np
         self.start = start
         self.days = max(1, int(days))
         self.villages, vweights = _villages(units)
-        self.village_w = _W(list(enumerate(vweights)))
-        self.rural_w = _W([(i, w) for i, w in enumerate(vweights) if self.villages[i].is_village])
-        self.urban_w = _W([(i, w) for i, w in enumerate(vweights)
+        self.village_w = Weighted(list(enumerate(vweights)))
+        self.rural_w = Weighted([(i, w) for i, w in enumerate(vweights) if self.villages[i].is_village])
+        self.urban_w = Weighted([(i, w) for i, w in enumerate(vweights)
                            if not self.villages[i].is_village])
         # persons (columnar)
         self.p_sur: list[str] = []
@@ -789,18 +763,6 @@ class _Gen:
         # cases (columnar)
         self.c_rows: list[dict[str, Any]] = []
 
-    def ch(self, seq: Sequence[Any]) -> Any:
-        """Uniform choice; cheaper than ``Random.choice`` in the hot loop."""
-        return seq[int(self.rand() * len(seq))]
-
-    def ri(self, a: int, b: int) -> int:
-        """Uniform integer in [a, b]."""
-        return a + int(self.rand() * (b - a + 1))
-
-    def rr(self, n: int) -> int:
-        """Uniform integer in [0, n)."""
-        return int(self.rand() * n)
-
     # ------------------------------------------------------------ persons & homes
 
     def household(self, vi: int, near: int | None = None, upstairs: bool = False) -> int:
@@ -810,16 +772,16 @@ class _Gen:
         if near is not None and self.h_village[near] == vi:
             a, b, c, d = self.h_loc[near]
             if v.is_village:
-                loc = (a, max(1, b + self.ch((-2, -1, 1, 2))), 0, 0)
+                loc = (a, max(1, b + self.dice.ch((-2, -1, 1, 2))), 0, 0)
             elif upstairs:
                 loc = (a, b, c + 1, d)
             else:
-                floor = c + self.ch((1, -1)) or 2
+                floor = c + self.dice.ch((1, -1)) or 2
                 loc = (a, b, c, d % 4 + 1) if rng.random() < 0.6 else (a, b, floor, d)
         elif v.is_village:
-            loc = (self.rr(len(_STREETS)), self.ri(1, 260), 0, 0)
+            loc = (self.dice.rr(len(_STREETS)), self.dice.ri(1, 260), 0, 0)
         else:
-            loc = (self.ri(1, 32), self.ri(1, 6), self.ri(1, 18), self.ri(1, 4))
+            loc = (self.dice.ri(1, 32), self.dice.ri(1, 6), self.dice.ri(1, 18), self.dice.ri(1, 4))
         self.h_village.append(vi)
         self.h_loc.append(loc)
         self.h_members.append([])
@@ -841,14 +803,14 @@ class _Gen:
         """A new person living in household ``hh``, born between ``by0`` and ``by1``."""
         rng = self.rng
         lo, hi = min(by0, by1, _LATEST_BIRTH), min(max(by0, by1), _LATEST_BIRTH)
-        year = self.ri(lo, hi)  # every person is an adult
+        year = self.dice.ri(lo, hi)  # every person is an adult
         era = 0 if year < 1965 else (1 if year < 1990 else 2)
         pool = _GIVEN[(sex, era)]
-        given = self.ch(pool) if rng.random() < 0.3 else self.ch(pool) + self.ch(pool)
+        given = self.dice.ch(pool) if rng.random() < 0.3 else self.dice.ch(pool) + self.dice.ch(pool)
         sur = surname or _SURNAMES.pick(rng)
         region = (self.villages[self.h_village[hh]].district_code if rng.random() < local
                   else _OTHER_REGIONS.pick(rng))
-        birth = date(year, 1, 1).toordinal() + self.rr(365)
+        birth = date(year, 1, 1).toordinal() + self.dice.rr(365)
         self.p_sur.append(sur)
         self.p_giv.append(given)
         self.p_sex.append(sex)
@@ -872,7 +834,7 @@ class _Gen:
         if not pool:
             return None
         for _ in range(4):
-            pid = pool[self.rr(len(pool))]
+            pid = pool[self.dice.rr(len(pool))]
             if self.p_last[pid] <= day - 60 and (sex is None or self.p_sex[pid] == sex):
                 return pid
         return None
@@ -890,7 +852,7 @@ class _Gen:
             # a relative of an earlier party: same home and family landline, new person
             pool = self.village_parties.get(vi)
             if pool:
-                other = pool[self.rr(len(pool))]
+                other = pool[self.dice.rr(len(pool))]
                 hh = self.p_hh[other]
                 sur = self.p_sur[other] if rng.random() < 0.7 else surname
                 return self.person(hh, sex, by0, by1, sur, local)
@@ -901,7 +863,7 @@ class _Gen:
         """An organization of the case; a community keeps one property company."""
         if kind == "物业":
             return _BRANDS[int(self.villages[vi].code[-4:]) % len(_BRANDS)] + "物业"
-        return self.ch(_BRANDS) + kind
+        return self.dice.ch(_BRANDS) + kind
 
     # ------------------------------------------------------------ text helpers
 
@@ -966,13 +928,13 @@ class _Gen:
         r = rng.random()
         if src == POLICE and incident and r < 0.12:
             if v.is_village:
-                base, spot = v.short, self.ch(("门口", "村委会门前", "村口", "路口"))
+                base, spot = v.short, self.dice.ch(("门口", "村委会门前", "村口", "路口"))
             else:
-                base, spot = v.core + "小区", self.ch(("东门", "北门", "楼下", "门口"))
+                base, spot = v.core + "小区", self.dice.ch(("东门", "北门", "楼下", "门口"))
             return f"{v.town}{base}{spot}" if rng.random() < 0.5 else base + spot
         r = rng.random()
         house = self.house_text(hh, 1 if r < 0.12 else (2 if r < 0.3 else 0))
-        place = self.ch((v.short, v.core + "小区", v.core)) if not v.is_village else v.short
+        place = self.dice.ch((v.short, v.core + "小区", v.core)) if not v.is_village else v.short
         if src == PETITION:
             form = _ADDR_FORM[PETITION].pick(rng)
         elif src == HOTLINE:
@@ -1005,18 +967,18 @@ class _Gen:
         org = ""
         actors: list[_Actor] = []
         if t == "婚姻家庭":
-            wy = self.ri(1962, 2001)
+            wy = self.dice.ri(1962, 2001)
             hh = self.household(vi)
             w = self.person(hh, 0, wy, wy, hint if hint and rng.random() < 0.5 else None)
             m = self.person(hh, 1, wy - 2, wy + 6, hint)
             husband_first = c.subject in ("离婚", "抚养", "彩礼") and rng.random() < 0.3
             a1, b1 = (m, w) if husband_first else (w, m)
-            actors.append(_Actor(a1, "A", b1, self.ch(("妻子", "媳妇", "爱人")) if husband_first
-                                 else self.ch(("丈夫", "丈夫", "老公", "爱人"))))
-            actors.append(_Actor(b1, "B", a1, self.ch(("丈夫", "老公")) if husband_first
-                                 else self.ch(("妻子", "媳妇", "爱人"))))
+            actors.append(_Actor(a1, "A", b1, self.dice.ch(("妻子", "媳妇", "爱人")) if husband_first
+                                 else self.dice.ch(("丈夫", "丈夫", "老公", "爱人"))))
+            actors.append(_Actor(b1, "B", a1, self.dice.ch(("丈夫", "老公")) if husband_first
+                                 else self.dice.ch(("妻子", "媳妇", "爱人"))))
             if rng.random() < 0.4:
-                my = wy - self.ri(22, 32)
+                my = wy - self.dice.ri(22, 32)
                 near = hh if rng.random() < 0.4 else None
                 mhh = self.household(vi, near) if rng.random() < 0.7 else self.household(
                     self.village_w.pick(rng))
@@ -1024,26 +986,26 @@ class _Gen:
                 actors.append(_Actor(wm, "A", m, "女婿"))
                 if rng.random() < 0.5:  # the son-in-law complains about his mother-in-law
                     actors[1 if not husband_first else 0].target = wm
-                    actors[1 if not husband_first else 0].rel = self.ch(("岳母", "丈母娘"))
+                    actors[1 if not husband_first else 0].rel = self.dice.ch(("岳母", "丈母娘"))
             elif rng.random() < 0.3:
-                hy = self.byear(m) - self.ri(22, 32)
+                hy = self.byear(m) - self.dice.ri(22, 32)
                 hm = self.person(hh, 0, hy, hy)
                 actors.append(_Actor(hm, "B", w, "儿媳"))
         elif t in ("邻里", "其他"):
-            a1 = self.party(vi, day, self.ri(0, 1), 1940, 2000, hint)
+            a1 = self.party(vi, day, self.dice.ri(0, 1), 1940, 2000, hint)
             hh = self.p_hh[a1]
             upstairs = c.subject in ("漏水", "噪音")
-            b1 = self.party(vi, day, self.ri(0, 1), 1940, 2000, near=hh, upstairs=upstairs)
+            b1 = self.party(vi, day, self.dice.ri(0, 1), 1940, 2000, near=hh, upstairs=upstairs)
             if t == "邻里":
                 if upstairs:
-                    r_ab, r_ba = self.ch((("楼上住户", "楼下住户"), ("楼上邻居", "楼下邻居")))
+                    r_ab, r_ba = self.dice.ch((("楼上住户", "楼下住户"), ("楼上邻居", "楼下邻居")))
                 else:
                     rural = self.villages[vi].is_village
-                    r_ab = self.ch(("邻居", "邻居", "隔壁", "同村村民") if rural
+                    r_ab = self.dice.ch(("邻居", "邻居", "隔壁", "同村村民") if rural
                                    else ("邻居", "邻居", "对门邻居", "隔壁邻居"))
                     r_ba = "邻居"
             else:
-                r_ab = self.ch(("对方", "邻居", "狗主人" if c.subject == "狗咬" else "对方",
+                r_ab = self.dice.ch(("对方", "邻居", "狗主人" if c.subject == "狗咬" else "对方",
                                    "车主" if c.subject == "刮蹭" else "邻居"))
                 r_ba = "对方"
             actors.append(_Actor(a1, "A", b1, r_ab))
@@ -1051,54 +1013,54 @@ class _Gen:
             self._spouse(actors, a1, "A", b1, r_ab, 0.3)
             self._spouse(actors, b1, "B", a1, r_ba, 0.25)
         elif t == "债务/经济":
-            a1 = self.party(vi, day, self.ri(0, 1), 1955, 1998, hint)
+            a1 = self.party(vi, day, self.dice.ri(0, 1), 1955, 1998, hint)
             bvi = vi if rng.random() < 0.7 else self.village_w.pick(rng)
             b1 = self.party(bvi, day, 1 if rng.random() < 0.7 else 0, 1955, 1998)
             rels_ab, rels_ba = _DEBT_RELATIONS.get(c.subject, _DEBT_RELATIONS["借款"])
-            r_ab = self.ch(rels_ab)
-            r_ba = self.ch(rels_ba)
+            r_ab = self.dice.ch(rels_ab)
+            r_ba = self.dice.ch(rels_ba)
             actors.append(_Actor(a1, "A", b1, r_ab))
             actors.append(_Actor(b1, "B", a1, r_ba))
             self._spouse(actors, b1, "B", a1, r_ba, 0.3)
             self._spouse(actors, a1, "A", b1, r_ab, 0.2)
         elif t == "劳资/欠薪":
-            org = self.org(vi, self.ch(("建筑劳务公司", "装饰公司", "建筑公司", "工程队")))
+            org = self.org(vi, self.dice.ch(("建筑劳务公司", "装饰公司", "建筑公司", "工程队")))
             b1 = self.party(self.village_w.pick(rng), day, 1, 1965, 1990, local=0.5)
-            r_ab = self.ch(("包工头", "老板", "工头", "项目负责人"))
+            r_ab = self.dice.ch(("包工头", "老板", "工头", "项目负责人"))
             a1 = self.party(vi, day, 1 if rng.random() < 0.85 else 0, 1965, 2003, hint, local=0.35)
             actors.append(_Actor(a1, "A", b1, r_ab))
             actors.append(_Actor(b1, "B", a1, "工人"))
-            for _ in range(self.ch((0, 0, 1, 1, 2))):
+            for _ in range(self.dice.ch((0, 0, 1, 1, 2))):
                 aw = self.party(vi, day, 1 if rng.random() < 0.85 else 0, 1965, 2003, local=0.35)
                 actors.append(_Actor(aw, "A", b1, r_ab))
         elif t == "物业":
             org = self.org(vi, "物业")
-            a1 = self.party(vi, day, self.ri(0, 1), 1945, 1998, hint)
-            b1 = self.party(self.village_w.pick(rng), day, self.ri(0, 1), 1970, 1995)
-            actors.append(_Actor(a1, "A", b1, self.ch(("物业经理", "物业负责人", "物业管家"))))
+            a1 = self.party(vi, day, self.dice.ri(0, 1), 1945, 1998, hint)
+            b1 = self.party(self.village_w.pick(rng), day, self.dice.ri(0, 1), 1970, 1995)
+            actors.append(_Actor(a1, "A", b1, self.dice.ch(("物业经理", "物业负责人", "物业管家"))))
             actors.append(_Actor(b1, "B", a1, "业主"))
             if rng.random() < 0.3:
-                a2 = self.party(vi, day, self.ri(0, 1), 1945, 1998)
+                a2 = self.party(vi, day, self.dice.ri(0, 1), 1945, 1998)
                 actors.append(_Actor(a2, "A", b1, "物业经理"))
         elif t == "施工扰民":
-            org = self.org(vi, self.ch(("建设工程公司", "建筑公司", "市政工程公司")))
-            a1 = self.party(vi, day, self.ri(0, 1), 1940, 2000, hint)
+            org = self.org(vi, self.dice.ch(("建设工程公司", "建筑公司", "市政工程公司")))
+            a1 = self.party(vi, day, self.dice.ri(0, 1), 1940, 2000, hint)
             b1 = self.party(self.village_w.pick(rng), day, 1, 1965, 1990, local=0.6)
-            actors.append(_Actor(a1, "A", b1, self.ch(("施工方负责人", "项目经理", "工地负责人"))))
+            actors.append(_Actor(a1, "A", b1, self.dice.ch(("施工方负责人", "项目经理", "工地负责人"))))
             actors.append(_Actor(b1, "B", a1, "附近居民"))
             if rng.random() < 0.35:
-                a2 = self.party(vi, day, self.ri(0, 1), 1940, 2000)
+                a2 = self.party(vi, day, self.dice.ri(0, 1), 1940, 2000)
                 actors.append(_Actor(a2, "A", b1, "项目经理"))
         elif t == "消费":
             kind = {"预付卡": "美容店", "健身卡": "健身房", "装修": "装饰公司", "电器": "电器店",
                     "培训费": "培训学校"}.get(c.subject, "商店")
             org = self.org(vi, kind)
-            a1 = self.party(vi, day, self.ri(0, 1), 1950, 2003, hint)
-            b1 = self.party(self.village_w.pick(rng), day, self.ri(0, 1), 1970, 1995, local=0.6)
-            actors.append(_Actor(a1, "A", b1, self.ch(("老板", "店主", "负责人"))))
+            a1 = self.party(vi, day, self.dice.ri(0, 1), 1950, 2003, hint)
+            b1 = self.party(self.village_w.pick(rng), day, self.dice.ri(0, 1), 1970, 1995, local=0.6)
+            actors.append(_Actor(a1, "A", b1, self.dice.ch(("老板", "店主", "负责人"))))
             actors.append(_Actor(b1, "B", a1, "顾客"))
             if rng.random() < 0.2:
-                a2 = self.party(vi, day, self.ri(0, 1), 1950, 2003)
+                a2 = self.party(vi, day, self.dice.ri(0, 1), 1950, 2003)
                 actors.append(_Actor(a2, "A", b1, "老板"))
         elif t == "土地/宅基地":
             a1 = self.party(vi, day, 1 if rng.random() < 0.8 else 0, 1945, 1985, hint)
@@ -1110,21 +1072,21 @@ class _Gen:
             else:
                 b1 = self.party(vi, day, 1 if rng.random() < 0.8 else 0, 1945, 1985,
                                 near=self.p_hh[a1])
-                r_ab = self.ch(("邻居", "东邻", "西邻", "同村村民"))
-                r_ba = self.ch(("邻居", "同村村民"))
+                r_ab = self.dice.ch(("邻居", "东邻", "西邻", "同村村民"))
+                r_ba = self.dice.ch(("邻居", "同村村民"))
             actors.append(_Actor(a1, "A", b1, r_ab))
             actors.append(_Actor(b1, "B", a1, r_ba))
             self._spouse(actors, a1, "A", b1, r_ab, 0.3)
         elif t == "继承":
-            py = self.ri(1945, 1978)
+            py = self.dice.ri(1945, 1978)
             sur = hint or _SURNAMES.pick(rng)
-            a1 = self.party(vi, day, self.ri(0, 1), py - 6, py + 6, surname=sur)
+            a1 = self.party(vi, day, self.dice.ri(0, 1), py - 6, py + 6, surname=sur)
             bvi = vi if rng.random() < 0.6 else self.village_w.pick(rng)
-            b1 = self.party(bvi, day, self.ri(0, 1), py - 6, py + 6, surname=sur)
+            b1 = self.party(bvi, day, self.dice.ri(0, 1), py - 6, py + 6, surname=sur)
             actors.append(_Actor(a1, "A", b1, self._sib(a1, b1)))
             actors.append(_Actor(b1, "B", a1, self._sib(b1, a1)))
             if rng.random() < 0.35:
-                b2 = self.party(self.village_w.pick(rng), day, self.ri(0, 1), py - 6, py + 6,
+                b2 = self.party(self.village_w.pick(rng), day, self.dice.ri(0, 1), py - 6, py + 6,
                                 surname=sur)
                 actors.append(_Actor(b2, "B", a1, self._sib(b2, a1)))
         else:  # pragma: no cover - every type is handled above
@@ -1155,7 +1117,7 @@ class _Gen:
         rng = self.rng
         ay = self.byear(anchor)
         if ay <= 1978 and (ay < 1965 or rng.random() < 0.4):  # an adult child speaks for a parent
-            sex = self.ri(0, 1)
+            sex = self.dice.ri(0, 1)
             sur = self.p_sur[anchor] if self.p_sex[anchor] else None
             home = self.h_village[self.p_hh[anchor]]
             vi = home if rng.random() < 0.6 else self.village_w.pick(rng)
@@ -1163,14 +1125,14 @@ class _Gen:
             pid = self.person(hh, sex, max(ay + 22, 1950), min(ay + 34, 2004), sur)
             kin = "父亲" if self.p_sex[anchor] else "母亲"
         elif ay > 1975 and rng.random() < 0.5:  # a parent speaks for an adult child
-            sex = self.ri(0, 1)
+            sex = self.dice.ri(0, 1)
             sur = self.p_sur[anchor] if sex else None
             home = self.h_village[self.p_hh[anchor]]
             vi = home if rng.random() < 0.5 else self.village_w.pick(rng)
             pid = self.person(self.household(vi), sex, ay - 32, ay - 22, sur)
             kin = "儿子" if self.p_sex[anchor] else "女儿"
         else:  # a sibling
-            sex = self.ri(0, 1)
+            sex = self.dice.ri(0, 1)
             home = self.h_village[self.p_hh[anchor]]
             vi = home if rng.random() < 0.5 else self.village_w.pick(rng)
             pid = self.person(self.household(vi), sex, ay - 8, ay + 8, self.p_sur[anchor])
@@ -1180,7 +1142,7 @@ class _Gen:
     def neighbour(self, near_pid: int, c: _Case) -> _Actor:
         """A neighbour who witnessed the quarrel (not a party)."""
         hh = self.household(self.h_village[self.p_hh[near_pid]], near=self.p_hh[near_pid])
-        pid = self.person(hh, self.ri(0, 1), 1945, 1998)
+        pid = self.person(hh, self.dice.ri(0, 1), 1945, 1998)
         return _Actor(pid, "N", near_pid, "邻居", party=False)
 
     # ------------------------------------------------------------ case seeds
@@ -1188,7 +1150,7 @@ class _Gen:
     def subject_for(self, dtype: str, vi: int) -> tuple[str, tuple[str, ...]]:
         where = "r" if self.villages[vi].is_village else "u"
         options = [(k, p) for k, p, w in _SUBJECTS[dtype] if where in w]
-        key, phr = options[self.rr(len(options))]
+        key, phr = options[self.dice.rr(len(options))]
         return key, phr
 
     def seeds(self, n: int) -> list[_Case]:
@@ -1199,14 +1161,14 @@ class _Gen:
             level = _RISK.pick(rng)
             n_leads = _LEADS_BY_RISK[level].pick(rng)
             if out and rng.random() < 0.12:
-                o = out[self.rr(len(out))]
+                o = out[self.dice.rr(len(out))]
                 if o.dtype in _LOOKALIKE_TYPES:
                     if rng.random() < 0.7:
                         key, phr = o.subject, o.phrasings
                     else:
                         key, phr = self.subject_for(o.dtype, o.village)
                     if o.surname_hint is None and rng.random() < 0.5:
-                        o.surname_hint = self.ch(_COMMON_SURNAMES)
+                        o.surname_hint = self.dice.ch(_COMMON_SURNAMES)
                     st = min(max(0.0, o.start + rng.uniform(-10, 14)), self.days - 1.0)
                     out.append(_Case(len(out), level, o.dtype, o.village, st, key, phr, n_leads,
                                      o.idx, o.surname_hint))
@@ -1248,7 +1210,7 @@ class _Gen:
                 if rng.random() < 0.25:
                     orange.append("vulnerable")
             else:
-                orange = list(self.ch(_ORANGE_OTHER))
+                orange = list(self.dice.ch(_ORANGE_OTHER))
             return None, orange, ["heated"] if rng.random() < 0.6 else []
         if c.level == "黄":
             keys = [_YELLOW_FIRST.pick(rng)]
@@ -1265,7 +1227,7 @@ class _Gen:
         red, orange, yellow = self.signals(c)
         if ("dv" in orange or red == "breached_order") and c.subject not in (
                 "琐事", "喝酒", "赌博", "离婚"):
-            key = self.ch(("琐事", "喝酒", "赌博", "离婚"))
+            key = self.dice.ch(("琐事", "喝酒", "赌博", "离婚"))
             c.subject, c.phrasings = next((k, p) for k, p, _ in _SUBJECTS["婚姻家庭"] if k == key)
         actors, party_ids, org = self.parties(c)
         n = c.n_leads
@@ -1275,7 +1237,7 @@ class _Gen:
             n = 3
         level = c.level
         amt = _AMOUNTS.get(c.subject)
-        amount = self.ch(amt) if amt else 0
+        amount = self.dice.ch(amt) if amt else 0
         amount_text = (f"{amount:g}")
         subject_phr = [p.replace("{amt}", amount_text) for p in c.phrasings]
 
@@ -1314,7 +1276,7 @@ class _Gen:
                 tod = 0
             else:
                 h = _HOUR_W[s].pick(rng)
-                tod = h * 3600 + self.rr(60) * 60 + (self.rr(60) if s == POLICE else 0)
+                tod = h * 3600 + self.dice.rr(60) * 60 + (self.dice.rr(60) if s == POLICE else 0)
             secs.append(day * 86400 + tod)
         order = sorted(range(n), key=secs.__getitem__)
         srcs = [srcs[i] for i in order]
@@ -1322,12 +1284,12 @@ class _Gen:
 
         # escalation stages per lead
         if level == "红":
-            turn = self.ri(max(1, n // 2), n - 1)
+            turn = self.dice.ri(max(1, n // 2), n - 1)
             stages = ["red" if i >= turn else ("orange" if i and rng.random() < 0.5 else
                                                ("yellow" if rng.random() < 0.7 else "blue"))
                       for i in range(n)]
         elif level == "橙":
-            turn = self.ri(n // 2, n - 1) if n > 1 else 0
+            turn = self.dice.ri(n // 2, n - 1) if n > 1 else 0
             stages = ["orange" if i >= turn else ("yellow" if rng.random() < 0.6 else "blue")
                       for i in range(n)]
         elif level == "黄":
@@ -1359,11 +1321,11 @@ class _Gen:
             if top and p == "B" and i == n - 1 and not top_done:
                 p = "A"  # the case's top signal must reach some agency
             if p == "A2" or (p == "A" and len(a_side) > 1 and rng.random() < 0.3):
-                actor = a_side[self.rr(len(a_side))]
+                actor = a_side[self.dice.rr(len(a_side))]
             elif p == "A":
                 actor = a1
             elif p == "B":
-                actor = b_side[self.rr(len(b_side))] if rng.random() < 0.3 else b1
+                actor = b_side[self.dice.rr(len(b_side))] if rng.random() < 0.3 else b1
             elif p == "K":
                 if kin is None:
                     kin = self.relative(a1.pid if rng.random() < 0.8 else b1.pid, c)
@@ -1384,7 +1346,7 @@ class _Gen:
             side = actor.side
             if side == "B":
                 stage = "yellow" if stage in ("red", "orange") else stage
-            S = subject_phr[0] if rng.random() < 0.55 else self.ch(subject_phr)
+            S = subject_phr[0] if rng.random() < 0.55 else self.dice.ch(subject_phr)
             second = None
             if src == PETITION:
                 mates = [a.pid for a in actors if a.side == side and a.pid != rep]
@@ -1397,9 +1359,9 @@ class _Gen:
                 clauses.append(self.red_clause(red, c, who, vic, selfref, pron))
                 top_done = True
                 if orange and rng.random() < 0.5:
-                    clauses.append(self.clause(_ORANGE[self.ch(orange)], who, vic, pron))
+                    clauses.append(self.clause(_ORANGE[self.dice.ch(orange)], who, vic, pron))
             elif stage == "orange" and orange:
-                k = orange[0] if rng.random() < 0.6 else self.ch(orange)
+                k = orange[0] if rng.random() < 0.6 else self.dice.ch(orange)
                 if k == "repeat_across" and i == 0:
                     k = "heated" if not yellow else yellow[0]
                     clauses.append(self.clause(_YELLOW[k], who, vic, pron))
@@ -1412,7 +1374,7 @@ class _Gen:
                     clauses.append(self.clause(_YELLOW[yellow[0]], who, vic, pron))
             elif stage == "yellow":
                 keys = yellow or ["heated"]
-                k = self.ch(keys)
+                k = self.dice.ch(keys)
                 if k == "repeat_calls" and i == 0:
                     k = "worry"
                 bank = _YELLOW[k]
@@ -1426,17 +1388,17 @@ class _Gen:
                     mild = c.dtype in ("物业", "消费", "施工扰民")
                     clauses.append(self.clause(_NEGATIONS_MILD if mild else negations, who, vic, pron))
                 if rng.random() < 0.06 and c.dtype in _DECOYS:
-                    clauses.append(self.ch(_DECOYS[c.dtype]))
+                    clauses.append(self.dice.ch(_DECOYS[c.dtype]))
             if side == "B" and rng.random() < (0.5 if level in ("红", "橙") else 0.25):
-                clauses.append(self.ch(_DENIALS))
-            opening = self.ch(_OPEN_N[src] if side == "N" else _OPEN[src])
+                clauses.append(self.dice.ch(_DENIALS))
+            opening = self.dice.ch(_OPEN_N[src] if side == "N" else _OPEN[src])
             if "{nm}" in opening:
                 opening = opening.replace("{nm}", nm or "")
-            closing = self.ch(_CLOSE[src])
+            closing = self.dice.ch(_CLOSE[src])
             if stage == "blue" and rng.random() < 0.5:
-                closing = "，" + self.ch(_CONSULT)
+                closing = "，" + self.dice.ch(_CONSULT)
             if "{demand}" in closing:
-                demand = self.ch(_DEMANDS[c.dtype]) if side != "B" else self.ch(("调解", "依法处理"))
+                demand = self.dice.ch(_DEMANDS[c.dtype]) if side != "B" else self.dice.ch(("调解", "依法处理"))
                 closing = closing.replace("{demand}", demand)
             place = ""
             if src == POLICE and rng.random() < 0.25:
@@ -1474,7 +1436,7 @@ class _Gen:
                 self.l_cat.append("治安-殴打他人" if stage in ("red", "orange") and
                                   ("assault" in orange or dv) and rng.random() < 0.4
                                   else _POLICE_CAT[c.dtype].pick(rng))
-                disp = self.ch(_POLICE_DISPO[level_now])
+                disp = self.dice.ch(_POLICE_DISPO[level_now])
                 if "告诫书" in disp and not dv:
                     disp = "对双方进行批评教育"
                 self.l_disp.append(disp.replace("{b}", self.p_sur[b1.pid] + "某"))
@@ -1500,14 +1462,14 @@ class _Gen:
                 else:
                     cat = "其他"
                 self.l_cat.append(cat)
-                self.l_disp.append(self.ch(_WF_DISPO["dv" if dv else "low"]))
+                self.l_disp.append(self.dice.ch(_WF_DISPO["dv" if dv else "low"]))
                 self.l_unit.append(None)
             if src == HOTLINE:
                 urg = _URGENCY[level_now].pick(rng)
                 self.l_urg.append(urg)
                 self.l_req.append(_REQUEST_TYPES[level_now].pick(rng))
                 self.l_deadline.append(1 if urg == "特急" else (3 if urg == "紧急" else
-                                                                 self.ch((7, 15))))
+                                                                 self.dice.ch((7, 15))))
                 bureau = _BUREAU.get(c.dtype)
                 self.l_handler.append(v.district + bureau if bureau and rng.random() < 0.25
                                       else v.gov)
@@ -1519,12 +1481,12 @@ class _Gen:
             if src == PETITION:
                 collective = stages[i] == "red" and red == "collective"
                 if collective:
-                    head = self.ri(5, 40)
+                    head = self.dice.ri(5, 40)
                 elif c.dtype in ("劳资/欠薪", "土地/宅基地", "物业", "施工扰民"):
                     r = rng.random()
-                    head = 1 if r < 0.7 else (self.ri(2, 4) if r < 0.985 else self.ri(5, 6))
+                    head = 1 if r < 0.7 else (self.dice.ri(2, 4) if r < 0.985 else self.dice.ri(5, 6))
                 else:
-                    head = 1 if rng.random() < 0.85 else self.ri(2, 3)
+                    head = 1 if rng.random() < 0.85 else self.dice.ri(2, 3)
                 self.l_head.append(head)
                 self.l_chan.append("来访" if collective or head >= 5 else _CHANNEL.pick(rng))
                 rep_flag = petitions > 0
@@ -1584,8 +1546,8 @@ class _Gen:
         rng = self.rng
         side = actor.side
         pron = "他" if self.p_sex[actor.pid] else "她"
-        vic = self.ch((pron, pron, "其"))
-        selfref = self.ch(("其", "其本人", pron))
+        vic = self.dice.ch((pron, pron, "其"))
+        selfref = self.dice.ch(("其", "其本人", pron))
         if side in ("A", "B"):
             tgt = actor.target
             m = self.mention(tgt, src)
@@ -1593,12 +1555,12 @@ class _Gen:
             if org and side == "A" and c.dtype in ("物业", "施工扰民", "消费"):
                 r = rng.random()
                 cp = org if r < 0.4 else (org + actor.rel + m if r < 0.7 else cp)
-            who = self.ch(("对方", m or "对方", actor.rel if side == "A" else "对方"))
+            who = self.dice.ch(("对方", m or "对方", actor.rel if side == "A" else "对方"))
             verbal = c.dtype not in ("债务/经济", "劳资/欠薪") or S.startswith(_VERBAL)
             if side == "A" and c.dtype in _CORE_SPECIFIC and verbal and rng.random() < 0.6:
-                tpl = self.ch(_CORE_SPECIFIC[c.dtype])
+                tpl = self.dice.ch(_CORE_SPECIFIC[c.dtype])
             else:
-                tpl = self.ch(_CORE_A if side == "A" else _CORE_B)
+                tpl = self.dice.ch(_CORE_A if side == "A" else _CORE_B)
             text = tpl.format(cp=cp, S=S, org=org or "工地")
             return text, who, vic, selfref
         if side == "K":
@@ -1607,7 +1569,7 @@ class _Gen:
             anc = self.mention(anchor, src, 0.5)
             m = self.mention(anc_actor.target, src)
             cp = anc_actor.rel + m
-            text = self.ch(_CORE_K).format(kin=actor.kin, anc=anc, cp=cp, S=S)
+            text = self.dice.ch(_CORE_K).format(kin=actor.kin, anc=anc, cp=cp, S=S)
             return text, m or "对方", "其" + actor.kin, "其" + actor.kin
         # neighbour
         if fam:
@@ -1616,19 +1578,19 @@ class _Gen:
         else:
             am = self.mention(a1.pid, src) or "一户"
             bm = self.mention(b1.pid, src) or "另一户"
-        text = self.ch(_CORE_N_FAMILY if fam else _CORE_N).format(a=am, b=bm, S=S)
+        text = self.dice.ch(_CORE_N_FAMILY if fam else _CORE_N).format(a=am, b=bm, S=S)
         return text, bm, am, am
 
     def clause(self, bank: Sequence[str], who: str, vic: str, pron: str) -> str:
-        return _fix_object(self.ch(bank).format(who=who, vic=vic), pron)
+        return _fix_object(self.dice.ch(bank).format(who=who, vic=vic), pron)
 
     def red_clause(self, key: str, c: _Case, who: str, vic: str, selfref: str, pron: str) -> str:
         rng = self.rng
-        tpl = self.ch(_RED[key])
+        tpl = self.dice.ch(_RED[key])
         if key == "collective":
-            h = self.ri(5, 40)
-            n_text = str(h) if rng.random() < 0.5 else self.ch(_CN_COUNT)
-            place = self.ch(("镇政府", "村委会", "项目部", "区政府"))
+            h = self.dice.ri(5, 40)
+            n_text = str(h) if rng.random() < 0.5 else self.dice.ch(_CN_COUNT)
+            place = self.dice.ch(("镇政府", "村委会", "项目部", "区政府"))
             return tpl.format(n=n_text, group=_GROUP[c.dtype], place=place)
         if key == "suicide":
             actor = selfref if rng.random() < 0.6 else who
@@ -1714,8 +1676,8 @@ class _Gen:
             elif form == 3:
                 idv.append(full[:6] + "********" + full[14:])
             elif form == 4:
-                pos = self.ri(6, 16)
-                d = (int(full[pos]) + self.ri(1, 9)) % 10
+                pos = self.dice.ri(6, 16)
+                d = (int(full[pos]) + self.dice.ri(1, 9)) % 10
                 idv.append(full[:pos] + str(d) + full[pos + 1:])
             else:
                 idv.append(full)
@@ -1740,7 +1702,7 @@ class _Gen:
         pid_arr = pa.array(pids, type=pa.large_string())
         leads = pd.DataFrame({
             "source": _strs(pa.array(SOURCES, type=pa.large_string()), src),
-            "source_ref": _strs(_source_refs(sources, reported)),
+            "source_ref": _strs(source_refs(sources, reported)),
             "reported_at": reported,
             "reporter_name": _strs(self.l_name, order),
             "reporter_phone": _strs(phones, order),
@@ -1811,7 +1773,6 @@ def _fix_object(text: str, pron: str) -> str:
     if text.endswith("其"):
         text = text[:-1] + pron
     return text.replace("其的", pron + "的")
-_REF_PREFIX = {"police": "J", "hotline_12345": "GD", "petition": "XF", "womens_federation": "FL"}
 
 
 def _unique_numbers(n: int, make: Any) -> np.ndarray:
@@ -1832,35 +1793,6 @@ def _strs(values: Any, order: np.ndarray | None = None) -> pd.Series:
     if order is not None:
         arr = arr.take(pa.array(order))
     return pd.Series(arr, dtype="str")
-
-
-def _source_refs(sources: np.ndarray, reported: np.ndarray) -> list[str]:
-    """Agency reference numbers: prefix, report date and a per-day (petition: per-year) serial.
-
-    ``reported`` must be sorted, so serials grow with time as in the agencies' systems.
-    """
-    days = reported.astype("datetime64[D]")
-    day_txt = np.datetime_as_string(days, unit="D")
-    refs: list[str] = [""] * len(sources)
-    for source, prefix in _REF_PREFIX.items():
-        idx = np.flatnonzero(sources == source)
-        if not len(idx):
-            continue
-        if source == "petition":
-            keys = np.char.ljust(day_txt[idx], 4).astype("U4")  # the year
-        else:
-            keys = np.char.replace(day_txt[idx], "-", "")
-        counter: dict[str, int] = {}
-        serials = []
-        for k in keys.tolist():
-            n = counter.get(k, 0) + 1
-            counter[k] = n
-            serials.append(n)
-        width = max(5 if source == "petition" else (3 if source == "womens_federation" else 4),
-                    len(str(max(serials))))
-        for i, k, n in zip(idx.tolist(), keys.tolist(), serials, strict=True):
-            refs[i] = f"{prefix}{k}{n:0{width}d}"
-    return refs
 
 
 def generate(cases: int, seed: int, *, start: date = date(2024, 1, 1), days: int = 365,
