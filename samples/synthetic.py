@@ -43,6 +43,7 @@ import pyarrow as pa
 
 from samples.agencies import HOTLINE, PETITION, POLICE, SOURCES, WF, source_refs
 from samples.chance import Dice, Weighted
+from samples.places import TOWN_CODES, Places
 
 __all__ = [
     "LEAD_COLUMNS",
@@ -55,10 +56,6 @@ __all__ = [
     "homophone_variant",
     "id_check_digit",
 ]
-
-TOWN_CODES: tuple[str, ...] = ("110114115000", "110112114000", "110102020000")
-"""北七家镇 (昌平区), 台湖镇 (通州区), 广安门外街道 (西城区): the towns of the article."""
-_TOWN_WEIGHTS = (0.45, 0.30, 0.25)
 
 RISK_SHARES: dict[str, float] = {"红": 0.05, "橙": 0.15, "黄": 0.30, "蓝": 0.50}
 """Intended share of cases per risk level."""
@@ -183,73 +180,6 @@ def homophone_variant(name: str, rng: random.Random) -> str:
     return name[:i] + rng.choice(table[name[i]]) + name[i + 1:]
 
 
-# --------------------------------------------------------------------------- places
-
-
-@dataclass(slots=True)
-class _Village:
-    code: str
-    district: str
-    district_code: str
-    town: str
-    town_alias: str
-    town_code: str
-    short: str
-    official: str
-    core: str
-    is_village: bool
-    police: str
-    gov: str
-
-
-def _villages(units: Sequence[Mapping[str, str]]) -> tuple[list[_Village], list[float]]:
-    """Villages/communities of the three towns (all villages if none of them is present)."""
-    by_code = {str(u.get("code", "")): u for u in units}
-    rows = [u for u in units if u.get("level") == "village"]
-    chosen = [u for u in rows if u.get("parent_code") in TOWN_CODES]
-    if not chosen:
-        chosen = rows
-    if not chosen:
-        raise ValueError("units contain no village-level rows")
-    out: list[_Village] = []
-    weights: list[float] = []
-    for u in chosen:
-        code = str(u["code"])
-        parent = str(u.get("parent_code") or "")
-        town_row = by_code.get(parent, {})
-        town = str(town_row.get("short_name") or u.get("town") or "")
-        town_aliases = [a for a in str(town_row.get("aliases") or "").split("|") if a]
-        town_alias = min(town_aliases, key=len) if town_aliases else town
-        district = str(u.get("district") or "")
-        short = str(u.get("short_name") or u.get("name") or "")
-        aliases = [a for a in str(u.get("aliases") or "").split("|") if a]
-        core = aliases[0] if aliases and len(aliases[0]) >= 2 else short
-        is_village = short.endswith("村")
-        dshort = district[:-1] if district.endswith("区") else district
-        gov = town + ("办事处" if town.endswith("街道") else "人民政府")
-        out.append(_Village(
-            code=code, district=district, district_code=code[:6], town=town,
-            town_alias=town_alias, town_code=parent, short=short,
-            official=str(u.get("name") or short), core=core, is_village=is_village,
-            police=f"{dshort}分局{town_alias}派出所", gov=gov,
-        ))
-        try:
-            tw = _TOWN_WEIGHTS[TOWN_CODES.index(parent)]
-        except ValueError:
-            tw = 1.0
-        weights.append(tw)
-    # spread each town's weight over its units, some units busier than others
-    per_town: dict[str, int] = {}
-    for v in out:
-        per_town[v.town_code] = per_town.get(v.town_code, 0) + 1
-    rng = random.Random(7)
-    weights = [w / per_town[v.town_code] * rng.uniform(0.5, 1.5)
-               for v, w in zip(out, weights, strict=True)]
-    return out, weights
-
-
-_STREETS = ("东街", "西街", "南街", "北街", "中街", "前街", "后街", "东一条", "西二条", "南三条",
-            "北一巷", "新村路", "村东路", "一队", "二队", "三队")
 _OTHER_REGIONS = Weighted([
     ("110105", 3), ("110108", 3), ("110106", 2), ("110115", 1), ("110113", 1), ("110111", 1),
     ("130102", 2), ("130602", 1), ("131082", 2), ("130725", 1), ("370102", 1), ("371302", 1),
@@ -663,12 +593,6 @@ _URGENCY = {
 }
 _BUREAU = {"物业": "住房和城乡建设委员会", "劳资/欠薪": "人力资源和社会保障局",
            "消费": "市场监督管理局", "施工扰民": "城市管理委员会", "土地/宅基地": "农业农村局"}
-_ADDR_FORM = {  # 0 full, 1 district.., 2 town.., 3 village+house, 4 official, 5 town+core
-    PETITION: Weighted({0: 1, 1: 1, 2: 1, 3: 1, 4: 2, 5: 2}),
-    HOTLINE: Weighted({0: 35, 1: 25, 2: 20, 3: 15, 5: 5}),
-    WF: Weighted({0: 20, 1: 20, 2: 25, 3: 30, 4: 3, 5: 2}),
-    POLICE: Weighted({0: 15, 1: 15, 2: 25, 3: 35, 4: 5, 5: 5}),
-}
 _ORANGE_OTHER = (("assault", "injury"), ("assault", "injury"), ("vulnerable",),
                  ("repeat_across",), ("assault",))
 _YELLOW_FIRST = Weighted({"heated": 50, "damage": 25, "repeat_calls": 25, "worry": 12})
@@ -717,11 +641,7 @@ class _Gen:
         self.np = self.dice.np
         self.start = start
         self.days = max(1, int(days))
-        self.villages, vweights = _villages(units)
-        self.village_w = Weighted(list(enumerate(vweights)))
-        self.rural_w = Weighted([(i, w) for i, w in enumerate(vweights) if self.villages[i].is_village])
-        self.urban_w = Weighted([(i, w) for i, w in enumerate(vweights)
-                           if not self.villages[i].is_village])
+        self.places = Places(units, self.dice)
         # persons (columnar)
         self.p_sur: list[str] = []
         self.p_giv: list[str] = []
@@ -731,8 +651,6 @@ class _Gen:
         self.p_hh: list[int] = []
         self.p_last: list[float] = []  # last day the person was a party of a case
         # households
-        self.h_village: list[int] = []
-        self.h_loc: list[tuple[int, int, int, int]] = []  # building, unit, floor, door | street, no
         self.h_members: list[list[int]] = []
         self.h_landline: list[bool] = []
         self.village_parties: dict[int, list[int]] = {}
@@ -767,36 +685,11 @@ class _Gen:
 
     def household(self, vi: int, near: int | None = None, upstairs: bool = False) -> int:
         """A new household in village ``vi``, optionally next to (or above) ``near``."""
-        rng = self.rng
-        v = self.villages[vi]
-        if near is not None and self.h_village[near] == vi:
-            a, b, c, d = self.h_loc[near]
-            if v.is_village:
-                loc = (a, max(1, b + self.dice.ch((-2, -1, 1, 2))), 0, 0)
-            elif upstairs:
-                loc = (a, b, c + 1, d)
-            else:
-                floor = c + self.dice.ch((1, -1)) or 2
-                loc = (a, b, c, d % 4 + 1) if rng.random() < 0.6 else (a, b, floor, d)
-        elif v.is_village:
-            loc = (self.dice.rr(len(_STREETS)), self.dice.ri(1, 260), 0, 0)
-        else:
-            loc = (self.dice.ri(1, 32), self.dice.ri(1, 6), self.dice.ri(1, 18), self.dice.ri(1, 4))
-        self.h_village.append(vi)
-        self.h_loc.append(loc)
+        hh = self.places.new_home(vi, near, upstairs)
         self.h_members.append([])
-        self.h_landline.append(rng.random() < (0.45 if v.is_village else 0.25))
-        return len(self.h_village) - 1
-
-    def house_text(self, hh: int, style: int = 0) -> str:
-        a, b, c, d = self.h_loc[hh]
-        v = self.villages[self.h_village[hh]]
-        if v.is_village:
-            if style == 1:
-                return f"{b}号院"
-            return f"{_STREETS[a]}{b}号院" if style == 2 else f"{_STREETS[a]}{b}号"
-        room = c * 100 + d
-        return f"{a}号楼{b}单元{room}" if style != 1 else f"{a}-{b}-{room}"
+        self.h_landline.append(self.rng.random() < (0.45 if self.places.villages[vi].is_village
+                                                    else 0.25))
+        return hh
 
     def person(self, hh: int, sex: int, by0: int, by1: int, surname: str | None = None,
                local: float = 0.85) -> int:
@@ -808,7 +701,7 @@ class _Gen:
         pool = _GIVEN[(sex, era)]
         given = self.dice.ch(pool) if rng.random() < 0.3 else self.dice.ch(pool) + self.dice.ch(pool)
         sur = surname or _SURNAMES.pick(rng)
-        region = (self.villages[self.h_village[hh]].district_code if rng.random() < local
+        region = (self.places.villages[self.places.h_village[hh]].district_code if rng.random() < local
                   else _OTHER_REGIONS.pick(rng))
         birth = date(year, 1, 1).toordinal() + self.dice.rr(365)
         self.p_sur.append(sur)
@@ -862,7 +755,7 @@ class _Gen:
     def org(self, vi: int, kind: str) -> str:
         """An organization of the case; a community keeps one property company."""
         if kind == "物业":
-            return _BRANDS[int(self.villages[vi].code[-4:]) % len(_BRANDS)] + "物业"
+            return _BRANDS[int(self.places.villages[vi].code[-4:]) % len(_BRANDS)] + "物业"
         return self.dice.ch(_BRANDS) + kind
 
     # ------------------------------------------------------------ text helpers
@@ -921,40 +814,6 @@ class _Gen:
             return full
         return sur + "某" if r < 0.95 else sur + "**"
 
-    def address(self, hh: int, src: int, incident: bool) -> str:
-        """The address as the agency recorded it, in one of the usual forms."""
-        rng = self.rng
-        v = self.villages[self.h_village[hh]]
-        r = rng.random()
-        if src == POLICE and incident and r < 0.12:
-            if v.is_village:
-                base, spot = v.short, self.dice.ch(("门口", "村委会门前", "村口", "路口"))
-            else:
-                base, spot = v.core + "小区", self.dice.ch(("东门", "北门", "楼下", "门口"))
-            return f"{v.town}{base}{spot}" if rng.random() < 0.5 else base + spot
-        r = rng.random()
-        house = self.house_text(hh, 1 if r < 0.12 else (2 if r < 0.3 else 0))
-        place = self.dice.ch((v.short, v.core + "小区", v.core)) if not v.is_village else v.short
-        if src == PETITION:
-            form = _ADDR_FORM[PETITION].pick(rng)
-        elif src == HOTLINE:
-            form = _ADDR_FORM[HOTLINE].pick(rng)
-        elif src == WF:
-            form = _ADDR_FORM[WF].pick(rng)
-        else:
-            form = _ADDR_FORM[POLICE].pick(rng)
-        if form == 0:
-            return f"北京市{v.district}{v.town}{place}{house}"
-        if form == 1:
-            return f"{v.district}{v.town}{place}{house}"
-        if form == 2:
-            return f"{v.town}{place}{house}"
-        if form == 3:
-            return f"{place}{house}"
-        if form == 4:
-            return f"{v.district}{v.town_alias}{v.official}"
-        return f"{v.town}{v.core}"
-
     # ------------------------------------------------------------ case parties
 
     def parties(self, c: _Case) -> tuple[list[_Actor], list[int], str]:
@@ -981,7 +840,7 @@ class _Gen:
                 my = wy - self.dice.ri(22, 32)
                 near = hh if rng.random() < 0.4 else None
                 mhh = self.household(vi, near) if rng.random() < 0.7 else self.household(
-                    self.village_w.pick(rng))
+                    self.places.village_w.pick(rng))
                 wm = self.person(mhh, 0, my, my)
                 actors.append(_Actor(wm, "A", m, "女婿"))
                 if rng.random() < 0.5:  # the son-in-law complains about his mother-in-law
@@ -1000,7 +859,7 @@ class _Gen:
                 if upstairs:
                     r_ab, r_ba = self.dice.ch((("楼上住户", "楼下住户"), ("楼上邻居", "楼下邻居")))
                 else:
-                    rural = self.villages[vi].is_village
+                    rural = self.places.villages[vi].is_village
                     r_ab = self.dice.ch(("邻居", "邻居", "隔壁", "同村村民") if rural
                                    else ("邻居", "邻居", "对门邻居", "隔壁邻居"))
                     r_ba = "邻居"
@@ -1014,7 +873,7 @@ class _Gen:
             self._spouse(actors, b1, "B", a1, r_ba, 0.25)
         elif t == "债务/经济":
             a1 = self.party(vi, day, self.dice.ri(0, 1), 1955, 1998, hint)
-            bvi = vi if rng.random() < 0.7 else self.village_w.pick(rng)
+            bvi = vi if rng.random() < 0.7 else self.places.village_w.pick(rng)
             b1 = self.party(bvi, day, 1 if rng.random() < 0.7 else 0, 1955, 1998)
             rels_ab, rels_ba = _DEBT_RELATIONS.get(c.subject, _DEBT_RELATIONS["借款"])
             r_ab = self.dice.ch(rels_ab)
@@ -1025,7 +884,7 @@ class _Gen:
             self._spouse(actors, a1, "A", b1, r_ab, 0.2)
         elif t == "劳资/欠薪":
             org = self.org(vi, self.dice.ch(("建筑劳务公司", "装饰公司", "建筑公司", "工程队")))
-            b1 = self.party(self.village_w.pick(rng), day, 1, 1965, 1990, local=0.5)
+            b1 = self.party(self.places.village_w.pick(rng), day, 1, 1965, 1990, local=0.5)
             r_ab = self.dice.ch(("包工头", "老板", "工头", "项目负责人"))
             a1 = self.party(vi, day, 1 if rng.random() < 0.85 else 0, 1965, 2003, hint, local=0.35)
             actors.append(_Actor(a1, "A", b1, r_ab))
@@ -1036,7 +895,7 @@ class _Gen:
         elif t == "物业":
             org = self.org(vi, "物业")
             a1 = self.party(vi, day, self.dice.ri(0, 1), 1945, 1998, hint)
-            b1 = self.party(self.village_w.pick(rng), day, self.dice.ri(0, 1), 1970, 1995)
+            b1 = self.party(self.places.village_w.pick(rng), day, self.dice.ri(0, 1), 1970, 1995)
             actors.append(_Actor(a1, "A", b1, self.dice.ch(("物业经理", "物业负责人", "物业管家"))))
             actors.append(_Actor(b1, "B", a1, "业主"))
             if rng.random() < 0.3:
@@ -1045,7 +904,7 @@ class _Gen:
         elif t == "施工扰民":
             org = self.org(vi, self.dice.ch(("建设工程公司", "建筑公司", "市政工程公司")))
             a1 = self.party(vi, day, self.dice.ri(0, 1), 1940, 2000, hint)
-            b1 = self.party(self.village_w.pick(rng), day, 1, 1965, 1990, local=0.6)
+            b1 = self.party(self.places.village_w.pick(rng), day, 1, 1965, 1990, local=0.6)
             actors.append(_Actor(a1, "A", b1, self.dice.ch(("施工方负责人", "项目经理", "工地负责人"))))
             actors.append(_Actor(b1, "B", a1, "附近居民"))
             if rng.random() < 0.35:
@@ -1056,7 +915,7 @@ class _Gen:
                     "培训费": "培训学校"}.get(c.subject, "商店")
             org = self.org(vi, kind)
             a1 = self.party(vi, day, self.dice.ri(0, 1), 1950, 2003, hint)
-            b1 = self.party(self.village_w.pick(rng), day, self.dice.ri(0, 1), 1970, 1995, local=0.6)
+            b1 = self.party(self.places.village_w.pick(rng), day, self.dice.ri(0, 1), 1970, 1995, local=0.6)
             actors.append(_Actor(a1, "A", b1, self.dice.ch(("老板", "店主", "负责人"))))
             actors.append(_Actor(b1, "B", a1, "顾客"))
             if rng.random() < 0.2:
@@ -1081,12 +940,12 @@ class _Gen:
             py = self.dice.ri(1945, 1978)
             sur = hint or _SURNAMES.pick(rng)
             a1 = self.party(vi, day, self.dice.ri(0, 1), py - 6, py + 6, surname=sur)
-            bvi = vi if rng.random() < 0.6 else self.village_w.pick(rng)
+            bvi = vi if rng.random() < 0.6 else self.places.village_w.pick(rng)
             b1 = self.party(bvi, day, self.dice.ri(0, 1), py - 6, py + 6, surname=sur)
             actors.append(_Actor(a1, "A", b1, self._sib(a1, b1)))
             actors.append(_Actor(b1, "B", a1, self._sib(b1, a1)))
             if rng.random() < 0.35:
-                b2 = self.party(self.village_w.pick(rng), day, self.dice.ri(0, 1), py - 6, py + 6,
+                b2 = self.party(self.places.village_w.pick(rng), day, self.dice.ri(0, 1), py - 6, py + 6,
                                 surname=sur)
                 actors.append(_Actor(b2, "B", a1, self._sib(b2, a1)))
         else:  # pragma: no cover - every type is handled above
@@ -1094,7 +953,7 @@ class _Gen:
         party_ids = [a.pid for a in actors]
         for pid in party_ids:
             if self.p_last[pid] < -1e8:
-                self.village_parties.setdefault(self.h_village[self.p_hh[pid]], []).append(pid)
+                self.village_parties.setdefault(self.places.h_village[self.p_hh[pid]], []).append(pid)
             self.p_last[pid] = max(self.p_last[pid], day)
         return actors, party_ids, org
 
@@ -1119,36 +978,36 @@ class _Gen:
         if ay <= 1978 and (ay < 1965 or rng.random() < 0.4):  # an adult child speaks for a parent
             sex = self.dice.ri(0, 1)
             sur = self.p_sur[anchor] if self.p_sex[anchor] else None
-            home = self.h_village[self.p_hh[anchor]]
-            vi = home if rng.random() < 0.6 else self.village_w.pick(rng)
+            home = self.places.h_village[self.p_hh[anchor]]
+            vi = home if rng.random() < 0.6 else self.places.village_w.pick(rng)
             hh = self.p_hh[anchor] if rng.random() < 0.3 else self.household(vi)
             pid = self.person(hh, sex, max(ay + 22, 1950), min(ay + 34, 2004), sur)
             kin = "父亲" if self.p_sex[anchor] else "母亲"
         elif ay > 1975 and rng.random() < 0.5:  # a parent speaks for an adult child
             sex = self.dice.ri(0, 1)
             sur = self.p_sur[anchor] if sex else None
-            home = self.h_village[self.p_hh[anchor]]
-            vi = home if rng.random() < 0.5 else self.village_w.pick(rng)
+            home = self.places.h_village[self.p_hh[anchor]]
+            vi = home if rng.random() < 0.5 else self.places.village_w.pick(rng)
             pid = self.person(self.household(vi), sex, ay - 32, ay - 22, sur)
             kin = "儿子" if self.p_sex[anchor] else "女儿"
         else:  # a sibling
             sex = self.dice.ri(0, 1)
-            home = self.h_village[self.p_hh[anchor]]
-            vi = home if rng.random() < 0.5 else self.village_w.pick(rng)
+            home = self.places.h_village[self.p_hh[anchor]]
+            vi = home if rng.random() < 0.5 else self.places.village_w.pick(rng)
             pid = self.person(self.household(vi), sex, ay - 8, ay + 8, self.p_sur[anchor])
             kin = self._sib(pid, anchor)
         return _Actor(pid, "K", anchor, "", kin=kin, party=False)
 
     def neighbour(self, near_pid: int, c: _Case) -> _Actor:
         """A neighbour who witnessed the quarrel (not a party)."""
-        hh = self.household(self.h_village[self.p_hh[near_pid]], near=self.p_hh[near_pid])
+        hh = self.household(self.places.h_village[self.p_hh[near_pid]], near=self.p_hh[near_pid])
         pid = self.person(hh, self.dice.ri(0, 1), 1945, 1998)
         return _Actor(pid, "N", near_pid, "邻居", party=False)
 
     # ------------------------------------------------------------ case seeds
 
     def subject_for(self, dtype: str, vi: int) -> tuple[str, tuple[str, ...]]:
-        where = "r" if self.villages[vi].is_village else "u"
+        where = "r" if self.places.villages[vi].is_village else "u"
         options = [(k, p) for k, p, w in _SUBJECTS[dtype] if where in w]
         key, phr = options[self.dice.rr(len(options))]
         return key, phr
@@ -1174,15 +1033,15 @@ class _Gen:
                                      o.idx, o.surname_hint))
                     continue
             dtype = _TYPE_BY_RISK[level].pick(rng)
-            if dtype == "土地/宅基地" and self.rural_w.items:
-                vi = self.rural_w.pick(rng)
-            elif dtype == "物业" and self.urban_w.items:
-                vi = self.urban_w.pick(rng)
+            if dtype == "土地/宅基地" and self.places.rural_w.items:
+                vi = self.places.rural_w.pick(rng)
+            elif dtype == "物业" and self.places.urban_w.items:
+                vi = self.places.urban_w.pick(rng)
             else:
-                vi = self.village_w.pick(rng)
-                if dtype == "土地/宅基地" and not self.villages[vi].is_village:
+                vi = self.places.village_w.pick(rng)
+                if dtype == "土地/宅基地" and not self.places.villages[vi].is_village:
                     dtype = "邻里"
-                if dtype == "物业" and self.villages[vi].is_village:
+                if dtype == "物业" and self.places.villages[vi].is_village:
                     dtype = "邻里"
             key, phr = self.subject_for(dtype, vi)
             out.append(_Case(len(out), level, dtype, vi, rng.uniform(0, self.days), key, phr,
@@ -1310,7 +1169,7 @@ class _Gen:
         nb: _Actor | None = None
         petitions = 0
         reporters: list[int] = []
-        v = self.villages[c.village]
+        v = self.places.villages[c.village]
         incident_hh = self.p_hh[a1.pid]
         for i in range(n):
             src = srcs[i]
@@ -1428,9 +1287,9 @@ class _Gen:
             home = src in (PETITION, WF) or side in ("K", "N")
             hh = self.p_hh[rep] if home else (incident_hh if rng.random() < 0.8
                                               else self.p_hh[b1.pid])
-            if self.h_village[hh] != c.village and not home:
+            if self.places.h_village[hh] != c.village and not home:
                 hh = incident_hh
-            self.l_addr.append(self.address(hh, src, not home))
+            self.l_addr.append(self.places.address(hh, src, not home))
             dv = "dv" in orange or red == "breached_order"
             if src == POLICE:
                 self.l_cat.append("治安-殴打他人" if stage in ("red", "orange") and
@@ -1629,17 +1488,17 @@ class _Gen:
         mobiles = _unique_numbers(
             n_p, lambda k: npr.choice(prefixes, k) * 100_000_000 + npr.integers(0, 100_000_000, k))
         mob = [str(x) for x in mobiles.tolist()]
-        n_h = len(self.h_village)
+        n_h = len(self.places.h_village)
         lines = _unique_numbers(
             n_h, lambda k: npr.choice(np.array([6, 8]), k) * 10_000_000
             + npr.integers(0, 10_000_000, k))
         land: list[str | None] = [f"010-{x}" if has else None
                                   for x, has in zip(lines.tolist(), self.h_landline, strict=True)]
         pids = [f"P{i:08d}" for i in range(n_p)]
-        houses = [self._home(h) for h in range(n_h)]
+        houses = [self.places.full_address(h) for h in range(n_h)]
         hh_arr = np.asarray(self.p_hh, dtype=np.int64)
-        hv = np.asarray(self.h_village, dtype=np.int64)
-        vcodes = np.asarray([v.code for v in self.villages])
+        hv = np.asarray(self.places.h_village, dtype=np.int64)
+        vcodes = np.asarray([v.code for v in self.places.villages])
         persons = pd.DataFrame({
             "person_id": _strs(pids),
             "name": _strs([s + g for s, g in zip(self.p_sur, self.p_giv, strict=True)]),
@@ -1758,11 +1617,6 @@ class _Gen:
         })
         cases = cases.sort_values("case_id", ignore_index=True)
         return SyntheticData(leads=leads, cases=cases, persons=persons)
-
-    def _home(self, hh: int) -> str:
-        v = self.villages[self.h_village[hh]]
-        return f"北京市{v.district}{v.town}{v.short}{self.house_text(hh)}"
-
 
 _ORDINAL_1970 = date(1970, 1, 1).toordinal()
 _LATEST_BIRTH = 2005
