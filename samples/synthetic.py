@@ -30,11 +30,9 @@ one core (``triage.synthetic.generate(425_000, ...)``).
 from __future__ import annotations
 
 import gc
-import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -43,6 +41,8 @@ import pyarrow as pa
 
 from samples.agencies import HOTLINE, PETITION, POLICE, SOURCES, WF, source_refs
 from samples.chance import Dice, Weighted
+from samples.names import COMMON_SURNAMES, SURNAMES, homophone_variant
+from samples.people import People, id_check_digit
 from samples.places import TOWN_CODES, Places
 
 __all__ = [
@@ -96,100 +96,6 @@ class SyntheticData:
 # --------------------------------------------------------------------------- helpers
 
 
-_GB_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_GB_CHECK = "10X98765432"
-
-
-def id_check_digit(first17: str) -> str:
-    """GB 11643 check character (ISO 7064 MOD 11-2) of the first 17 digits."""
-    return _GB_CHECK[sum(int(c) * w for c, w in zip(first17, _GB_WEIGHTS, strict=True)) % 11]
-
-
-# --------------------------------------------------------------------------- names
-
-# Surnames with rough relative frequencies (the big five dominate); Beijing has
-# Manchu surnames (关 那 佟 金) and a few rare and compound ones.
-_SURNAMES = Weighted([
-    ("王", 75), ("李", 72), ("张", 70), ("刘", 58), ("陈", 42), ("杨", 30), ("赵", 26),
-    ("黄", 18), ("周", 16), ("吴", 15), ("徐", 13), ("孙", 14), ("胡", 11), ("朱", 11),
-    ("高", 12), ("林", 8), ("何", 9), ("郭", 11), ("马", 12), ("罗", 6), ("梁", 7),
-    ("宋", 8), ("郑", 7), ("谢", 6), ("韩", 8), ("唐", 6), ("冯", 7), ("于", 8), ("董", 7),
-    ("萧", 2), ("程", 5), ("曹", 6), ("袁", 4), ("邓", 4), ("许", 5), ("傅", 3), ("沈", 4),
-    ("曾", 3), ("彭", 3), ("吕", 4), ("苏", 4), ("卢", 4), ("蒋", 4), ("蔡", 3), ("贾", 5),
-    ("丁", 5), ("魏", 5), ("薛", 3), ("叶", 3), ("阎", 3), ("余", 2), ("潘", 3), ("杜", 4),
-    ("戴", 2), ("夏", 3), ("钟", 2), ("汪", 2), ("田", 5), ("任", 4), ("姜", 4), ("范", 3),
-    ("方", 3), ("石", 4), ("姚", 3), ("谭", 2), ("廖", 1), ("邹", 2), ("熊", 2), ("金", 4),
-    ("陆", 2), ("郝", 4), ("孔", 2), ("白", 4), ("崔", 4), ("康", 3), ("毛", 2), ("邱", 2),
-    ("秦", 3), ("江", 2), ("史", 3), ("顾", 2), ("侯", 3), ("邵", 2), ("孟", 3), ("龙", 1),
-    ("万", 2), ("段", 2), ("雷", 2), ("钱", 2), ("汤", 1), ("尹", 2), ("黎", 1), ("易", 1),
-    ("常", 3), ("武", 3), ("乔", 3), ("贺", 2), ("赖", 1), ("龚", 1), ("文", 1), ("关", 3),
-    ("那", 1), ("佟", 2), ("鲁", 1.5), ("门", 0.6), ("满", 0.5), ("富", 0.5), ("索", 0.4),
-    ("付", 2), ("齐", 2), ("祁", 0.6), ("纪", 1), ("季", 0.6), ("章", 0.6), ("柳", 0.5),
-    ("欧阳", 0.3), ("司马", 0.1), ("诸葛", 0.05),
-])
-_COMMON_SURNAMES = ("王", "李", "张", "刘", "陈")
-
-# Given-name characters by sex and generation (born before 1965, 1965-89, 1990 on).
-_GIVEN = {
-    (1, 0): "建国华民德明志刚永福玉海军春文宝树庆林成山长立占金铁振忠义",
-    (1, 1): "伟强磊军勇杰涛斌刚峰鹏辉华明超波亮健东飞志晓宏建海平新利",
-    (1, 2): "浩宇轩博子涵俊一睿泽辰天航铭思凯然宇哲楠晨阳嘉鑫",
-    (0, 0): "秀兰英桂玉珍凤芳淑琴荣云华梅翠素兰花香凤娥",
-    (0, 1): "丽静敏燕艳娟霞红玲芳婷雪洁琳晶慧萍颖丹莉晓红",
-    (0, 2): "欣怡雨涵梓萱可诗悦佳婧琪思彤一依梦雪晨语",
-}
-
-# Same-pinyin character groups; 12345 operators type what they hear. Each group is
-# filtered with pypinyin so only true homophones stay.
-_HOMOPHONE_GROUPS = (
-    "晓小", "明铭鸣", "伟玮炜", "华桦", "丽莉俐", "静婧", "军君", "红虹宏", "英瑛",
-    "芳方", "杰洁", "建健剑", "平萍", "燕艳", "磊蕾", "涛韬", "斌彬", "刚钢",
-    "峰锋丰", "娟鹃", "勇永", "雪学", "梅玫", "兰岚", "宇雨羽", "浩昊", "鹏朋",
-    "辉晖", "春纯", "东冬", "志智", "文雯", "玲苓", "琳林", "敏民", "霞侠", "珍真",
-    "云芸", "婷亭", "欣新", "怡仪", "涵晗", "轩萱", "博波", "俊骏", "睿瑞", "辰晨",
-    "航杭", "凯恺", "然冉", "桂贵", "淑书", "琴勤", "荣蓉", "慧惠", "飞菲", "亮靓",
-    "国帼", "强蔷", "庆青", "海亥", "立力丽", "成诚", "金今", "彤桐", "佳家", "琪琦",
-    "张章", "王汪", "徐许", "肖萧", "于余", "李黎", "付傅", "程成", "吴伍", "朱祝",
-    "姜江", "纪季", "齐祁", "史石", "刘柳",
-)
-
-
-@lru_cache(maxsize=1)
-def _homophones() -> dict[str, tuple[str, ...]]:
-    """Character -> other characters with the same (toneless) pinyin."""
-    from pypinyin import lazy_pinyin
-
-    table: dict[str, tuple[str, ...]] = {}
-    for group in _HOMOPHONE_GROUPS:
-        readings = [lazy_pinyin(c)[0] for c in group]
-        for i, c in enumerate(group):
-            alts = tuple(d for j, d in enumerate(group) if j != i and readings[j] == readings[i])
-            if alts:
-                table[c] = table.get(c, ()) + alts
-    return table
-
-
-def homophone_variant(name: str, rng: random.Random) -> str:
-    """The name with one character replaced by a homophone (王晓明 -> 王小明), if any."""
-    table = _homophones()
-    positions = [i for i, c in enumerate(name) if c in table]
-    if not positions:
-        return name
-    given = [i for i in positions if i > 0]
-    i = rng.choice(given) if given and rng.random() < 0.8 else rng.choice(positions)
-    return name[:i] + rng.choice(table[name[i]]) + name[i + 1:]
-
-
-_OTHER_REGIONS = Weighted([
-    ("110105", 3), ("110108", 3), ("110106", 2), ("110115", 1), ("110113", 1), ("110111", 1),
-    ("130102", 2), ("130602", 1), ("131082", 2), ("130725", 1), ("370102", 1), ("371302", 1),
-    ("410102", 2), ("411302", 1), ("412723", 1), ("340102", 1), ("341222", 1), ("510106", 1),
-    ("230102", 1), ("220102", 1), ("120101", 1), ("140105", 1), ("150102", 1), ("210102", 1),
-])
-_MOBILE_PREFIXES = np.array([
-    130, 131, 132, 133, 135, 136, 137, 138, 139, 150, 151, 152, 153, 155, 156, 157, 158, 159,
-    166, 173, 177, 180, 181, 182, 183, 185, 186, 187, 188, 189, 191, 198, 199,
-])
 _BRANDS = ("万科", "鸿坤", "金隅", "首开", "天鸿", "合生", "远洋", "北辰", "华远", "龙湖",
            "保利", "京城", "恒信", "瑞达", "安居", "宏达", "兴业", "美嘉", "康桥", "佳园",
            "鑫源", "利民", "泰和", "永兴")
@@ -642,18 +548,9 @@ class _Gen:
         self.start = start
         self.days = max(1, int(days))
         self.places = Places(units, self.dice)
-        # persons (columnar)
-        self.p_sur: list[str] = []
-        self.p_giv: list[str] = []
-        self.p_sex: list[int] = []
-        self.p_birth: list[int] = []  # date ordinal
-        self.p_region: list[str] = []
-        self.p_hh: list[int] = []
-        self.p_last: list[float] = []  # last day the person was a party of a case
-        # households
-        self.h_members: list[list[int]] = []
-        self.h_landline: list[bool] = []
+        self.people = People(self.dice, self.places)
         self.village_parties: dict[int, list[int]] = {}
+        self.last_seen: dict[int, float] = {}  # party -> last day they were a party of a case
         # leads (columnar)
         self.l_case: list[int] = []
         self.l_src: list[int] = []
@@ -683,44 +580,6 @@ class _Gen:
 
     # ------------------------------------------------------------ persons & homes
 
-    def household(self, vi: int, near: int | None = None, upstairs: bool = False) -> int:
-        """A new household in village ``vi``, optionally next to (or above) ``near``."""
-        hh = self.places.new_home(vi, near, upstairs)
-        self.h_members.append([])
-        self.h_landline.append(self.rng.random() < (0.45 if self.places.villages[vi].is_village
-                                                    else 0.25))
-        return hh
-
-    def person(self, hh: int, sex: int, by0: int, by1: int, surname: str | None = None,
-               local: float = 0.85) -> int:
-        """A new person living in household ``hh``, born between ``by0`` and ``by1``."""
-        rng = self.rng
-        lo, hi = min(by0, by1, _LATEST_BIRTH), min(max(by0, by1), _LATEST_BIRTH)
-        year = self.dice.ri(lo, hi)  # every person is an adult
-        era = 0 if year < 1965 else (1 if year < 1990 else 2)
-        pool = _GIVEN[(sex, era)]
-        given = self.dice.ch(pool) if rng.random() < 0.3 else self.dice.ch(pool) + self.dice.ch(pool)
-        sur = surname or _SURNAMES.pick(rng)
-        region = (self.places.villages[self.places.h_village[hh]].district_code if rng.random() < local
-                  else _OTHER_REGIONS.pick(rng))
-        birth = date(year, 1, 1).toordinal() + self.dice.rr(365)
-        self.p_sur.append(sur)
-        self.p_giv.append(given)
-        self.p_sex.append(sex)
-        self.p_birth.append(birth)
-        self.p_region.append(region)
-        self.p_hh.append(hh)
-        self.p_last.append(-1e9)
-        pid = len(self.p_sur) - 1
-        self.h_members[hh].append(pid)
-        return pid
-
-    def name(self, pid: int) -> str:
-        return self.p_sur[pid] + self.p_giv[pid]
-
-    def byear(self, pid: int) -> int:
-        return date.fromordinal(self.p_birth[pid]).year
-
     def reuse(self, vi: int, day: float, sex: int | None) -> int | None:
         """An earlier party from the village, free for at least two months (a confounder)."""
         pool = self.village_parties.get(vi)
@@ -728,7 +587,7 @@ class _Gen:
             return None
         for _ in range(4):
             pid = pool[self.dice.rr(len(pool))]
-            if self.p_last[pid] <= day - 60 and (sex is None or self.p_sex[pid] == sex):
+            if self.last_seen[pid] <= day - 60 and (sex is None or self.people.p_sex[pid] == sex):
                 return pid
         return None
 
@@ -746,11 +605,11 @@ class _Gen:
             pool = self.village_parties.get(vi)
             if pool:
                 other = pool[self.dice.rr(len(pool))]
-                hh = self.p_hh[other]
-                sur = self.p_sur[other] if rng.random() < 0.7 else surname
-                return self.person(hh, sex, by0, by1, sur, local)
-        hh = self.household(vi, near, upstairs)
-        return self.person(hh, sex, by0, by1, surname, local)
+                hh = self.people.p_hh[other]
+                sur = self.people.p_sur[other] if rng.random() < 0.7 else surname
+                return self.people.person(hh, sex, by0, by1, sur, local)
+        hh = self.people.household(vi, near, upstairs)
+        return self.people.person(hh, sex, by0, by1, surname, local)
 
     def org(self, vi: int, kind: str) -> str:
         """An organization of the case; a community keeps one property company."""
@@ -764,9 +623,9 @@ class _Gen:
         """How a description names a person: 鲁某, 鲁某某, 鲁建国, 老鲁 or nothing."""
         r = self.rng.random()
         f = full if full is not None else (0.2 if src == POLICE else 0.4)
-        sur = self.p_sur[pid]
+        sur = self.people.p_sur[pid]
         if r < f:
-            return sur + self.p_giv[pid]
+            return sur + self.people.p_giv[pid]
         if r < f + 0.38:
             return sur + "某"
         if r < f + 0.46:
@@ -774,45 +633,6 @@ class _Gen:
         if r < f + 0.52:
             return "老" + sur if len(sur) == 1 else sur + "某"
         return ""
-
-    def display_name(self, pid: int, src: int, second: int | None) -> str | None:
-        """The reporter's name as the agency recorded it."""
-        rng = self.rng
-        r = rng.random()
-        full = self.name(pid)
-        sur = self.p_sur[pid]
-        title = "先生" if self.p_sex[pid] else "女士"
-        if src == POLICE:
-            if r < 0.45:
-                return full
-            if r < 0.70:
-                return sur + "某"
-            if r < 0.75:
-                return sur + "某某"
-            if r < 0.94:
-                return sur + title
-            if r < 0.96:
-                return sur + "老师"
-            return sur + "**"
-        if src == HOTLINE:
-            if r < 0.55:
-                return full
-            if r < 0.68:
-                return homophone_variant(full, rng)
-            if r < 0.82:
-                return sur + title
-            if r < 0.91:
-                return sur + "*" * len(self.p_giv[pid])
-            if r < 0.95:
-                return None
-            return sur + "某"
-        if src == PETITION:
-            if second is not None and r < 0.08:
-                return f"{full}、{self.name(second)}"
-            return full if r < 0.97 else sur + "某"
-        if r < 0.9:
-            return full
-        return sur + "某" if r < 0.95 else sur + "**"
 
     # ------------------------------------------------------------ case parties
 
@@ -827,9 +647,9 @@ class _Gen:
         actors: list[_Actor] = []
         if t == "婚姻家庭":
             wy = self.dice.ri(1962, 2001)
-            hh = self.household(vi)
-            w = self.person(hh, 0, wy, wy, hint if hint and rng.random() < 0.5 else None)
-            m = self.person(hh, 1, wy - 2, wy + 6, hint)
+            hh = self.people.household(vi)
+            w = self.people.person(hh, 0, wy, wy, hint if hint and rng.random() < 0.5 else None)
+            m = self.people.person(hh, 1, wy - 2, wy + 6, hint)
             husband_first = c.subject in ("离婚", "抚养", "彩礼") and rng.random() < 0.3
             a1, b1 = (m, w) if husband_first else (w, m)
             actors.append(_Actor(a1, "A", b1, self.dice.ch(("妻子", "媳妇", "爱人")) if husband_first
@@ -839,20 +659,20 @@ class _Gen:
             if rng.random() < 0.4:
                 my = wy - self.dice.ri(22, 32)
                 near = hh if rng.random() < 0.4 else None
-                mhh = self.household(vi, near) if rng.random() < 0.7 else self.household(
+                mhh = self.people.household(vi, near) if rng.random() < 0.7 else self.people.household(
                     self.places.village_w.pick(rng))
-                wm = self.person(mhh, 0, my, my)
+                wm = self.people.person(mhh, 0, my, my)
                 actors.append(_Actor(wm, "A", m, "女婿"))
                 if rng.random() < 0.5:  # the son-in-law complains about his mother-in-law
                     actors[1 if not husband_first else 0].target = wm
                     actors[1 if not husband_first else 0].rel = self.dice.ch(("岳母", "丈母娘"))
             elif rng.random() < 0.3:
-                hy = self.byear(m) - self.dice.ri(22, 32)
-                hm = self.person(hh, 0, hy, hy)
+                hy = self.people.byear(m) - self.dice.ri(22, 32)
+                hm = self.people.person(hh, 0, hy, hy)
                 actors.append(_Actor(hm, "B", w, "儿媳"))
         elif t in ("邻里", "其他"):
             a1 = self.party(vi, day, self.dice.ri(0, 1), 1940, 2000, hint)
-            hh = self.p_hh[a1]
+            hh = self.people.p_hh[a1]
             upstairs = c.subject in ("漏水", "噪音")
             b1 = self.party(vi, day, self.dice.ri(0, 1), 1940, 2000, near=hh, upstairs=upstairs)
             if t == "邻里":
@@ -924,13 +744,13 @@ class _Gen:
         elif t == "土地/宅基地":
             a1 = self.party(vi, day, 1 if rng.random() < 0.8 else 0, 1945, 1985, hint)
             if rng.random() < 0.5:  # brothers quarrelling over the family plot
-                ay = self.byear(a1)
-                b1 = self.party(vi, day, 1, ay - 8, ay + 8, surname=self.p_sur[a1],
-                                near=self.p_hh[a1])
-                r_ab, r_ba = self._sib(a1, b1), self._sib(b1, a1)
+                ay = self.people.byear(a1)
+                b1 = self.party(vi, day, 1, ay - 8, ay + 8, surname=self.people.p_sur[a1],
+                                near=self.people.p_hh[a1])
+                r_ab, r_ba = self.people.sibling_word(a1, b1), self.people.sibling_word(b1, a1)
             else:
                 b1 = self.party(vi, day, 1 if rng.random() < 0.8 else 0, 1945, 1985,
-                                near=self.p_hh[a1])
+                                near=self.people.p_hh[a1])
                 r_ab = self.dice.ch(("邻居", "东邻", "西邻", "同村村民"))
                 r_ba = self.dice.ch(("邻居", "同村村民"))
             actors.append(_Actor(a1, "A", b1, r_ab))
@@ -938,70 +758,63 @@ class _Gen:
             self._spouse(actors, a1, "A", b1, r_ab, 0.3)
         elif t == "继承":
             py = self.dice.ri(1945, 1978)
-            sur = hint or _SURNAMES.pick(rng)
+            sur = hint or SURNAMES.pick(rng)
             a1 = self.party(vi, day, self.dice.ri(0, 1), py - 6, py + 6, surname=sur)
             bvi = vi if rng.random() < 0.6 else self.places.village_w.pick(rng)
             b1 = self.party(bvi, day, self.dice.ri(0, 1), py - 6, py + 6, surname=sur)
-            actors.append(_Actor(a1, "A", b1, self._sib(a1, b1)))
-            actors.append(_Actor(b1, "B", a1, self._sib(b1, a1)))
+            actors.append(_Actor(a1, "A", b1, self.people.sibling_word(a1, b1)))
+            actors.append(_Actor(b1, "B", a1, self.people.sibling_word(b1, a1)))
             if rng.random() < 0.35:
                 b2 = self.party(self.places.village_w.pick(rng), day, self.dice.ri(0, 1), py - 6, py + 6,
                                 surname=sur)
-                actors.append(_Actor(b2, "B", a1, self._sib(b2, a1)))
+                actors.append(_Actor(b2, "B", a1, self.people.sibling_word(b2, a1)))
         else:  # pragma: no cover - every type is handled above
             raise ValueError(t)
         party_ids = [a.pid for a in actors]
         for pid in party_ids:
-            if self.p_last[pid] < -1e8:
-                self.village_parties.setdefault(self.places.h_village[self.p_hh[pid]], []).append(pid)
-            self.p_last[pid] = max(self.p_last[pid], day)
+            if self.last_seen.get(pid, -1e9) < -1e8:
+                self.village_parties.setdefault(self.places.h_village[self.people.p_hh[pid]], []).append(pid)
+            self.last_seen[pid] = max(self.last_seen.get(pid, -1e9), day)
         return actors, party_ids, org
 
     def _spouse(self, actors: list[_Actor], pid: int, side: str, target: int, rel: str,
                 p: float) -> None:
         if len(actors) < 4 and self.rng.random() < p:
-            y = self.byear(pid)
-            sp = self.person(self.p_hh[pid], 1 - self.p_sex[pid], y - 4, y + 4)
+            y = self.people.byear(pid)
+            sp = self.people.person(self.people.p_hh[pid], 1 - self.people.p_sex[pid], y - 4, y + 4)
             actors.append(_Actor(sp, side, target, rel))
-
-    def _sib(self, me: int, other: int) -> str:
-        """What ``me`` calls sibling ``other``: 哥哥/弟弟/姐姐/妹妹."""
-        older = self.p_birth[other] < self.p_birth[me]
-        if self.p_sex[other]:
-            return "哥哥" if older else "弟弟"
-        return "姐姐" if older else "妹妹"
 
     def relative(self, anchor: int, c: _Case) -> _Actor:
         """A relative of a party who reports on their behalf (not a party)."""
         rng = self.rng
-        ay = self.byear(anchor)
+        ay = self.people.byear(anchor)
         if ay <= 1978 and (ay < 1965 or rng.random() < 0.4):  # an adult child speaks for a parent
             sex = self.dice.ri(0, 1)
-            sur = self.p_sur[anchor] if self.p_sex[anchor] else None
-            home = self.places.h_village[self.p_hh[anchor]]
+            sur = self.people.p_sur[anchor] if self.people.p_sex[anchor] else None
+            home = self.places.h_village[self.people.p_hh[anchor]]
             vi = home if rng.random() < 0.6 else self.places.village_w.pick(rng)
-            hh = self.p_hh[anchor] if rng.random() < 0.3 else self.household(vi)
-            pid = self.person(hh, sex, max(ay + 22, 1950), min(ay + 34, 2004), sur)
-            kin = "父亲" if self.p_sex[anchor] else "母亲"
+            hh = self.people.p_hh[anchor] if rng.random() < 0.3 else self.people.household(vi)
+            pid = self.people.person(hh, sex, max(ay + 22, 1950), min(ay + 34, 2004), sur)
+            kin = "父亲" if self.people.p_sex[anchor] else "母亲"
         elif ay > 1975 and rng.random() < 0.5:  # a parent speaks for an adult child
             sex = self.dice.ri(0, 1)
-            sur = self.p_sur[anchor] if sex else None
-            home = self.places.h_village[self.p_hh[anchor]]
+            sur = self.people.p_sur[anchor] if sex else None
+            home = self.places.h_village[self.people.p_hh[anchor]]
             vi = home if rng.random() < 0.5 else self.places.village_w.pick(rng)
-            pid = self.person(self.household(vi), sex, ay - 32, ay - 22, sur)
-            kin = "儿子" if self.p_sex[anchor] else "女儿"
+            pid = self.people.person(self.people.household(vi), sex, ay - 32, ay - 22, sur)
+            kin = "儿子" if self.people.p_sex[anchor] else "女儿"
         else:  # a sibling
             sex = self.dice.ri(0, 1)
-            home = self.places.h_village[self.p_hh[anchor]]
+            home = self.places.h_village[self.people.p_hh[anchor]]
             vi = home if rng.random() < 0.5 else self.places.village_w.pick(rng)
-            pid = self.person(self.household(vi), sex, ay - 8, ay + 8, self.p_sur[anchor])
-            kin = self._sib(pid, anchor)
+            pid = self.people.person(self.people.household(vi), sex, ay - 8, ay + 8, self.people.p_sur[anchor])
+            kin = self.people.sibling_word(pid, anchor)
         return _Actor(pid, "K", anchor, "", kin=kin, party=False)
 
     def neighbour(self, near_pid: int, c: _Case) -> _Actor:
         """A neighbour who witnessed the quarrel (not a party)."""
-        hh = self.household(self.places.h_village[self.p_hh[near_pid]], near=self.p_hh[near_pid])
-        pid = self.person(hh, self.dice.ri(0, 1), 1945, 1998)
+        hh = self.people.household(self.places.h_village[self.people.p_hh[near_pid]], near=self.people.p_hh[near_pid])
+        pid = self.people.person(hh, self.dice.ri(0, 1), 1945, 1998)
         return _Actor(pid, "N", near_pid, "邻居", party=False)
 
     # ------------------------------------------------------------ case seeds
@@ -1027,7 +840,7 @@ class _Gen:
                     else:
                         key, phr = self.subject_for(o.dtype, o.village)
                     if o.surname_hint is None and rng.random() < 0.5:
-                        o.surname_hint = self.dice.ch(_COMMON_SURNAMES)
+                        o.surname_hint = self.dice.ch(COMMON_SURNAMES)
                     st = min(max(0.0, o.start + rng.uniform(-10, 14)), self.days - 1.0)
                     out.append(_Case(len(out), level, o.dtype, o.village, st, key, phr, n_leads,
                                      o.idx, o.surname_hint))
@@ -1170,7 +983,7 @@ class _Gen:
         petitions = 0
         reporters: list[int] = []
         v = self.places.villages[c.village]
-        incident_hh = self.p_hh[a1.pid]
+        incident_hh = self.people.p_hh[a1.pid]
         for i in range(n):
             src = srcs[i]
             stage = stages[i]
@@ -1194,7 +1007,7 @@ class _Gen:
                     nb = self.neighbour(a1.pid, c)
                 actor = nb
             rep = actor.pid
-            if src == WF and self.p_sex[rep] == 1 and actor.side != "K" and rng.random() < 0.7:
+            if src == WF and self.people.p_sex[rep] == 1 and actor.side != "K" and rng.random() < 0.7:
                 src = POLICE if rng.random() < 0.5 else HOTLINE
             if src == PETITION and stage == "red" and red == "collective":
                 actor = a1 if actor.side not in ("A",) else actor
@@ -1210,9 +1023,9 @@ class _Gen:
             if src == PETITION:
                 mates = [a.pid for a in actors if a.side == side and a.pid != rep]
                 second = mates[0] if mates else None
-            nm = self.display_name(rep, src, second)
+            nm = self.people.recorded_name(rep, src, second)
             text, who, vic, selfref = self.core(c, actor, a1, b1, src, S, org, fam, kin)
-            pron = "他" if self.p_sex[rep] else "她"
+            pron = "他" if self.people.p_sex[rep] else "她"
             clauses: list[str] = []
             if stage == "red" and red is not None:
                 clauses.append(self.red_clause(red, c, who, vic, selfref, pron))
@@ -1278,15 +1091,15 @@ class _Gen:
             phone_form = _PHONE_FORM[src].pick(rng)
             phone_pid = rep
             if phone_form == 5:
-                others = [m for m in self.h_members[self.p_hh[rep]] if m != rep]
+                others = [m for m in self.people.h_members[self.people.p_hh[rep]] if m != rep]
                 phone_pid = others[0] if others else rep
                 phone_form = 1
             self.l_phone_form.append(phone_form)
             self.l_phone_pid.append(phone_pid)
             self.l_id_form.append(_ID_FORM[src].pick(rng) if src in _ID_FORM else 0)
             home = src in (PETITION, WF) or side in ("K", "N")
-            hh = self.p_hh[rep] if home else (incident_hh if rng.random() < 0.8
-                                              else self.p_hh[b1.pid])
+            hh = self.people.p_hh[rep] if home else (incident_hh if rng.random() < 0.8
+                                              else self.people.p_hh[b1.pid])
             if self.places.h_village[hh] != c.village and not home:
                 hh = incident_hh
             self.l_addr.append(self.places.address(hh, src, not home))
@@ -1298,7 +1111,7 @@ class _Gen:
                 disp = self.dice.ch(_POLICE_DISPO[level_now])
                 if "告诫书" in disp and not dv:
                     disp = "对双方进行批评教育"
-                self.l_disp.append(disp.replace("{b}", self.p_sur[b1.pid] + "某"))
+                self.l_disp.append(disp.replace("{b}", self.people.p_sur[b1.pid] + "某"))
                 self.l_unit.append(v.police)
             elif src == HOTLINE:
                 self.l_cat.append(_HOTLINE_GENERIC.pick(rng) if rng.random() < 0.1
@@ -1373,7 +1186,7 @@ class _Gen:
 
         last_day = secs[-1] / 86400.0
         for pid in party_ids:
-            self.p_last[pid] = max(self.p_last[pid], last_day)
+            self.last_seen[pid] = max(self.last_seen[pid], last_day)
         sig = [k for k in (red, *orange, *yellow) if k]
         seen: list[int] = []
         for r in reporters:
@@ -1404,7 +1217,7 @@ class _Gen:
         """The sentence naming the parties and the subject; who/vic/self for clauses."""
         rng = self.rng
         side = actor.side
-        pron = "他" if self.p_sex[actor.pid] else "她"
+        pron = "他" if self.people.p_sex[actor.pid] else "她"
         vic = self.dice.ch((pron, pron, "其"))
         selfref = self.dice.ch(("其", "其本人", pron))
         if side in ("A", "B"):
@@ -1432,8 +1245,8 @@ class _Gen:
             return text, m or "对方", "其" + actor.kin, "其" + actor.kin
         # neighbour
         if fam:
-            am = self.mention(a1.pid, src) or ("女方" if not self.p_sex[a1.pid] else "男方")
-            bm = self.mention(b1.pid, src) or ("男方" if self.p_sex[b1.pid] else "女方")
+            am = self.mention(a1.pid, src) or ("女方" if not self.people.p_sex[a1.pid] else "男方")
+            bm = self.mention(b1.pid, src) or ("男方" if self.people.p_sex[b1.pid] else "女方")
         else:
             am = self.mention(a1.pid, src) or "一户"
             bm = self.mention(b1.pid, src) or "另一户"
@@ -1463,45 +1276,22 @@ class _Gen:
     def finish(self) -> SyntheticData:
         """Vectorized IDs, phones and references; the three frames."""
         npr = self.np
-        n_p = len(self.p_sur)
-        sex = np.asarray(self.p_sex, dtype=np.int64)
-        birth = (np.asarray(self.p_birth, dtype=np.int64) - _ORDINAL_1970).astype("datetime64[D]")
-        bser = pd.Series(birth)
-        ymd = (bser.dt.year * 10000 + bser.dt.month * 100 + bser.dt.day).to_numpy()
-        seq = npr.integers(0, 500, n_p) * 2 + sex  # odd sequence digit = male
-        s17 = [f"{r}{b}{q:03d}" for r, b, q in zip(self.p_region, ymd.tolist(), seq.tolist(),
-                                                    strict=True)]
-        for _ in range(50):  # two people never share an ID number: redraw the sequence
-            dup = np.flatnonzero(pd.Series(s17).duplicated().to_numpy())
-            if not len(dup):
-                break
-            redraw = npr.integers(0, 500, len(dup)) * 2 + sex[dup]
-            for i, q in zip(dup.tolist(), redraw.tolist(), strict=True):
-                s17[i] = f"{s17[i][:14]}{q:03d}"
-        if n_p:
-            digits = np.frombuffer("".join(s17).encode("ascii"), dtype=np.uint8).reshape(-1, 17)
-            chk = ((digits.astype(np.int64) - 48) @ np.asarray(_GB_WEIGHTS)) % 11
-            ids = [s + _GB_CHECK[k] for s, k in zip(s17, chk.tolist(), strict=True)]
-        else:
-            ids = []
-        prefixes = _MOBILE_PREFIXES
-        mobiles = _unique_numbers(
-            n_p, lambda k: npr.choice(prefixes, k) * 100_000_000 + npr.integers(0, 100_000_000, k))
-        mob = [str(x) for x in mobiles.tolist()]
+        people = self.people
+        n_p = len(people.p_sur)
+        sex = np.asarray(people.p_sex, dtype=np.int64)
+        birth = people.birth_dates()
+        ids = people.id_numbers(npr)
+        mob = people.mobiles(npr)
+        land = people.landlines(npr)
         n_h = len(self.places.h_village)
-        lines = _unique_numbers(
-            n_h, lambda k: npr.choice(np.array([6, 8]), k) * 10_000_000
-            + npr.integers(0, 10_000_000, k))
-        land: list[str | None] = [f"010-{x}" if has else None
-                                  for x, has in zip(lines.tolist(), self.h_landline, strict=True)]
         pids = [f"P{i:08d}" for i in range(n_p)]
         houses = [self.places.full_address(h) for h in range(n_h)]
-        hh_arr = np.asarray(self.p_hh, dtype=np.int64)
+        hh_arr = np.asarray(self.people.p_hh, dtype=np.int64)
         hv = np.asarray(self.places.h_village, dtype=np.int64)
         vcodes = np.asarray([v.code for v in self.places.villages])
         persons = pd.DataFrame({
             "person_id": _strs(pids),
-            "name": _strs([s + g for s, g in zip(self.p_sur, self.p_giv, strict=True)]),
+            "name": _strs([s + g for s, g in zip(self.people.p_sur, self.people.p_giv, strict=True)]),
             "sex": _strs(pa.array(["女", "男"], type=pa.large_string()), sex),
             "birth_date": birth,
             "id_number": _strs(ids),
@@ -1521,7 +1311,7 @@ class _Gen:
             elif form == 2:
                 phones.append(m[:3] + "****" + m[-4:])
             elif form in (3, 4):
-                ll = land[self.p_hh[pid]]
+                ll = land[self.people.p_hh[pid]]
                 phones.append(m if ll is None else (ll if form == 3 else f"{m}/{ll}"))
             else:
                 phones.append(m)
@@ -1604,7 +1394,7 @@ class _Gen:
             "village_code": _strs([r["village_code"] for r in crow]),
             "risk_level": _strs([r["risk_level"] for r in crow]),
             "parties": _strs(["|".join([pids[p] for p in r["party_idx"]]) for r in crow]),
-            "party_names": _strs(["|".join([self.name(p) for p in r["party_idx"]]) for r in crow]),
+            "party_names": _strs(["|".join([self.people.name(p) for p in r["party_idx"]]) for r in crow]),
             "reporters": _strs(["|".join([pids[p] for p in r["reporter_idx"]]) for r in crow]),
             "lead_count": np.asarray([r["lead_count"] for r in crow], dtype=np.int64),
             "sources": _strs([r["sources"] for r in crow]),
@@ -1618,24 +1408,11 @@ class _Gen:
         cases = cases.sort_values("case_id", ignore_index=True)
         return SyntheticData(leads=leads, cases=cases, persons=persons)
 
-_ORDINAL_1970 = date(1970, 1, 1).toordinal()
-_LATEST_BIRTH = 2005
-
-
 def _fix_object(text: str, pron: str) -> str:
     """``其`` reads badly as an object (``杀了其``, ``掐其的脖子``): use the pronoun there."""
     if text.endswith("其"):
         text = text[:-1] + pron
     return text.replace("其的", pron + "的")
-
-
-def _unique_numbers(n: int, make: Any) -> np.ndarray:
-    """``n`` distinct numbers drawn by ``make(k)``, in draw order (deterministic)."""
-    out = np.empty(0, dtype=np.int64)
-    while len(out) < n:
-        cand = np.asarray(make(int((n - len(out)) * 1.05) + 16), dtype=np.int64)
-        out = pd.unique(np.concatenate([out, cand]))
-    return np.asarray(out[:n])
 
 
 def _strs(values: Any, order: np.ndarray | None = None) -> pd.Series:
