@@ -41,9 +41,11 @@ import pyarrow as pa
 
 from samples.agencies import HOTLINE, PETITION, POLICE, SOURCES, WF, source_refs
 from samples.chance import Dice, Weighted
-from samples.names import COMMON_SURNAMES, SURNAMES, homophone_variant
+from samples.names import homophone_variant
+from samples.parties import Actor, Parties
 from samples.people import People, id_check_digit
 from samples.places import TOWN_CODES, Places
+from samples.scenarios import RISK_SHARES, TYPES, Case, Scenarios
 
 __all__ = [
     "LEAD_COLUMNS",
@@ -56,9 +58,6 @@ __all__ = [
     "homophone_variant",
     "id_check_digit",
 ]
-
-RISK_SHARES: dict[str, float] = {"红": 0.05, "橙": 0.15, "黄": 0.30, "蓝": 0.50}
-"""Intended share of cases per risk level."""
 
 LEAD_COLUMNS: tuple[str, ...] = (
     "source", "source_ref", "reported_at", "reporter_name", "reporter_phone", "reporter_id",
@@ -96,33 +95,6 @@ class SyntheticData:
 # --------------------------------------------------------------------------- helpers
 
 
-_BRANDS = ("万科", "鸿坤", "金隅", "首开", "天鸿", "合生", "远洋", "北辰", "华远", "龙湖",
-           "保利", "京城", "恒信", "瑞达", "安居", "宏达", "兴业", "美嘉", "康桥", "佳园",
-           "鑫源", "利民", "泰和", "永兴")
-
-
-# --------------------------------------------------------------------------- taxonomy
-
-TYPES: tuple[str, ...] = ("婚姻家庭", "邻里", "债务/经济", "物业", "劳资/欠薪",
-                          "土地/宅基地", "继承", "消费", "施工扰民", "其他")
-
-_TYPE_BY_RISK = {
-    "红": Weighted({"婚姻家庭": 38, "邻里": 14, "债务/经济": 12, "劳资/欠薪": 14, "土地/宅基地": 9,
-             "继承": 6, "物业": 2, "施工扰民": 2, "消费": 1, "其他": 2}),
-    "橙": Weighted({"婚姻家庭": 34, "邻里": 18, "债务/经济": 12, "劳资/欠薪": 10, "土地/宅基地": 8,
-             "继承": 7, "物业": 3, "施工扰民": 3, "消费": 1, "其他": 4}),
-    "黄": Weighted({"婚姻家庭": 18, "邻里": 24, "债务/经济": 12, "劳资/欠薪": 9, "土地/宅基地": 7,
-             "继承": 6, "物业": 9, "施工扰民": 7, "消费": 4, "其他": 4}),
-    "蓝": Weighted({"婚姻家庭": 12, "邻里": 22, "债务/经济": 9, "劳资/欠薪": 6, "土地/宅基地": 5,
-             "继承": 5, "物业": 15, "施工扰民": 9, "消费": 12, "其他": 5}),
-}
-_RISK = Weighted(RISK_SHARES)
-_LEADS_BY_RISK = {
-    "蓝": Weighted({1: 64, 2: 26, 3: 10}),
-    "黄": Weighted({1: 30, 2: 30, 3: 20, 4: 12, 5: 8}),
-    "橙": Weighted({2: 20, 3: 25, 4: 20, 5: 15, 6: 12, 7: 8}),
-    "红": Weighted({3: 14, 4: 15, 5: 14, 6: 12, 7: 10, 8: 9, 9: 8, 10: 7, 11: 6, 12: 5}),
-}
 # police, women's federation, petition, 12345
 _SOURCE_BY_TYPE = {
     "婚姻家庭": (44, 30, 5, 21), "邻里": (38, 2, 6, 54), "债务/经济": (48, 2, 15, 35),
@@ -134,88 +106,6 @@ _SOURCE_W = {t: Weighted(list(enumerate(w))) for t, w in _SOURCE_BY_TYPE.items()
 _SOURCE_W_ESCALATED = {
     t: Weighted([(0, w[0] * 1.5), (1, w[1]), (2, w[2] * 2.0 + 3), (3, w[3] * 0.7)])
     for t, w in _SOURCE_BY_TYPE.items()
-}
-_LOOKALIKE_TYPES = ("婚姻家庭", "邻里", "债务/经济", "土地/宅基地", "继承", "劳资/欠薪", "其他")
-
-# Subjects: (key, phrasings, where) with where u=community, r=village, ur=both.
-_SUBJECTS: dict[str, tuple[tuple[str, tuple[str, ...], str], ...]] = {
-    "婚姻家庭": (
-        ("琐事", ("家庭琐事", "生活琐事", "家务琐事"), "ur"),
-        ("喝酒", ("喝酒", "酗酒", "酒后吵闹"), "ur"),
-        ("离婚", ("离婚财产分割", "离婚", "离婚后房子归属"), "ur"),
-        ("抚养", ("孩子抚养", "孩子抚养权", "孩子抚养费"), "ur"),
-        ("赡养", ("赡养老人", "老人赡养费", "老人赡养"), "ur"),
-        ("彩礼", ("彩礼返还", "退还彩礼"), "ur"),
-        ("赌博", ("赌博欠债", "赌博输钱"), "ur"),
-    ),
-    "邻里": (
-        ("空调", ("空调外机对着窗户", "空调外机正对卧室窗户", "空调外机对着窗户吹热风"), "ur"),
-        ("漏水", ("楼上漏水", "楼上卫生间漏水", "楼上渗水导致天花板发霉"), "u"),
-        ("噪音", ("楼上噪音", "楼上深夜噪音", "楼上孩子跑跳的噪音"), "u"),
-        ("杂物", ("楼道堆放杂物", "在楼道里堆放杂物", "公共楼道堆杂物"), "u"),
-        ("养狗", ("养狗扰民", "狗整夜叫唤", "遛狗不拴绳"), "ur"),
-        ("车位", ("占用车位", "门口停车挡路", "私占停车位"), "ur"),
-        ("采光", ("树木遮挡采光", "院里的大树挡光"), "r"),
-        ("排水", ("院外排水沟堵塞", "排水沟往院里流水"), "r"),
-        ("院墙", ("私搭乱建", "加盖院墙挡路"), "r"),
-    ),
-    "债务/经济": (
-        ("借款", ("欠款{amt}万元不还", "借款{amt}万元到期不还", "{amt}万元借款"), "ur"),
-        ("货款", ("拖欠货款{amt}万元", "货款{amt}万元", "欠货款{amt}万元不给"), "ur"),
-        ("合伙", ("合伙做生意分账", "合伙经营分钱"), "ur"),
-        ("装修款", ("装修款{amt}万元", "拖欠装修款{amt}万元"), "ur"),
-        ("房租", ("拖欠房租", "房租", "欠房租不交"), "ur"),
-    ),
-    "物业": (
-        ("物业费", ("物业费", "物业费收费标准", "物业费上涨"), "u"),
-        ("电梯", ("电梯故障", "电梯经常坏"), "u"),
-        ("停车", ("停车费", "小区停车管理"), "u"),
-        ("维修", ("房屋漏水维修", "公共部位维修"), "u"),
-        ("供暖", ("供暖不热", "暖气不热"), "u"),
-    ),
-    "劳资/欠薪": (
-        ("欠薪", ("拖欠工资{amt}万元", "拖欠工资", "工钱{amt}万元一直不给"), "ur"),
-        ("工伤", ("工伤赔偿", "工伤赔偿款"), "ur"),
-        ("辞退", ("辞退补偿", "被辞退不给补偿"), "ur"),
-    ),
-    "土地/宅基地": (
-        ("地界", ("宅基地地界", "宅基地边界", "宅基地界线"), "r"),
-        ("翻建", ("翻建房屋占地", "翻盖房子超出地界"), "r"),
-        ("承包地", ("承包地", "承包地边界"), "r"),
-        ("补偿款", ("征地补偿款分配", "占地补偿款"), "r"),
-    ),
-    "继承": (
-        ("房子", ("继承的房子", "父母留下的房子", "老房子继承"), "ur"),
-        ("遗产", ("父亲的遗产", "遗产分割"), "ur"),
-        ("拆迁款", ("拆迁款分配", "拆迁补偿款分配"), "ur"),
-        ("遗嘱", ("遗嘱", "遗嘱效力"), "ur"),
-    ),
-    "消费": (
-        ("预付卡", ("预付卡退款", "办的预付卡退款", "储值卡退款"), "ur"),
-        ("健身卡", ("健身卡退款", "健身房会员卡退费"), "ur"),
-        ("装修", ("装修质量", "装修工程质量问题"), "ur"),
-        ("电器", ("购买的电器质量", "买的冰箱质量问题"), "ur"),
-        ("培训费", ("培训费退款", "孩子培训班退费"), "ur"),
-    ),
-    "施工扰民": (
-        ("夜间施工", ("夜间施工噪音", "夜间施工扰民", "半夜施工"), "ur"),
-        ("渣土车", ("渣土车扰民", "渣土车撒漏"), "ur"),
-        ("扬尘", ("工地扬尘", "施工扬尘"), "ur"),
-        ("噪音", ("施工噪音", "工地噪音"), "ur"),
-    ),
-    "其他": (
-        ("狗咬", ("宠物狗咬人", "被狗咬的赔偿"), "ur"),
-        ("刮蹭", ("交通刮蹭赔偿", "车辆刮蹭"), "ur"),
-        ("充电", ("电动车充电", "飞线充电"), "ur"),
-        ("广场舞", ("广场舞噪音", "广场舞音响太吵"), "ur"),
-        ("流浪猫", ("投喂流浪猫", "流浪猫"), "ur"),
-    ),
-}
-_AMOUNTS = {
-    "借款": (0.5, 1, 2, 3, 3, 5, 5, 8, 10, 12, 15, 20, 30, 50),
-    "货款": (1, 2, 3.5, 5, 6, 8, 12, 18, 26),
-    "装修款": (1, 2, 3, 4, 6, 8),
-    "欠薪": (1, 1.5, 2, 3, 4, 5, 6, 8, 12, 18, 25, 36),
 }
 _DEMANDS = {
     "婚姻家庭": ("依法处理", "调解", "给个说法"), "邻里": ("协调解决", "对方整改", "调解"),
@@ -372,14 +262,6 @@ _NEGATIONS = (
 _NEGATIONS_FAMILY = (*_NEGATIONS, "不涉及家庭暴力", "{who}没有家暴行为", "{who}从未打过{vic}")
 _DAMAGE_RURAL = ("{who}推倒了{vic}家的院墙", "{who}拔了{vic}种的菜", "{who}剪断了{vic}家的电线",
                  "{who}砍了{vic}家院外的树")
-_DEBT_RELATIONS = {  # subject -> (what the creditor calls the debtor, and back)
-    "借款": (("欠款人", "借款人", "朋友", "同村的", "老乡", "对方"),
-             ("债主", "出借人", "对方", "朋友")),
-    "货款": (("客户", "买家", "对方"), ("供货商", "卖家", "对方")),
-    "装修款": (("房主", "业主", "对方"), ("装修队老板", "装修师傅", "对方")),
-    "房租": (("租户", "房客", "对方"), ("房东", "对方")),
-    "合伙": (("合伙人", "朋友", "对方"), ("合伙人", "朋友", "对方")),
-}
 _DENIALS = (
     "称自己并未动手", "否认打过对方", "称没有威胁过对方", "称对方是在诬陷", "称只是正常沟通",
 )
@@ -467,20 +349,6 @@ _GROUP = {"劳资/欠薪": "工人", "土地/宅基地": "村民", "物业": "�
           "消费": "会员", "继承": "亲属", "婚姻家庭": "亲属", "邻里": "居民",
           "债务/经济": "债权人", "其他": "群众"}
 
-_RED_KEYS = {
-    "婚姻家庭": Weighted({"threat_kill": 30, "weapon": 20, "suicide": 15, "serious_injury": 15,
-                    "breached_order": 20}),
-    "劳资/欠薪": Weighted({"collective": 55, "suicide": 20, "threat_kill": 15, "weapon": 10}),
-    "土地/宅基地": Weighted({"weapon": 30, "threat_kill": 25, "collective": 20, "serious_injury": 15,
-                      "suicide": 10}),
-    "邻里": Weighted({"weapon": 35, "threat_kill": 35, "serious_injury": 20, "suicide": 10}),
-    "债务/经济": Weighted({"threat_kill": 45, "weapon": 20, "suicide": 20, "serious_injury": 15}),
-    "继承": Weighted({"threat_kill": 30, "suicide": 30, "weapon": 25, "serious_injury": 15}),
-    "物业": Weighted({"collective": 40, "suicide": 30, "threat_kill": 30}),
-    "施工扰民": Weighted({"collective": 50, "threat_kill": 30, "weapon": 20}),
-    "消费": Weighted({"collective": 40, "suicide": 40, "threat_kill": 20}),
-    "其他": Weighted({"threat_kill": 40, "weapon": 40, "suicide": 20}),
-}
 _PHONE_FORM = {  # 0 none, 1 mobile, 2 masked mobile, 3 landline, 4 mobile/landline, 5 borrowed
     POLICE: Weighted({1: 62, 2: 20, 3: 5, 4: 5, 0: 5, 5: 3}),
     HOTLINE: Weighted({1: 58, 2: 15, 3: 14, 4: 5, 0: 5, 5: 3}),
@@ -499,42 +367,9 @@ _URGENCY = {
 }
 _BUREAU = {"物业": "住房和城乡建设委员会", "劳资/欠薪": "人力资源和社会保障局",
            "消费": "市场监督管理局", "施工扰民": "城市管理委员会", "土地/宅基地": "农业农村局"}
-_ORANGE_OTHER = (("assault", "injury"), ("assault", "injury"), ("vulnerable",),
-                 ("repeat_across",), ("assault",))
-_YELLOW_FIRST = Weighted({"heated": 50, "damage": 25, "repeat_calls": 25, "worry": 12})
-_YELLOW_SECOND = Weighted({"heated": 50, "damage": 25, "worry": 12})
 _PERSP_N = Weighted({"A": 55, "B": 22, "K": 13, "N": 10})
 _PERSP = Weighted({"A": 55, "B": 22, "K": 20})
 _CN_COUNT = ("五", "六", "七", "八", "十", "十几", "二十多", "三十余", "四十多")
-
-
-# --------------------------------------------------------------------------- model
-
-
-@dataclass(slots=True)
-class _Actor:
-    """A person who may report a lead of the case, with how they name the other side."""
-
-    pid: int
-    side: str  # A | B | K (relative) | N (neighbour)
-    target: int  # the person they complain about (K: the relative they speak for)
-    rel: str  # how they name the target ("丈夫", "邻居", "包工头" ...)
-    kin: str = ""  # K only: the anchor's relation to them ("女儿")
-    party: bool = True
-
-
-@dataclass(slots=True)
-class _Case:
-    idx: int
-    level: str
-    dtype: str
-    village: int
-    start: float
-    subject: str
-    phrasings: tuple[str, ...]
-    n_leads: int
-    lookalike_of: int
-    surname_hint: str | None
 
 
 class _Gen:
@@ -549,8 +384,8 @@ class _Gen:
         self.days = max(1, int(days))
         self.places = Places(units, self.dice)
         self.people = People(self.dice, self.places)
-        self.village_parties: dict[int, list[int]] = {}
-        self.last_seen: dict[int, float] = {}  # party -> last day they were a party of a case
+        self.parties = Parties(self.dice, self.places, self.people)
+        self.scenarios = Scenarios(self.dice, self.places, self.days)
         # leads (columnar)
         self.l_case: list[int] = []
         self.l_src: list[int] = []
@@ -580,43 +415,6 @@ class _Gen:
 
     # ------------------------------------------------------------ persons & homes
 
-    def reuse(self, vi: int, day: float, sex: int | None) -> int | None:
-        """An earlier party from the village, free for at least two months (a confounder)."""
-        pool = self.village_parties.get(vi)
-        if not pool:
-            return None
-        for _ in range(4):
-            pid = pool[self.dice.rr(len(pool))]
-            if self.last_seen[pid] <= day - 60 and (sex is None or self.people.p_sex[pid] == sex):
-                return pid
-        return None
-
-    def party(self, vi: int, day: float, sex: int, by0: int, by1: int,
-              surname: str | None = None, near: int | None = None, upstairs: bool = False,
-              local: float = 0.85, reuse: float = 0.07) -> int:
-        """A case party: sometimes a person known from an earlier case, else a new one."""
-        rng = self.rng
-        if near is None and surname is None and rng.random() < reuse:
-            pid = self.reuse(vi, day, sex)
-            if pid is not None:
-                return pid
-        if near is None and rng.random() < 0.02:
-            # a relative of an earlier party: same home and family landline, new person
-            pool = self.village_parties.get(vi)
-            if pool:
-                other = pool[self.dice.rr(len(pool))]
-                hh = self.people.p_hh[other]
-                sur = self.people.p_sur[other] if rng.random() < 0.7 else surname
-                return self.people.person(hh, sex, by0, by1, sur, local)
-        hh = self.people.household(vi, near, upstairs)
-        return self.people.person(hh, sex, by0, by1, surname, local)
-
-    def org(self, vi: int, kind: str) -> str:
-        """An organization of the case; a community keeps one property company."""
-        if kind == "物业":
-            return _BRANDS[int(self.places.villages[vi].code[-4:]) % len(_BRANDS)] + "物业"
-        return self.dice.ch(_BRANDS) + kind
-
     # ------------------------------------------------------------ text helpers
 
     def mention(self, pid: int, src: int, full: float | None = None) -> str:
@@ -636,282 +434,23 @@ class _Gen:
 
     # ------------------------------------------------------------ case parties
 
-    def parties(self, c: _Case) -> tuple[list[_Actor], list[int], str]:
-        """Build the parties of a case; return actors, party ids and the case org."""
-        rng = self.rng
-        t = c.dtype
-        vi = c.village
-        day = c.start
-        hint = c.surname_hint
-        org = ""
-        actors: list[_Actor] = []
-        if t == "婚姻家庭":
-            wy = self.dice.ri(1962, 2001)
-            hh = self.people.household(vi)
-            w = self.people.person(hh, 0, wy, wy, hint if hint and rng.random() < 0.5 else None)
-            m = self.people.person(hh, 1, wy - 2, wy + 6, hint)
-            husband_first = c.subject in ("离婚", "抚养", "彩礼") and rng.random() < 0.3
-            a1, b1 = (m, w) if husband_first else (w, m)
-            actors.append(_Actor(a1, "A", b1, self.dice.ch(("妻子", "媳妇", "爱人")) if husband_first
-                                 else self.dice.ch(("丈夫", "丈夫", "老公", "爱人"))))
-            actors.append(_Actor(b1, "B", a1, self.dice.ch(("丈夫", "老公")) if husband_first
-                                 else self.dice.ch(("妻子", "媳妇", "爱人"))))
-            if rng.random() < 0.4:
-                my = wy - self.dice.ri(22, 32)
-                near = hh if rng.random() < 0.4 else None
-                mhh = self.people.household(vi, near) if rng.random() < 0.7 else self.people.household(
-                    self.places.village_w.pick(rng))
-                wm = self.people.person(mhh, 0, my, my)
-                actors.append(_Actor(wm, "A", m, "女婿"))
-                if rng.random() < 0.5:  # the son-in-law complains about his mother-in-law
-                    actors[1 if not husband_first else 0].target = wm
-                    actors[1 if not husband_first else 0].rel = self.dice.ch(("岳母", "丈母娘"))
-            elif rng.random() < 0.3:
-                hy = self.people.byear(m) - self.dice.ri(22, 32)
-                hm = self.people.person(hh, 0, hy, hy)
-                actors.append(_Actor(hm, "B", w, "儿媳"))
-        elif t in ("邻里", "其他"):
-            a1 = self.party(vi, day, self.dice.ri(0, 1), 1940, 2000, hint)
-            hh = self.people.p_hh[a1]
-            upstairs = c.subject in ("漏水", "噪音")
-            b1 = self.party(vi, day, self.dice.ri(0, 1), 1940, 2000, near=hh, upstairs=upstairs)
-            if t == "邻里":
-                if upstairs:
-                    r_ab, r_ba = self.dice.ch((("楼上住户", "楼下住户"), ("楼上邻居", "楼下邻居")))
-                else:
-                    rural = self.places.villages[vi].is_village
-                    r_ab = self.dice.ch(("邻居", "邻居", "隔壁", "同村村民") if rural
-                                   else ("邻居", "邻居", "对门邻居", "隔壁邻居"))
-                    r_ba = "邻居"
-            else:
-                r_ab = self.dice.ch(("对方", "邻居", "狗主人" if c.subject == "狗咬" else "对方",
-                                   "车主" if c.subject == "刮蹭" else "邻居"))
-                r_ba = "对方"
-            actors.append(_Actor(a1, "A", b1, r_ab))
-            actors.append(_Actor(b1, "B", a1, r_ba))
-            self._spouse(actors, a1, "A", b1, r_ab, 0.3)
-            self._spouse(actors, b1, "B", a1, r_ba, 0.25)
-        elif t == "债务/经济":
-            a1 = self.party(vi, day, self.dice.ri(0, 1), 1955, 1998, hint)
-            bvi = vi if rng.random() < 0.7 else self.places.village_w.pick(rng)
-            b1 = self.party(bvi, day, 1 if rng.random() < 0.7 else 0, 1955, 1998)
-            rels_ab, rels_ba = _DEBT_RELATIONS.get(c.subject, _DEBT_RELATIONS["借款"])
-            r_ab = self.dice.ch(rels_ab)
-            r_ba = self.dice.ch(rels_ba)
-            actors.append(_Actor(a1, "A", b1, r_ab))
-            actors.append(_Actor(b1, "B", a1, r_ba))
-            self._spouse(actors, b1, "B", a1, r_ba, 0.3)
-            self._spouse(actors, a1, "A", b1, r_ab, 0.2)
-        elif t == "劳资/欠薪":
-            org = self.org(vi, self.dice.ch(("建筑劳务公司", "装饰公司", "建筑公司", "工程队")))
-            b1 = self.party(self.places.village_w.pick(rng), day, 1, 1965, 1990, local=0.5)
-            r_ab = self.dice.ch(("包工头", "老板", "工头", "项目负责人"))
-            a1 = self.party(vi, day, 1 if rng.random() < 0.85 else 0, 1965, 2003, hint, local=0.35)
-            actors.append(_Actor(a1, "A", b1, r_ab))
-            actors.append(_Actor(b1, "B", a1, "工人"))
-            for _ in range(self.dice.ch((0, 0, 1, 1, 2))):
-                aw = self.party(vi, day, 1 if rng.random() < 0.85 else 0, 1965, 2003, local=0.35)
-                actors.append(_Actor(aw, "A", b1, r_ab))
-        elif t == "物业":
-            org = self.org(vi, "物业")
-            a1 = self.party(vi, day, self.dice.ri(0, 1), 1945, 1998, hint)
-            b1 = self.party(self.places.village_w.pick(rng), day, self.dice.ri(0, 1), 1970, 1995)
-            actors.append(_Actor(a1, "A", b1, self.dice.ch(("物业经理", "物业负责人", "物业管家"))))
-            actors.append(_Actor(b1, "B", a1, "业主"))
-            if rng.random() < 0.3:
-                a2 = self.party(vi, day, self.dice.ri(0, 1), 1945, 1998)
-                actors.append(_Actor(a2, "A", b1, "物业经理"))
-        elif t == "施工扰民":
-            org = self.org(vi, self.dice.ch(("建设工程公司", "建筑公司", "市政工程公司")))
-            a1 = self.party(vi, day, self.dice.ri(0, 1), 1940, 2000, hint)
-            b1 = self.party(self.places.village_w.pick(rng), day, 1, 1965, 1990, local=0.6)
-            actors.append(_Actor(a1, "A", b1, self.dice.ch(("施工方负责人", "项目经理", "工地负责人"))))
-            actors.append(_Actor(b1, "B", a1, "附近居民"))
-            if rng.random() < 0.35:
-                a2 = self.party(vi, day, self.dice.ri(0, 1), 1940, 2000)
-                actors.append(_Actor(a2, "A", b1, "项目经理"))
-        elif t == "消费":
-            kind = {"预付卡": "美容店", "健身卡": "健身房", "装修": "装饰公司", "电器": "电器店",
-                    "培训费": "培训学校"}.get(c.subject, "商店")
-            org = self.org(vi, kind)
-            a1 = self.party(vi, day, self.dice.ri(0, 1), 1950, 2003, hint)
-            b1 = self.party(self.places.village_w.pick(rng), day, self.dice.ri(0, 1), 1970, 1995, local=0.6)
-            actors.append(_Actor(a1, "A", b1, self.dice.ch(("老板", "店主", "负责人"))))
-            actors.append(_Actor(b1, "B", a1, "顾客"))
-            if rng.random() < 0.2:
-                a2 = self.party(vi, day, self.dice.ri(0, 1), 1950, 2003)
-                actors.append(_Actor(a2, "A", b1, "老板"))
-        elif t == "土地/宅基地":
-            a1 = self.party(vi, day, 1 if rng.random() < 0.8 else 0, 1945, 1985, hint)
-            if rng.random() < 0.5:  # brothers quarrelling over the family plot
-                ay = self.people.byear(a1)
-                b1 = self.party(vi, day, 1, ay - 8, ay + 8, surname=self.people.p_sur[a1],
-                                near=self.people.p_hh[a1])
-                r_ab, r_ba = self.people.sibling_word(a1, b1), self.people.sibling_word(b1, a1)
-            else:
-                b1 = self.party(vi, day, 1 if rng.random() < 0.8 else 0, 1945, 1985,
-                                near=self.people.p_hh[a1])
-                r_ab = self.dice.ch(("邻居", "东邻", "西邻", "同村村民"))
-                r_ba = self.dice.ch(("邻居", "同村村民"))
-            actors.append(_Actor(a1, "A", b1, r_ab))
-            actors.append(_Actor(b1, "B", a1, r_ba))
-            self._spouse(actors, a1, "A", b1, r_ab, 0.3)
-        elif t == "继承":
-            py = self.dice.ri(1945, 1978)
-            sur = hint or SURNAMES.pick(rng)
-            a1 = self.party(vi, day, self.dice.ri(0, 1), py - 6, py + 6, surname=sur)
-            bvi = vi if rng.random() < 0.6 else self.places.village_w.pick(rng)
-            b1 = self.party(bvi, day, self.dice.ri(0, 1), py - 6, py + 6, surname=sur)
-            actors.append(_Actor(a1, "A", b1, self.people.sibling_word(a1, b1)))
-            actors.append(_Actor(b1, "B", a1, self.people.sibling_word(b1, a1)))
-            if rng.random() < 0.35:
-                b2 = self.party(self.places.village_w.pick(rng), day, self.dice.ri(0, 1), py - 6, py + 6,
-                                surname=sur)
-                actors.append(_Actor(b2, "B", a1, self.people.sibling_word(b2, a1)))
-        else:  # pragma: no cover - every type is handled above
-            raise ValueError(t)
-        party_ids = [a.pid for a in actors]
-        for pid in party_ids:
-            if self.last_seen.get(pid, -1e9) < -1e8:
-                self.village_parties.setdefault(self.places.h_village[self.people.p_hh[pid]], []).append(pid)
-            self.last_seen[pid] = max(self.last_seen.get(pid, -1e9), day)
-        return actors, party_ids, org
-
-    def _spouse(self, actors: list[_Actor], pid: int, side: str, target: int, rel: str,
-                p: float) -> None:
-        if len(actors) < 4 and self.rng.random() < p:
-            y = self.people.byear(pid)
-            sp = self.people.person(self.people.p_hh[pid], 1 - self.people.p_sex[pid], y - 4, y + 4)
-            actors.append(_Actor(sp, side, target, rel))
-
-    def relative(self, anchor: int, c: _Case) -> _Actor:
-        """A relative of a party who reports on their behalf (not a party)."""
-        rng = self.rng
-        ay = self.people.byear(anchor)
-        if ay <= 1978 and (ay < 1965 or rng.random() < 0.4):  # an adult child speaks for a parent
-            sex = self.dice.ri(0, 1)
-            sur = self.people.p_sur[anchor] if self.people.p_sex[anchor] else None
-            home = self.places.h_village[self.people.p_hh[anchor]]
-            vi = home if rng.random() < 0.6 else self.places.village_w.pick(rng)
-            hh = self.people.p_hh[anchor] if rng.random() < 0.3 else self.people.household(vi)
-            pid = self.people.person(hh, sex, max(ay + 22, 1950), min(ay + 34, 2004), sur)
-            kin = "父亲" if self.people.p_sex[anchor] else "母亲"
-        elif ay > 1975 and rng.random() < 0.5:  # a parent speaks for an adult child
-            sex = self.dice.ri(0, 1)
-            sur = self.people.p_sur[anchor] if sex else None
-            home = self.places.h_village[self.people.p_hh[anchor]]
-            vi = home if rng.random() < 0.5 else self.places.village_w.pick(rng)
-            pid = self.people.person(self.people.household(vi), sex, ay - 32, ay - 22, sur)
-            kin = "儿子" if self.people.p_sex[anchor] else "女儿"
-        else:  # a sibling
-            sex = self.dice.ri(0, 1)
-            home = self.places.h_village[self.people.p_hh[anchor]]
-            vi = home if rng.random() < 0.5 else self.places.village_w.pick(rng)
-            pid = self.people.person(self.people.household(vi), sex, ay - 8, ay + 8, self.people.p_sur[anchor])
-            kin = self.people.sibling_word(pid, anchor)
-        return _Actor(pid, "K", anchor, "", kin=kin, party=False)
-
-    def neighbour(self, near_pid: int, c: _Case) -> _Actor:
-        """A neighbour who witnessed the quarrel (not a party)."""
-        hh = self.people.household(self.places.h_village[self.people.p_hh[near_pid]], near=self.people.p_hh[near_pid])
-        pid = self.people.person(hh, self.dice.ri(0, 1), 1945, 1998)
-        return _Actor(pid, "N", near_pid, "邻居", party=False)
-
-    # ------------------------------------------------------------ case seeds
-
-    def subject_for(self, dtype: str, vi: int) -> tuple[str, tuple[str, ...]]:
-        where = "r" if self.places.villages[vi].is_village else "u"
-        options = [(k, p) for k, p, w in _SUBJECTS[dtype] if where in w]
-        key, phr = options[self.dice.rr(len(options))]
-        return key, phr
-
-    def seeds(self, n: int) -> list[_Case]:
-        """Case skeletons (level, type, village, start, subject), look-alikes included."""
-        rng = self.rng
-        out: list[_Case] = []
-        for _ in range(n):
-            level = _RISK.pick(rng)
-            n_leads = _LEADS_BY_RISK[level].pick(rng)
-            if out and rng.random() < 0.12:
-                o = out[self.dice.rr(len(out))]
-                if o.dtype in _LOOKALIKE_TYPES:
-                    if rng.random() < 0.7:
-                        key, phr = o.subject, o.phrasings
-                    else:
-                        key, phr = self.subject_for(o.dtype, o.village)
-                    if o.surname_hint is None and rng.random() < 0.5:
-                        o.surname_hint = self.dice.ch(COMMON_SURNAMES)
-                    st = min(max(0.0, o.start + rng.uniform(-10, 14)), self.days - 1.0)
-                    out.append(_Case(len(out), level, o.dtype, o.village, st, key, phr, n_leads,
-                                     o.idx, o.surname_hint))
-                    continue
-            dtype = _TYPE_BY_RISK[level].pick(rng)
-            if dtype == "土地/宅基地" and self.places.rural_w.items:
-                vi = self.places.rural_w.pick(rng)
-            elif dtype == "物业" and self.places.urban_w.items:
-                vi = self.places.urban_w.pick(rng)
-            else:
-                vi = self.places.village_w.pick(rng)
-                if dtype == "土地/宅基地" and not self.places.villages[vi].is_village:
-                    dtype = "邻里"
-                if dtype == "物业" and self.places.villages[vi].is_village:
-                    dtype = "邻里"
-            key, phr = self.subject_for(dtype, vi)
-            out.append(_Case(len(out), level, dtype, vi, rng.uniform(0, self.days), key, phr,
-                             n_leads, -1, None))
-        return out
-
     # ------------------------------------------------------------ one case
 
-    def signals(self, c: _Case) -> tuple[str | None, list[str], list[str]]:
-        """Risk signals of the case by level: red key, orange keys, yellow keys."""
-        rng = self.rng
-        fam = c.dtype == "婚姻家庭"
-        if c.level == "红":
-            red = _RED_KEYS[c.dtype].pick(rng)
-            if fam:
-                orange = ["dv"] + (["injury"] if rng.random() < 0.5 else [])
-            else:
-                orange = ["assault", "injury"] if rng.random() < 0.5 else ["repeat_across"]
-            return red, orange, ["heated"]
-        if c.level == "橙":
-            if fam and rng.random() < 0.7:
-                orange = ["dv"]
-                if rng.random() < 0.4:
-                    orange.append("injury")
-                if rng.random() < 0.25:
-                    orange.append("vulnerable")
-            else:
-                orange = list(self.dice.ch(_ORANGE_OTHER))
-            return None, orange, ["heated"] if rng.random() < 0.6 else []
-        if c.level == "黄":
-            keys = [_YELLOW_FIRST.pick(rng)]
-            if rng.random() < 0.35:
-                k2 = _YELLOW_SECOND.pick(rng)
-                if k2 not in keys:
-                    keys.append(k2)
-            return None, [], keys
-        return None, [], []
-
-    def build(self, c: _Case) -> None:
+    def build(self, c: Case) -> None:
         """Parties, leads and texts of one case."""
         rng = self.rng
-        red, orange, yellow = self.signals(c)
-        if ("dv" in orange or red == "breached_order") and c.subject not in (
-                "琐事", "喝酒", "赌博", "离婚"):
-            key = self.dice.ch(("琐事", "喝酒", "赌博", "离婚"))
-            c.subject, c.phrasings = next((k, p) for k, p, _ in _SUBJECTS["婚姻家庭"] if k == key)
-        actors, party_ids, org = self.parties(c)
+        sig = self.scenarios.signals(c)
+        red, orange, yellow = sig.red, sig.orange, sig.yellow
+        self.scenarios.fit_subject(c, sig)
+        cast = self.parties.cast(c)
+        actors, party_ids, org = cast.actors, cast.party_ids, cast.org
         n = c.n_leads
         if "repeat_across" in orange and n < 3:
             n = 3
         if red == "collective" and n < 3:
             n = 3
         level = c.level
-        amt = _AMOUNTS.get(c.subject)
-        amount = self.dice.ch(amt) if amt else 0
-        amount_text = (f"{amount:g}")
-        subject_phr = [p.replace("{amt}", amount_text) for p in c.phrasings]
+        subject_phr = self.scenarios.subject_phrases(c)
 
         # sources per position (escalating cases drift to police and petitions)
         srcs: list[int] = []
@@ -970,16 +509,15 @@ class _Gen:
         else:
             stages = ["blue"] * n
 
-        a_side = [a for a in actors if a.side == "A"]
-        b_side = [a for a in actors if a.side == "B"]
-        a1, b1 = a_side[0], b_side[0]
+        a_side, b_side = cast.a_side, cast.b_side
+        a1, b1 = cast.a1, cast.b1
         fam = c.dtype == "婚姻家庭"
         allow_n = c.dtype in ("婚姻家庭", "邻里", "土地/宅基地", "其他")
         negations = _NEGATIONS_FAMILY if fam else _NEGATIONS
         top_done = False  # has a lead carried the case's top signal yet?
         persp_w = _PERSP_N if allow_n else _PERSP
-        kin: _Actor | None = None
-        nb: _Actor | None = None
+        kin: Actor | None = None
+        nb: Actor | None = None
         petitions = 0
         reporters: list[int] = []
         v = self.places.villages[c.village]
@@ -1000,11 +538,11 @@ class _Gen:
                 actor = b_side[self.dice.rr(len(b_side))] if rng.random() < 0.3 else b1
             elif p == "K":
                 if kin is None:
-                    kin = self.relative(a1.pid if rng.random() < 0.8 else b1.pid, c)
+                    kin = self.parties.relative(a1.pid if rng.random() < 0.8 else b1.pid)
                 actor = kin
             else:
                 if nb is None:
-                    nb = self.neighbour(a1.pid, c)
+                    nb = self.parties.neighbour(a1.pid)
                 actor = nb
             rep = actor.pid
             if src == WF and self.people.p_sex[rep] == 1 and actor.side != "K" and rng.random() < 0.7:
@@ -1185,9 +723,7 @@ class _Gen:
                 self.l_refer.append(None)
 
         last_day = secs[-1] / 86400.0
-        for pid in party_ids:
-            self.last_seen[pid] = max(self.last_seen[pid], last_day)
-        sig = [k for k in (red, *orange, *yellow) if k]
+        self.parties.done(cast, last_day)
         seen: list[int] = []
         for r in reporters:
             if r not in seen:
@@ -1208,12 +744,12 @@ class _Gen:
             "first_sec": secs[0],
             "last_sec": secs[-1],
             "lookalike_of": c.lookalike_of,
-            "signals": "|".join(sig),
+            "signals": "|".join(sig.keys()),
             "org": org or None,
         })
 
-    def core(self, c: _Case, actor: _Actor, a1: _Actor, b1: _Actor, src: int, S: str,
-             org: str, fam: bool, kin: _Actor | None) -> tuple[str, str, str, str]:
+    def core(self, c: Case, actor: Actor, a1: Actor, b1: Actor, src: int, S: str,
+             org: str, fam: bool, kin: Actor | None) -> tuple[str, str, str, str]:
         """The sentence naming the parties and the subject; who/vic/self for clauses."""
         rng = self.rng
         side = actor.side
@@ -1256,7 +792,7 @@ class _Gen:
     def clause(self, bank: Sequence[str], who: str, vic: str, pron: str) -> str:
         return _fix_object(self.dice.ch(bank).format(who=who, vic=vic), pron)
 
-    def red_clause(self, key: str, c: _Case, who: str, vic: str, selfref: str, pron: str) -> str:
+    def red_clause(self, key: str, c: Case, who: str, vic: str, selfref: str, pron: str) -> str:
         rng = self.rng
         tpl = self.dice.ch(_RED[key])
         if key == "collective":
@@ -1441,12 +977,7 @@ def generate(cases: int, seed: int, *, start: date = date(2024, 1, 1), days: int
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        skeletons = gen.seeds(cases)
-        skeletons.sort(key=lambda c: (c.start, c.idx))
-        remap = {c.idx: i for i, c in enumerate(skeletons)}
-        for i, c in enumerate(skeletons):
-            c.idx = i
-            c.lookalike_of = remap[c.lookalike_of] if c.lookalike_of >= 0 else -1
+        skeletons = gen.scenarios.seeds(cases)
         for c in skeletons:
             gen.build(c)
         del skeletons
