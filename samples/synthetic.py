@@ -46,6 +46,7 @@ from samples.parties import Actor, Parties
 from samples.people import People, id_check_digit
 from samples.places import TOWN_CODES, Places
 from samples.scenarios import RISK_SHARES, TYPES, Case, Scenarios
+from samples.texts import Writer
 
 __all__ = [
     "LEAD_COLUMNS",
@@ -107,15 +108,6 @@ _SOURCE_W_ESCALATED = {
     t: Weighted([(0, w[0] * 1.5), (1, w[1]), (2, w[2] * 2.0 + 3), (3, w[3] * 0.7)])
     for t, w in _SOURCE_BY_TYPE.items()
 }
-_DEMANDS = {
-    "婚姻家庭": ("依法处理", "调解", "给个说法"), "邻里": ("协调解决", "对方整改", "调解"),
-    "债务/经济": ("对方还款", "依法处理", "调解"), "物业": ("物业整改", "维修", "协调解决"),
-    "劳资/欠薪": ("结清工资", "尽快支付工资", "依法处理"),
-    "土地/宅基地": ("确认界线", "依法确权", "协调解决"),
-    "继承": ("依法分割遗产", "调解", "依法处理"), "消费": ("退款", "赔偿损失", "商家退费"),
-    "施工扰民": ("停止夜间施工", "施工方整改", "协调解决"), "其他": ("协调解决", "赔偿", "调解"),
-}
-
 # Agency category texts per dispute type.
 _POLICE_CAT = {
     "婚姻家庭": Weighted({"纠纷-家庭纠纷": 80, "求助": 8, "纠纷-婚姻纠纷": 12}),
@@ -169,162 +161,6 @@ _HOUR_W = {
         (0, 0, 0, 0, 0, 0, 0, .5, 4, 6, 6, 5, 2, 4, 6, 6, 5, 2, 1, 1, .5, .3, 0, 0)))),
 }
 
-# --------------------------------------------------------------------------- phrases
-# Clauses use {who} (the actor, as the reporter would name them) and {vic} (the
-# victim). Several phrasings per signal so a scorer cannot memorize one phrase.
-
-_RED: dict[str, tuple[str, ...]] = {
-    "threat_kill": (
-        "{who}扬言要杀了{vic}", "{who}扬言要弄死{vic}", "{who}放话要{vic}的命",
-        "{who}称要和{vic}同归于尽", "{who}扬言“大不了同归于尽”", "{who}威胁说要杀{vic}全家",
-        "{who}扬言要捅死{vic}", "{who}扬言要放火烧了{vic}家", "{who}说“再逼我就一起死”",
-        "{vic}称{who}多次扬言要杀了{vic}", "{who}扬言要让{vic}“见血”",
-    ),
-    "suicide": (
-        "{self}扬言要跳楼", "{self}称不解决就喝农药", "{self}多次以死相逼",
-        "{self}站在楼顶要往下跳",
-        "{self}扬言要自杀", "{self}称活着没意思要寻短见", "{self}已经写好遗书",
-        "{self}情绪崩溃说要割腕", "{self}吞服了安眠药被送医",
-    ),
-    "weapon": (
-        "{who}持刀威胁{vic}", "{who}拿着菜刀追砍{vic}", "{who}手持铁锹要打{vic}",
-        "{who}拎着砍刀堵在门口", "{who}拿剪刀往{vic}身上扎", "{who}抄起木棍打{vic}",
-        "{who}持水果刀冲进{vic}家", "{who}拿着镐把要砸{vic}",
-    ),
-    "serious_injury": (
-        "{vic}被打致骨折", "{vic}头部被打破缝了十几针", "{vic}被打昏迷送医抢救",
-        "{vic}肋骨骨折住院",
-        "{vic}被打成重伤", "{vic}被打得耳膜穿孔", "{vic}被打伤住院至今未出院",
-    ),
-    "breached_order": (
-        "{who}违反人身安全保护令再次上门殴打{vic}",
-        "法院已发出人身安全保护令，{who}仍多次骚扰{vic}",
-        "{who}无视人身安全保护令到{vic}单位闹事", "人身安全保护令有效期内{who}又对{vic}动手",
-    ),
-    "collective": (
-        "{n}名{group}集体到镇政府讨要说法", "组织{n}人到区信访办集体上访",
-        "{n}多名{group}聚集在{place}门口",
-        "{group}{n}人集体来访，此前已多次越级到市里上访", "称如不解决将组织{n}人到市信访办上访",
-    ),
-}
-_ORANGE: dict[str, tuple[str, ...]] = {
-    "dv": (
-        "{who}对{vic}实施家暴", "{who}酒后殴打{vic}", "{who}经常打骂{vic}",
-        "{who}扇了{vic}几个耳光",
-        "{who}对{vic}拳打脚踢", "{who}用皮带抽打{vic}", "{who}掐{vic}的脖子",
-        "{vic}长期遭受家庭暴力",
-        "{who}喝多了就动手打{vic}", "{who}把{vic}按在地上打",
-    ),
-    "injury": (
-        "{vic}脸部受伤", "{vic}鼻子流血", "{vic}身上多处淤青", "{vic}手臂被抓伤",
-        "{vic}头部受伤流血",
-        "{vic}眼角被打肿", "造成{vic}轻微伤", "{vic}嘴角流血",
-    ),
-    "vulnerable": (
-        "{vic}已年过八旬", "{vic}怀孕五个月", "家中有残疾孩子需要照顾", "{vic}是残疾人",
-        "家里还有未成年孩子", "{vic}是独居老人", "{vic}年迈多病", "孩子才六岁，受到惊吓",
-        "{vic}是七十多岁的老人",
-    ),
-    "assault": (
-        "{who}动手打了{vic}", "双方发生肢体冲突", "{who}推倒了{vic}", "{who}将{vic}打伤",
-        "{who}上前撕扯{vic}", "{who}朝{vic}脸上打了一拳",
-    ),
-    "repeat_across": (
-        "此前已多次报警", "已向妇联求助过", "曾多次拨打12345反映", "已到信访办反映过多次",
-        "此前派出所已出警调解过", "此前村委会调解未果",
-    ),
-}
-_YELLOW: dict[str, tuple[str, ...]] = {
-    "heated": (
-        "双方发生激烈争吵", "双方互相辱骂", "{who}到{vic}家门口叫骂", "双方情绪激动",
-        "{who}堵门辱骂{vic}", "双方吵得很凶", "双方推搡了几下", "{who}对{vic}言语侮辱",
-    ),
-    "damage": (
-        "{who}砸坏了{vic}家的窗户", "{who}把{vic}的车划了", "{who}砸了{vic}家的门",
-        "{who}把{vic}的电动车推倒损坏", "{who}摔了{vic}的手机", "{who}踹坏了{vic}家的防盗门",
-    ),
-    "repeat_calls": (
-        "已多次来电反映", "这是第三次反映该问题", "问题反复出现一直未解决", "多次协商无果",
-        "之前反映过没有解决",
-    ),
-    "worry": ("担心矛盾激化", "怕事情闹大", "担心对方报复"),
-}
-_NEGATIONS_MILD = (
-    "双方没有动手", "无人员受伤", "{who}并未扬言报复", "未造成财物损坏", "未发生肢体冲突",
-    "{who}没有过激行为",
-)
-_NEGATIONS = (
-    "双方没有动手", "未发生肢体冲突", "无人员受伤", "{vic}未受伤", "{who}并未扬言报复",
-    "{who}没有威胁过{vic}", "没有打人", "双方均未受伤",
-    "{who}并没有说要同归于尽之类的话", "{vic}称{who}只是嘴上说说，并没有动手", "现场未见持械",
-    "{who}并未扬言要跳楼", "未造成财物损坏",
-)
-_NEGATIONS_FAMILY = (*_NEGATIONS, "不涉及家庭暴力", "{who}没有家暴行为", "{who}从未打过{vic}")
-_DAMAGE_RURAL = ("{who}推倒了{vic}家的院墙", "{who}拔了{vic}种的菜", "{who}剪断了{vic}家的电线",
-                 "{who}砍了{vic}家院外的树")
-_DENIALS = (
-    "称自己并未动手", "否认打过对方", "称没有威胁过对方", "称对方是在诬陷", "称只是正常沟通",
-)
-_CONSULT = (
-    "想咨询如何处理", "咨询相关法律规定", "希望了解起诉流程", "希望有人帮忙调解",
-    "要求对方赔偿损失", "希望社区出面协调", "想了解能否申请法律援助",
-)
-_DECOYS = {
-    "消费": ("商家当初以“跳楼价”促销办卡", "购买的菜刀刀刃有质量问题", "店家说“亏死了也不退”"),
-    "土地/宅基地": ("邻居喷洒农药飘到其承包地", "对方在地里打药"),
-    "邻里": ("对方家的狗把鸡咬死了", "对方说“吵死了”"),
-    "施工扰民": ("工地打桩声音吵死人", "施工方称“赶工期要命”"),
-    "物业": ("电梯把人困了半小时，差点吓死", "物业说“爱找谁找谁”"),
-}
-
-_CORE_A = (
-    "与{cp}因{S}发生纠纷", "因{S}与{cp}发生争执", "与{cp}因{S}问题产生矛盾",
-    "{cp}因{S}的事与其闹矛盾", "因{S}一事与{cp}协商不成", "与{cp}因{S}多次发生口角",
-)
-_CORE_B = (
-    "{cp}因{S}问题经常找其麻烦", "与{cp}因{S}发生口角，认为对方无理取闹",
-    "{cp}为{S}的事多次到其家中吵闹", "{cp}因{S}一事纠缠不休",
-)
-_CORE_K = (
-    "其{kin}{anc}与{cp}因{S}发生纠纷", "其{kin}{anc}因{S}与{cp}闹矛盾",
-    "其{kin}{anc}因{S}和{cp}闹得很僵",
-)
-_CORE_N = (
-    "邻居{a}与{b}因{S}发生争吵", "{a}和{b}两家因{S}闹得很僵", "听到{a}与{b}因{S}在吵闹",
-    "邻居家{a}和{b}因{S}吵起来了",
-)
-_VERBAL = ("欠", "拖欠", "借款", "工钱")
-_CORE_N_FAMILY = (
-    "邻居家{a}和{b}因{S}吵起来了", "听到邻居{a}与{b}因{S}在吵闹", "隔壁{b}和{a}两口子因{S}吵架",
-)
-_CORE_SPECIFIC: dict[str, tuple[str, ...]] = {
-    "债务/经济": ("{cp}{S}，多次催要无果", "{cp}{S}，电话也不接", "{cp}{S}，至今没有说法"),
-    "劳资/欠薪": ("在{cp}手下干活，对方{S}", "其与工友在{org}干活，{cp}{S}",
-              "{cp}{S}，多次讨要无果"),
-    "物业": ("{org}{S}问题长期得不到解决", "与{cp}因{S}问题发生纠纷", "对{org}的{S}问题不满"),
-    "消费": ("在{org}{S}遭拒", "与{cp}因{S}发生纠纷", "在{org}消费后{S}问题一直未解决"),
-    "施工扰民": ("附近{org}承建的项目{S}问题严重", "{org}的项目{S}严重影响休息",
-             "与{cp}因{S}发生争执"),
-    "婚姻家庭": ("与{cp}因{S}经常吵架", "与{cp}因{S}闹矛盾", "和{cp}因{S}发生争吵"),
-}
-_OPEN = {
-    POLICE: ("报警人称", "报警人称：", "{nm}报警称", "事主{nm}称", "报警人{nm}称"),
-    HOTLINE: ("市民来电反映：", "来电人反映，", "市民反映：", "诉求人称", "来电人称"),
-    PETITION: ("信访人反映：", "信访人{nm}反映", "来访人称", "信访人称"),
-    WF: ("求助人称", "来电妇女称", "求助人{nm}反映", "求助人来访称"),
-}
-_OPEN_N = {
-    POLICE: ("群众报警称", "邻居报警称", "报警人{nm}称"),
-    HOTLINE: ("市民来电反映：", "来电人称"),
-    PETITION: ("信访人称",),
-    WF: ("来电人称",),
-}
-_CLOSE = {
-    POLICE: ("", "", "。民警到场后进行了调解", "。民警已到场处置", "。现场双方情绪已平稳"),
-    HOTLINE: ("，希望相关部门尽快协调解决", "，请求有关部门处理", "，要求{demand}", ""),
-    PETITION: ("，要求依法处理", "，请求政府协调解决", "，要求{demand}"),
-    WF: ("，希望妇联提供帮助", "，咨询离婚相关法律问题", "，想寻求法律援助", "，希望有人帮忙调解"),
-}
 _POLICE_DISPO = {
     "蓝": ("现场调解，双方达成和解", "告知双方通过诉讼途径解决", "已移交司法所调解", "双方各自离开",
           "告知拨打12345反映"),
@@ -345,10 +181,6 @@ _WF_REFERRAL = {
     "dv": Weighted({"派出所": 35, "区法院": 20, "司法所": 20, "法律援助中心": 15, "社区居委会": 10}),
 }
 _CHANNEL = Weighted({"来访": 50, "来信": 10, "网上信访": 25, "电话": 15})
-_GROUP = {"劳资/欠薪": "工人", "土地/宅基地": "村民", "物业": "业主", "施工扰民": "居民",
-          "消费": "会员", "继承": "亲属", "婚姻家庭": "亲属", "邻里": "居民",
-          "债务/经济": "债权人", "其他": "群众"}
-
 _PHONE_FORM = {  # 0 none, 1 mobile, 2 masked mobile, 3 landline, 4 mobile/landline, 5 borrowed
     POLICE: Weighted({1: 62, 2: 20, 3: 5, 4: 5, 0: 5, 5: 3}),
     HOTLINE: Weighted({1: 58, 2: 15, 3: 14, 4: 5, 0: 5, 5: 3}),
@@ -369,7 +201,7 @@ _BUREAU = {"物业": "住房和城乡建设委员会", "劳资/欠薪": "人力�
            "消费": "市场监督管理局", "施工扰民": "城市管理委员会", "土地/宅基地": "农业农村局"}
 _PERSP_N = Weighted({"A": 55, "B": 22, "K": 13, "N": 10})
 _PERSP = Weighted({"A": 55, "B": 22, "K": 20})
-_CN_COUNT = ("五", "六", "七", "八", "十", "十几", "二十多", "三十余", "四十多")
+
 
 
 class _Gen:
@@ -386,6 +218,7 @@ class _Gen:
         self.people = People(self.dice, self.places)
         self.parties = Parties(self.dice, self.places, self.people)
         self.scenarios = Scenarios(self.dice, self.places, self.days)
+        self.writer = Writer(self.dice, self.people, self.places)
         # leads (columnar)
         self.l_case: list[int] = []
         self.l_src: list[int] = []
@@ -415,32 +248,13 @@ class _Gen:
 
     # ------------------------------------------------------------ persons & homes
 
-    # ------------------------------------------------------------ text helpers
-
-    def mention(self, pid: int, src: int, full: float | None = None) -> str:
-        """How a description names a person: 鲁某, 鲁某某, 鲁建国, 老鲁 or nothing."""
-        r = self.rng.random()
-        f = full if full is not None else (0.2 if src == POLICE else 0.4)
-        sur = self.people.p_sur[pid]
-        if r < f:
-            return sur + self.people.p_giv[pid]
-        if r < f + 0.38:
-            return sur + "某"
-        if r < f + 0.46:
-            return sur + "某某"
-        if r < f + 0.52:
-            return "老" + sur if len(sur) == 1 else sur + "某"
-        return ""
-
-    # ------------------------------------------------------------ case parties
-
     # ------------------------------------------------------------ one case
 
     def build(self, c: Case) -> None:
         """Parties, leads and texts of one case."""
         rng = self.rng
         sig = self.scenarios.signals(c)
-        red, orange, yellow = sig.red, sig.orange, sig.yellow
+        red, orange = sig.red, sig.orange
         self.scenarios.fit_subject(c, sig)
         cast = self.parties.cast(c)
         actors, party_ids, org = cast.actors, cast.party_ids, cast.org
@@ -513,7 +327,6 @@ class _Gen:
         a1, b1 = cast.a1, cast.b1
         fam = c.dtype == "婚姻家庭"
         allow_n = c.dtype in ("婚姻家庭", "邻里", "土地/宅基地", "其他")
-        negations = _NEGATIONS_FAMILY if fam else _NEGATIONS
         top_done = False  # has a lead carried the case's top signal yet?
         persp_w = _PERSP_N if allow_n else _PERSP
         kin: Actor | None = None
@@ -562,61 +375,8 @@ class _Gen:
                 mates = [a.pid for a in actors if a.side == side and a.pid != rep]
                 second = mates[0] if mates else None
             nm = self.people.recorded_name(rep, src, second)
-            text, who, vic, selfref = self.core(c, actor, a1, b1, src, S, org, fam, kin)
-            pron = "他" if self.people.p_sex[rep] else "她"
-            clauses: list[str] = []
-            if stage == "red" and red is not None:
-                clauses.append(self.red_clause(red, c, who, vic, selfref, pron))
-                top_done = True
-                if orange and rng.random() < 0.5:
-                    clauses.append(self.clause(_ORANGE[self.dice.ch(orange)], who, vic, pron))
-            elif stage == "orange" and orange:
-                k = orange[0] if rng.random() < 0.6 else self.dice.ch(orange)
-                if k == "repeat_across" and i == 0:
-                    k = "heated" if not yellow else yellow[0]
-                    clauses.append(self.clause(_YELLOW[k], who, vic, pron))
-                else:
-                    clauses.append(self.clause(_ORANGE[k], who, vic, pron))
-                    top_done = top_done or level == "橙"
-                if "injury" in orange and k != "injury" and rng.random() < 0.5:
-                    clauses.append(self.clause(_ORANGE["injury"], who, vic, pron))
-                if yellow and rng.random() < 0.3:
-                    clauses.append(self.clause(_YELLOW[yellow[0]], who, vic, pron))
-            elif stage == "yellow":
-                keys = yellow or ["heated"]
-                k = self.dice.ch(keys)
-                if k == "repeat_calls" and i == 0:
-                    k = "worry"
-                bank = _YELLOW[k]
-                if k == "damage" and v.is_village and c.dtype in ("邻里", "土地/宅基地", "其他"):
-                    bank = bank + _DAMAGE_RURAL
-                clauses.append(self.clause(bank, who, vic, pron))
-                if rng.random() < (0.3 if level in ("黄", "蓝") else 0.12):
-                    clauses.append(self.clause(negations[:8], who, vic, pron))
-            else:
-                if rng.random() < 0.45:
-                    mild = c.dtype in ("物业", "消费", "施工扰民")
-                    clauses.append(self.clause(_NEGATIONS_MILD if mild else negations, who, vic, pron))
-                if rng.random() < 0.06 and c.dtype in _DECOYS:
-                    clauses.append(self.dice.ch(_DECOYS[c.dtype]))
-            if side == "B" and rng.random() < (0.5 if level in ("红", "橙") else 0.25):
-                clauses.append(self.dice.ch(_DENIALS))
-            opening = self.dice.ch(_OPEN_N[src] if side == "N" else _OPEN[src])
-            if "{nm}" in opening:
-                opening = opening.replace("{nm}", nm or "")
-            closing = self.dice.ch(_CLOSE[src])
-            if stage == "blue" and rng.random() < 0.5:
-                closing = "，" + self.dice.ch(_CONSULT)
-            if "{demand}" in closing:
-                demand = self.dice.ch(_DEMANDS[c.dtype]) if side != "B" else self.dice.ch(("调解", "依法处理"))
-                closing = closing.replace("{demand}", demand)
-            place = ""
-            if src == POLICE and rng.random() < 0.25:
-                place = f"在{v.short if v.is_village else v.core + '小区'}，"
-            body = "，".join([text, *clauses]) if clauses else text
-            desc = f"{opening}{place}{body}{closing}"
-            if not desc.endswith("。"):
-                desc += "。"
+            desc, carried = self.writer.description(c, cast, actor, src, S, nm, stage, sig, i == 0)
+            top_done = top_done or carried
 
             # --- structured fields
             level_now = {"red": "红", "orange": "橙", "yellow": "黄", "blue": "蓝"}[stages[i]]
@@ -747,65 +507,6 @@ class _Gen:
             "signals": "|".join(sig.keys()),
             "org": org or None,
         })
-
-    def core(self, c: Case, actor: Actor, a1: Actor, b1: Actor, src: int, S: str,
-             org: str, fam: bool, kin: Actor | None) -> tuple[str, str, str, str]:
-        """The sentence naming the parties and the subject; who/vic/self for clauses."""
-        rng = self.rng
-        side = actor.side
-        pron = "他" if self.people.p_sex[actor.pid] else "她"
-        vic = self.dice.ch((pron, pron, "其"))
-        selfref = self.dice.ch(("其", "其本人", pron))
-        if side in ("A", "B"):
-            tgt = actor.target
-            m = self.mention(tgt, src)
-            cp = ("其" if fam and rng.random() < 0.5 else "") + actor.rel + m
-            if org and side == "A" and c.dtype in ("物业", "施工扰民", "消费"):
-                r = rng.random()
-                cp = org if r < 0.4 else (org + actor.rel + m if r < 0.7 else cp)
-            who = self.dice.ch(("对方", m or "对方", actor.rel if side == "A" else "对方"))
-            verbal = c.dtype not in ("债务/经济", "劳资/欠薪") or S.startswith(_VERBAL)
-            if side == "A" and c.dtype in _CORE_SPECIFIC and verbal and rng.random() < 0.6:
-                tpl = self.dice.ch(_CORE_SPECIFIC[c.dtype])
-            else:
-                tpl = self.dice.ch(_CORE_A if side == "A" else _CORE_B)
-            text = tpl.format(cp=cp, S=S, org=org or "工地")
-            return text, who, vic, selfref
-        if side == "K":
-            anchor = actor.target
-            anc_actor = a1 if anchor == a1.pid else b1
-            anc = self.mention(anchor, src, 0.5)
-            m = self.mention(anc_actor.target, src)
-            cp = anc_actor.rel + m
-            text = self.dice.ch(_CORE_K).format(kin=actor.kin, anc=anc, cp=cp, S=S)
-            return text, m or "对方", "其" + actor.kin, "其" + actor.kin
-        # neighbour
-        if fam:
-            am = self.mention(a1.pid, src) or ("女方" if not self.people.p_sex[a1.pid] else "男方")
-            bm = self.mention(b1.pid, src) or ("男方" if self.people.p_sex[b1.pid] else "女方")
-        else:
-            am = self.mention(a1.pid, src) or "一户"
-            bm = self.mention(b1.pid, src) or "另一户"
-        text = self.dice.ch(_CORE_N_FAMILY if fam else _CORE_N).format(a=am, b=bm, S=S)
-        return text, bm, am, am
-
-    def clause(self, bank: Sequence[str], who: str, vic: str, pron: str) -> str:
-        return _fix_object(self.dice.ch(bank).format(who=who, vic=vic), pron)
-
-    def red_clause(self, key: str, c: Case, who: str, vic: str, selfref: str, pron: str) -> str:
-        rng = self.rng
-        tpl = self.dice.ch(_RED[key])
-        if key == "collective":
-            h = self.dice.ri(5, 40)
-            n_text = str(h) if rng.random() < 0.5 else self.dice.ch(_CN_COUNT)
-            place = self.dice.ch(("镇政府", "村委会", "项目部", "区政府"))
-            return tpl.format(n=n_text, group=_GROUP[c.dtype], place=place)
-        if key == "suicide":
-            actor = selfref if rng.random() < 0.6 else who
-            return tpl.format(self=actor)
-        if rng.random() < 0.12 and vic != "其":  # reported speech: the victim quotes the threat
-            return f"{vic}称" + tpl.format(who=who, vic="自己")
-        return _fix_object(tpl.format(who=who, vic=vic), pron)
 
     # ------------------------------------------------------------ assembly
 
@@ -943,13 +644,6 @@ class _Gen:
         })
         cases = cases.sort_values("case_id", ignore_index=True)
         return SyntheticData(leads=leads, cases=cases, persons=persons)
-
-def _fix_object(text: str, pron: str) -> str:
-    """``其`` reads badly as an object (``杀了其``, ``掐其的脖子``): use the pronoun there."""
-    if text.endswith("其"):
-        text = text[:-1] + pron
-    return text.replace("其的", pron + "的")
-
 
 def _strs(values: Any, order: np.ndarray | None = None) -> pd.Series:
     """A pandas ``str`` column built through Arrow (much faster than from a list).
