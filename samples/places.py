@@ -49,7 +49,7 @@ class Village:
     gov: str
 
 
-def villages(units: Sequence[Mapping[str, str]]) -> tuple[list[Village], list[float]]:
+def _villages(units: Sequence[Mapping[str, str]]) -> tuple[list[Village], list[float]]:
     """Villages/communities of the three towns (all villages if none of them is present)."""
     by_code = {str(u.get("code", "")): u for u in units}
     rows = [u for u in units if u.get("level") == "village"]
@@ -102,7 +102,7 @@ class Places:
 
     def __init__(self, units: Sequence[Mapping[str, str]], dice: Dice) -> None:
         self.dice = dice
-        self.villages, vweights = villages(units)
+        self.villages, vweights = _villages(units)
         self.village_w = Weighted(list(enumerate(vweights)))
         self.rural_w = Weighted([(i, w) for i, w in enumerate(vweights)
                                  if self.villages[i].is_village])

@@ -196,7 +196,7 @@ class Scenarios:
     def seeds(self, n: int) -> list[Case]:
         """Case skeletons (level, type, village, start, subject), look-alikes included.
 
-        Returned in start order and numbered so (``idx``, ``lookalike_of``).
+        Returned in start order, ``idx`` and ``lookalike_of`` renumbered to match.
         """
         dice = self.dice
         rng = dice.rng
