@@ -1,6 +1,6 @@
 """Write synthetic agency exports, as messy as the real ones, plus their truth.
 
-``triage.synthetic`` generates clean leads with ground truth; this module turns them
+``samples.synthetic`` generates clean leads with ground truth; this module turns them
 into the files the four agencies actually drop (``agency-exports.md``): CSV in UTF-8,
 UTF-8 with BOM and GBK/GB18030, xlsx with title rows, merged cells, blank rows, a
 ``合计`` row, a notes sheet and hidden columns, header synonyms that change from file
