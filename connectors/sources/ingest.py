@@ -16,23 +16,21 @@ import gc
 import hashlib
 import json
 import marshal
-import math
 import multiprocessing
 import os
-import re
 import sqlite3
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import JSON, Connection, Date, DateTime, Engine, select, text, update
+from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from connectors.sources.files import (
@@ -44,22 +42,17 @@ from connectors.sources.files import (
     open_table,
     scrub_row,
 )
-from connectors.store.bulk import bulk_insert, insert_tuples
 from connectors.store.db import json_dumps
-from connectors.store.schema import Lead, LeadVersion, RawRow, RejectedRow, SourceFile
+from connectors.store.ids import Ids
+from connectors.store.leads import insert_raw_rows, insert_rejected, upsert_leads
+from connectors.store.schema import SourceFile
+from connectors.store.stored_forms import json_text, json_value, stored_lead
 from triage.normalize.cells import scrub_control
 from triage.normalize.headers import HeaderMatch, SourceSpec, match_headers
 from triage.normalize.lead import NormalizeContext, canonicalize
 
-_LEAD = Lead.__table__  # type: ignore[attr-defined]
-_RAW = RawRow.__table__  # type: ignore[attr-defined]
 _FILE = SourceFile.__table__  # type: ignore[attr-defined]
-_REJECTED = RejectedRow.__table__  # type: ignore[attr-defined]
-_VERSION = LeadVersion.__table__  # type: ignore[attr-defined]
-_LOOKUP_BATCH = 900  # refs per IN (...) lookup
-RAW_COLUMNS = ("id", "file_id", "row_number", "data")
 AUTO_WORKERS_MAX = 4
-REJECTED_COLUMNS = ("file_id", "raw_row_id", "row_number", "column", "reason", "run_id")
 
 
 class IngestOptions(BaseModel):
@@ -124,77 +117,6 @@ def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def json_value(v: object) -> Any:
-    """A value as JSON can hold it (PostgreSQL's JSONB refuses NaN and infinities)."""
-    if v is None or isinstance(v, (str, bool, int)):
-        return v
-    if isinstance(v, float):
-        return v if math.isfinite(v) else None
-    if isinstance(v, (datetime, date, time)):
-        return v.isoformat()
-    if isinstance(v, timedelta):
-        return v.total_seconds()
-    if isinstance(v, (list, tuple)):
-        return [json_value(x) for x in v]
-    if isinstance(v, dict):
-        return {str(k): json_value(x) for k, x in v.items()}
-    return str(v)
-
-
-# ----------------------------------------------------------------------------- stored forms
-
-
-def _stored_datetime(v: datetime) -> str:
-    # The form SQLAlchemy stores a SQLite DATETIME in; PostgreSQL's COPY parses it too.
-    return v.isoformat(" ", "microseconds")
-
-
-_JSON_PLAIN = re.compile(r'["\\\x00-\x1f]')
-
-
-def _json_text(v: Any) -> str:
-    """``json_dumps`` of a value, with shortcuts giving the very same text for the usual
-    cases: a list of plain strings (names, phones, flags, a CSV row) and a flat object of
-    plain strings (a lead's extra fields)."""
-    try:
-        if type(v) is list:
-            if _JSON_PLAIN.search("".join(v)) is None:
-                return '["' + '","'.join(v) + '"]' if v else "[]"
-        elif type(v) is dict and _JSON_PLAIN.search("".join(v) + "".join(v.values())) is None:
-            return '{"' + '","'.join(f'{k}":"{x}' for k, x in v.items()) + '"}' if v else "{}"
-    except TypeError:  # not all strings
-        pass
-    return json_dumps(v)
-
-
-def _converter(column: Any) -> Callable[[Any], Any] | None:
-    kind = column.type
-    if isinstance(kind, JSON):
-        return _json_text
-    if isinstance(kind, DateTime):
-        return _stored_datetime
-    if isinstance(kind, Date):
-        return date.isoformat
-    return None
-
-
-def _decoder(column: Any) -> Callable[[str], Any]:
-    kind = column.type
-    if isinstance(kind, JSON):
-        return json.loads
-    return datetime.fromisoformat if isinstance(kind, DateTime) else date.fromisoformat
-
-
-LEAD_COLUMNS: tuple[str, ...] = tuple(c.name for c in _LEAD.columns)
-_LEAD_AT = {name: i for i, name in enumerate(LEAD_COLUMNS)}
-_LEAD_CONVERT = [(i, conv) for i, c in enumerate(_LEAD.columns) if (conv := _converter(c))]
-_LEAD_DECODE = {c.name: _decoder(c) for c in _LEAD.columns if _converter(c)}
-_REF, _HASH = _LEAD_AT["source_ref"], _LEAD_AT["content_hash"]
-_ID, _RAW_ID, _FILE_ID, _VERSION_AT, _FIRST, _UPDATED = (
-    _LEAD_AT[k] for k in ("id", "raw_row_id", "file_id", "version", "first_seen_at",
-                          "updated_at"))
-
-
 @dataclass
 class Prepared:
     """A chunk made ready for the database (in a worker, off the writing process).
@@ -209,25 +131,6 @@ class Prepared:
     rejected: list[dict[str, Any]]
 
 
-def _stored_lead(lead: Mapping[str, Any]) -> list[Any]:
-    values = list(map(lead.get, LEAD_COLUMNS))  # keys the lead lacks (id ...) are None
-    for i, conv in _LEAD_CONVERT:
-        v = values[i]
-        if v is not None:
-            values[i] = conv(v)
-    return values
-
-
-def _lead_values(stored: Sequence[Any]) -> dict[str, Any]:
-    """A stored-form lead back as Python values (for the rare UPDATE of a correction)."""
-    out = dict(zip(LEAD_COLUMNS, stored, strict=True))
-    for name, decode in _LEAD_DECODE.items():
-        v = out[name]
-        if isinstance(v, str):
-            out[name] = decode(v)
-    return out
-
-
 def prepare_chunk(
     source: str, columns: Mapping[str, int], headers: Sequence[str],
     rows: Sequence[Sequence[object]], scrubbed: Mapping[int, Sequence[int]],
@@ -235,9 +138,9 @@ def prepare_chunk(
 ) -> Prepared:
     """Normalize a chunk and put every row in the form it is stored in."""
     batch = canonicalize(source, columns, headers, rows, ctx, scrubbed)
-    raw_json = ([_json_text(r) for r in rows] if raw_is_text
+    raw_json = ([json_text(r) for r in rows] if raw_is_text
                 else [json_dumps([json_value(v) for v in r]) for r in rows])
-    return Prepared(raw_json, [_stored_lead(lead) for lead in batch.leads], batch.lead_rows,
+    return Prepared(raw_json, [stored_lead(lead) for lead in batch.leads], batch.lead_rows,
                     batch.rejected)
 
 
@@ -298,48 +201,6 @@ def _prepare_in_worker(
 
 def _unpack(packed: bytes) -> Prepared:
     return Prepared(*marshal.loads(packed))
-
-
-# ----------------------------------------------------------------------------- writing
-
-
-class _Ids:
-    """Primary keys handed out before a bulk insert, so rows can refer to each other
-    without one RETURNING round trip per row.
-
-    PostgreSQL takes them from the table's sequence. SQLite continues from the
-    largest id: the file's transaction holds SQLite's single write lock from its first
-    statement (a delete) on, so no one else can take the same numbers.
-    """
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self.postgres = conn.dialect.name == "postgresql"
-        self.next: dict[str, int] = {}
-
-    def take(self, table: str, n: int) -> list[int]:
-        if n <= 0:
-            return []
-        if self.postgres:
-            rows = self.conn.execute(
-                text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
-                {"t": table, "n": n})
-            return [r[0] for r in rows]
-        if table not in self.next:
-            self.next[table] = int(self.conn.execute(
-                text(f'SELECT coalesce(max(id), 0) FROM "{table}"')).scalar_one()) + 1
-        start = self.next[table]
-        self.next[table] = start + n
-        return list(range(start, start + n))
-
-
-@dataclass
-class _Known:
-    """A lead already stored (or written earlier in this transaction)."""
-
-    id: int
-    version: int
-    content_hash: str
 
 
 @dataclass
@@ -544,7 +405,7 @@ class Ingestor:
         with self._transaction() as conn:
             conn.execute(_FILE.delete().where(_FILE.c.sha256 == unit.sha256,
                                               _FILE.c.status != "ingested"))
-            ids = _Ids(conn)
+            ids = Ids(conn)
             file_id = ids.take("source_file", 1)[0]
             conn.execute(_FILE.insert(), [{
                 "id": file_id, "source": unit.source, "kind": unit.kind, "name": unit.name[:512],
@@ -567,24 +428,22 @@ class Ingestor:
         return out
 
     def _write_chunk(
-        self, conn: Connection, ids: _Ids, file_id: int, source: str, chunk: RowChunk,
+        self, conn: Connection, ids: Ids, file_id: int, source: str, chunk: RowChunk,
         prepared: Prepared, now: datetime, out: FileOutcome,
     ) -> None:
-        raw_ids = ids.take("raw_row", len(chunk.rows))
-        insert_tuples(conn, _RAW, RAW_COLUMNS, list(zip(
-            raw_ids, [file_id] * len(raw_ids), chunk.row_numbers, prepared.raw_json,
-            strict=True)), converted=True)
+        raw_ids = insert_raw_rows(conn, ids, file_id, chunk.row_numbers, prepared.raw_json)
         out.rows_in += len(chunk.rows)
         if prepared.rejected:
-            bulk_insert(conn, _REJECTED, [
-                {"file_id": file_id, "raw_row_id": raw_ids[r["row_index"]],
-                 "row_number": chunk.row_numbers[r["row_index"]], "column": r["column"],
-                 "reason": r["reason"], "run_id": self.run_id}
-                for r in prepared.rejected], REJECTED_COLUMNS)
+            insert_rejected(conn, file_id, raw_ids, chunk.row_numbers, prepared.rejected,
+                            self.run_id)
             out.rejected += len(prepared.rejected)
         if prepared.leads:
-            _upsert_leads(conn, ids, source, prepared.leads,
-                          [raw_ids[i] for i in prepared.lead_rows], file_id, now, out)
+            counts = upsert_leads(conn, ids, source, prepared.leads,
+                                  [raw_ids[i] for i in prepared.lead_rows], file_id, now)
+            out.leads_new += counts.new
+            out.leads_updated += counts.updated
+            out.leads_unchanged += counts.unchanged
+            out.new_lead_ids.extend(counts.new_ids)
 
     # ----------------------------------------------------------------- records (HTTP)
     def ingest_records(
@@ -668,94 +527,6 @@ def _notes(head: TableHead) -> dict[str, Any] | None:
         notes["hidden_columns"] = [head.headers[i] if i < len(head.headers) and head.headers[i]
                                    else f"列{i + 1}" for i in head.hidden_columns]
     return notes or None
-
-
-def _existing(conn: Connection, source: str, refs: Sequence[str]) -> dict[str, _Known]:
-    """The stored leads of ``source`` among ``refs``, in one query per chunk (a JSON array
-    of the refs on SQLite, an array parameter on PostgreSQL)."""
-    if not refs:
-        return {}
-    if conn.dialect.name == "postgresql":
-        rows = conn.exec_driver_sql(
-            "SELECT source_ref, id, version, content_hash FROM lead "
-            "WHERE source = %(s)s AND source_ref = ANY(%(refs)s)", {"s": source, "refs": list(refs)})
-    else:
-        rows = conn.exec_driver_sql(
-            "SELECT source_ref, id, version, content_hash FROM lead "
-            "WHERE source = ? AND source_ref IN (SELECT value FROM json_each(?))",
-            (source, json_dumps(list(refs))))
-    return {ref: _Known(lid, version, digest) for ref, lid, version, digest in rows}
-
-
-def _full_rows(conn: Connection, lead_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    rows: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(lead_ids), _LOOKUP_BATCH):
-        part = list(lead_ids[start:start + _LOOKUP_BATCH])
-        for row in conn.execute(select(_LEAD).where(_LEAD.c.id.in_(part))).mappings():
-            rows[row["id"]] = dict(row)
-    return rows
-
-
-def _upsert_leads(
-    conn: Connection, ids: _Ids, source: str, leads: list[list[Any]], raw_ids: list[int],
-    file_id: int, now: datetime, out: FileOutcome,
-) -> None:
-    """Insert new leads, version corrected ones, count repeats as unchanged.
-
-    A record seen earlier in the same chunk counts like one already stored: the same
-    content is unchanged, new content is a correction with the earlier one in history.
-    """
-    refs = list(dict.fromkeys(lead[_REF] for lead in leads))
-    known = _existing(conn, source, refs)
-    stamp = _stored_datetime(now)
-    if not known and len(refs) == len(leads):  # every record new and once: a new export
-        lead_ids = ids.take("lead", len(leads))
-        for lead, lid, raw_id in zip(leads, lead_ids, raw_ids, strict=True):
-            lead[_ID], lead[_RAW_ID], lead[_FILE_ID] = lid, raw_id, file_id
-            lead[_VERSION_AT], lead[_FIRST], lead[_UPDATED] = 1, stamp, stamp
-        insert_tuples(conn, _LEAD, LEAD_COLUMNS, leads, converted=True)
-        out.leads_new += len(leads)
-        out.new_lead_ids.extend(lead_ids)
-        return
-    stored = {k.id for k in known.values()}
-    fresh = iter(ids.take("lead", sum(1 for r in refs if r not in known)))
-    inserts: list[list[Any]] = []
-    changes: list[tuple[int, list[Any]]] = []  # (lead id, new stored values), in order
-    current: dict[int, list[Any]] = {}  # lead id → stored values written in this chunk
-    for lead, raw_id in zip(leads, raw_ids, strict=True):
-        ref = lead[_REF]
-        old = known.get(ref)
-        if old is not None and old.content_hash == lead[_HASH]:
-            out.leads_unchanged += 1
-            continue
-        if old is None:
-            lid = next(fresh)
-            lead[_ID], lead[_RAW_ID], lead[_FILE_ID] = lid, raw_id, file_id
-            lead[_VERSION_AT], lead[_FIRST], lead[_UPDATED] = 1, stamp, stamp
-            inserts.append(lead)
-            current[lid] = lead
-            known[ref] = _Known(lid, 1, lead[_HASH])
-            out.leads_new += 1
-            out.new_lead_ids.append(lid)
-            continue
-        lead[_ID], lead[_RAW_ID], lead[_FILE_ID] = old.id, raw_id, file_id
-        lead[_VERSION_AT], lead[_FIRST], lead[_UPDATED] = old.version + 1, None, stamp
-        changes.append((old.id, lead))
-        known[ref] = _Known(old.id, old.version + 1, lead[_HASH])
-        out.leads_updated += 1
-    insert_tuples(conn, _LEAD, LEAD_COLUMNS, inserts, converted=True)
-    if not changes:
-        return
-    previous = _full_rows(conn, sorted({lid for lid, _ in changes if lid in stored}))
-    keep = {"id", "first_seen_at", "person_id"}
-    for lid, lead in changes:
-        values = {k: v for k, v in _lead_values(lead).items() if k not in keep}
-        old_row = _lead_values(current[lid]) if lid in current else previous[lid]
-        conn.execute(_VERSION.insert(), [{
-            "lead_id": lid, "version": old_row["version"], "content_hash": old_row["content_hash"],
-            "raw_row_id": old_row["raw_row_id"], "data": json_value(old_row), "replaced_at": now}])
-        conn.execute(update(_LEAD).where(_LEAD.c.id == lid).values(**values))
-        current[lid] = _stored_lead({**old_row, **values})
 
 
 def ingest_file(
