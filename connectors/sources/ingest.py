@@ -18,8 +18,6 @@ import json
 import marshal
 import multiprocessing
 import os
-import sqlite3
-import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -30,8 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, Engine, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Engine
 
 from connectors.sources.files import (
     ExportReader,
@@ -42,16 +39,17 @@ from connectors.sources.files import (
     open_table,
     scrub_row,
 )
+from connectors.store import source_files
 from connectors.store.db import json_dumps
 from connectors.store.ids import Ids
 from connectors.store.leads import insert_raw_rows, insert_rejected, upsert_leads
 from connectors.store.schema import SourceFile
 from connectors.store.stored_forms import json_text, json_value, stored_lead
+from connectors.store.unit_transactions import UnitTransactions
 from triage.normalize.cells import scrub_control
 from triage.normalize.headers import HeaderMatch, SourceSpec, match_headers
 from triage.normalize.lead import NormalizeContext, canonicalize
 
-_FILE = SourceFile.__table__  # type: ignore[attr-defined]
 AUTO_WORKERS_MAX = 4
 
 
@@ -238,7 +236,7 @@ class Ingestor:
         self.options = options or IngestOptions()
         self.run_id = run_id
         self._pool: ProcessPoolExecutor | None = None
-        self._checkpoint: threading.Thread | None = None
+        self._transactions = UnitTransactions(engine)
 
     def __enter__(self) -> Ingestor:
         return self
@@ -251,53 +249,12 @@ class Ingestor:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-        if self._checkpoint is not None:
-            self._checkpoint.join()
-            self._checkpoint = None
-
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[Connection]:
-        """One unit's transaction. On SQLite, copying the write-ahead log into the database
-        after a large commit (the checkpoint) takes seconds of mostly waiting for the disk;
-        it runs in a background thread instead of at the commit, so the next file starts
-        at once. A checkpoint is maintenance: committed data is safe in the log already.
-        """
-        sqlite_file = self.engine.dialect.name == "sqlite" and self.engine.url.database not in (
-            None, "", ":memory:")
-        with self.engine.connect() as conn:
-            if sqlite_file:
-                conn.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
-                conn.commit()
-            try:
-                with conn.begin():
-                    yield conn
-            finally:
-                if sqlite_file:
-                    conn.exec_driver_sql("PRAGMA wal_autocheckpoint=1000")
-                    conn.commit()
-        if sqlite_file:
-            self._start_checkpoint(str(self.engine.url.database))
-
-    def _start_checkpoint(self, database: str) -> None:
-        if self._checkpoint is not None:
-            self._checkpoint.join()
-
-        def checkpoint() -> None:
-            with contextlib.suppress(sqlite3.Error), contextlib.closing(
-                    sqlite3.connect(database, timeout=60)) as db:
-                db.execute("PRAGMA wal_checkpoint(PASSIVE)")
-
-        self._checkpoint = threading.Thread(target=checkpoint, name="sqlite-checkpoint",
-                                            daemon=True)
-        self._checkpoint.start()
+        self._transactions.close()
 
     # ----------------------------------------------------------------- files
     def known_digest(self, digest: str) -> SourceFile | None:
         """The ingested file or page with these bytes, if any."""
-        with self.engine.connect() as conn:
-            row = conn.execute(select(_FILE).where(
-                _FILE.c.sha256 == digest, _FILE.c.status == "ingested")).mappings().first()
-        return SourceFile.model_validate(dict(row)) if row is not None else None
+        return source_files.ingested_with_digest(self.engine, digest)
 
     def ingest_file(self, path: Path, source_hint: str | None = None) -> FileOutcome:
         """Ingest one file. A file that cannot be read comes back quarantined with the
@@ -334,18 +291,11 @@ class Ingestor:
     def _quarantined(self, path: Path, digest: str, reason: str,
                      headers: Sequence[str]) -> FileOutcome:
         """Record the refused file (by its bytes) so the run's ledger shows it."""
-        values = {"source": None, "kind": "file", "name": path.name[:512], "sha256": digest,
-                  "size": path.stat().st_size if path.exists() else 0, "status": "quarantined",
-                  "error": reason, "headers": list(headers) or None, "run_id": self.run_id,
-                  "ingested_at": _now()}
-        with self.engine.begin() as conn:
-            ins: Any = (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(_FILE)
-            stmt = ins.values(**values).on_conflict_do_update(
-                index_elements=["sha256"],
-                set_={k: ins.excluded[k] for k in ("name", "error", "headers", "run_id",
-                                                   "ingested_at")},
-                where=_FILE.c.status != "ingested")
-            conn.execute(stmt)
+        source_files.record_quarantined(self.engine, {
+            "source": None, "kind": "file", "name": path.name[:512], "sha256": digest,
+            "size": path.stat().st_size if path.exists() else 0, "status": "quarantined",
+            "error": reason, "headers": list(headers) or None, "run_id": self.run_id,
+            "ingested_at": _now()})
         return FileOutcome(path, "quarantined", reason=reason, headers_found=list(headers))
 
     # ----------------------------------------------------------------- normalizing
@@ -402,27 +352,24 @@ class Ingestor:
         """Write one unit in one transaction; counts are checked before it commits."""
         out = FileOutcome(path, "ingested", source=unit.source, kind=unit.kind)
         now = _now()
-        with self._transaction() as conn:
-            conn.execute(_FILE.delete().where(_FILE.c.sha256 == unit.sha256,
-                                              _FILE.c.status != "ingested"))
+        with self._transactions.begin() as conn:
             ids = Ids(conn)
-            file_id = ids.take("source_file", 1)[0]
-            conn.execute(_FILE.insert(), [{
-                "id": file_id, "source": unit.source, "kind": unit.kind, "name": unit.name[:512],
+            file_id = source_files.insert_ingested(conn, ids, {
+                "source": unit.source, "kind": unit.kind, "name": unit.name[:512],
                 "sha256": unit.sha256, "size": unit.size, "file_format": unit.file_format,
                 "encoding": unit.encoding, "sheet": unit.sheet, "header_row": unit.header_row,
-                "status": "ingested", "headers": unit.headers, "notes": unit.notes,
-                "run_id": self.run_id, "ingested_at": now}])
+                "headers": unit.headers, "notes": unit.notes, "run_id": self.run_id,
+                "ingested_at": now})
             out.file_id = file_id
             for chunk, prepared in batches:
                 self._write_chunk(conn, ids, file_id, unit.source, chunk, prepared, now, out)
             out.blank_rows = blank_rows()
             if not out.balanced:  # a bug, never a bad file: refuse to commit a lossy count
                 raise RuntimeError(f"{unit.name}: 数据行 {out.rows_in} ≠ 线索 + 拒收")
-            conn.execute(update(_FILE).where(_FILE.c.id == file_id).values(
-                rows_in=out.rows_in, leads_new=out.leads_new, leads_updated=out.leads_updated,
-                leads_unchanged=out.leads_unchanged, rejected=out.rejected,
-                blank_rows=out.blank_rows))
+            source_files.set_counts(conn, file_id, {
+                "rows_in": out.rows_in, "leads_new": out.leads_new,
+                "leads_updated": out.leads_updated, "leads_unchanged": out.leads_unchanged,
+                "rejected": out.rejected, "blank_rows": out.blank_rows})
             if extra_writes is not None:
                 extra_writes(conn)
         return out
