@@ -3,35 +3,27 @@
 Each file (or page) is one transaction: its record, its raw rows (lineage), its
 leads (new, corrected or unchanged) and its rejected rows, so a crash in the middle
 leaves the database as it was. Rows stream through in chunks: the chunks of a large
-file are normalized and put in their stored form by worker processes while this
-process reads the next rows and bulk-writes finished ones, so a million-row export
-needs neither a million round trips nor a million rows in memory. Re-ingesting the
-same bytes adds nothing; a corrected record keeps its old version in history.
+file are normalized and put in their stored form by worker processes
+(``normalize_pool``) while this process reads the next rows and bulk-writes finished
+ones (``connectors.store.leads``), so a million-row export needs neither a million
+round trips nor a million rows in memory. Re-ingesting the same bytes adds nothing;
+a corrected record keeps its old version in history.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import json
-import marshal
-import multiprocessing
 import os
-from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, Engine
 
 from connectors.sources.files import (
-    ExportReader,
     ReadLimits,
     RowChunk,
     TableHead,
@@ -39,16 +31,20 @@ from connectors.sources.files import (
     open_table,
     scrub_row,
 )
+from connectors.sources.normalize_pool import NormalizePool, Prepared, prepare_chunk, relaxed_gc
 from connectors.store import source_files
 from connectors.store.db import json_dumps
 from connectors.store.ids import Ids
 from connectors.store.leads import insert_raw_rows, insert_rejected, upsert_leads
 from connectors.store.schema import SourceFile
-from connectors.store.stored_forms import json_text, json_value, stored_lead
+from connectors.store.stored_forms import json_value
 from connectors.store.unit_transactions import UnitTransactions
 from triage.normalize.cells import scrub_control
 from triage.normalize.headers import HeaderMatch, SourceSpec, match_headers
-from triage.normalize.lead import NormalizeContext, canonicalize
+from triage.normalize.lead import NormalizeContext
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 AUTO_WORKERS_MAX = 4
 
@@ -116,92 +112,6 @@ def _now() -> datetime:
 
 
 @dataclass
-class Prepared:
-    """A chunk made ready for the database (in a worker, off the writing process).
-
-    ``leads`` are lists in ``LEAD_COLUMNS`` order holding the stored forms (JSON as
-    text, times as ISO text); the writer fills in ids, row links and timestamps.
-    """
-
-    raw_json: list[str]
-    leads: list[list[Any]]
-    lead_rows: list[int]
-    rejected: list[dict[str, Any]]
-
-
-def prepare_chunk(
-    source: str, columns: Mapping[str, int], headers: Sequence[str],
-    rows: Sequence[Sequence[object]], scrubbed: Mapping[int, Sequence[int]],
-    ctx: NormalizeContext, raw_is_text: bool,
-) -> Prepared:
-    """Normalize a chunk and put every row in the form it is stored in."""
-    batch = canonicalize(source, columns, headers, rows, ctx, scrubbed)
-    raw_json = ([json_text(r) for r in rows] if raw_is_text
-                else [json_dumps([json_value(v) for v in r]) for r in rows])
-    return Prepared(raw_json, [stored_lead(lead) for lead in batch.leads], batch.lead_rows,
-                    batch.rejected)
-
-
-# ----------------------------------------------------------------------------- workers
-
-_WORKER_CTX: NormalizeContext | None = None
-# Bulk ingestion allocates millions of short-lived containers; at Python's default
-# thresholds the cyclic collector runs every 700 of them and costs a fifth of the
-# time. Reference counting frees them anyway: collect far less often while ingesting.
-_GC_THRESHOLDS = (50_000, 20, 100)
-_WORKER_GC_THRESHOLDS = (1_000_000, 50, 1000)
-
-
-@contextlib.contextmanager
-def relaxed_gc() -> Iterator[None]:
-    """Collect cyclic garbage less often inside the block (see ``_GC_THRESHOLDS``)."""
-    before = gc.get_threshold()
-    gc.set_threshold(*_GC_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-
-
-def _worker_start() -> multiprocessing.context.BaseContext:
-    """How worker processes start: forked from a server process that has imported this
-    module once, so that every worker is ready at once; spawned (each importing it anew,
-    one after the other, with the writer waiting) where there is no fork server. Never a
-    plain fork of this process, which runs threads."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    start = multiprocessing.get_context("forkserver")
-    start.set_forkserver_preload([__name__])  # no effect once the server runs
-    return start
-
-
-def _init_worker(ctx: NormalizeContext) -> None:
-    global _WORKER_CTX
-    _WORKER_CTX = ctx
-    # A worker only normalizes chunks and lives for one batch of files: its garbage is
-    # freed by reference counting, so the cyclic collector may run very rarely.
-    gc.set_threshold(*_WORKER_GC_THRESHOLDS)
-    gc.freeze()  # the gazetteer and taxonomy live as long as the worker
-
-
-def _prepare_in_worker(
-    source: str, columns: dict[str, int], headers: list[str], rows: bytes | list[list[object]],
-    scrubbed: dict[int, list[int]], raw_is_text: bool,
-) -> bytes:
-    """``prepare_chunk`` in a worker; text rows come and prepared rows go as ``marshal``
-    bytes, which for lists of strings and numbers cost a fraction of pickling them (the
-    writing process pays half of that hand-off)."""
-    assert _WORKER_CTX is not None, "worker started without its normalize context"
-    table: list[list[object]] = marshal.loads(rows) if isinstance(rows, bytes) else rows
-    p = prepare_chunk(source, columns, headers, table, scrubbed, _WORKER_CTX, raw_is_text)
-    return marshal.dumps((p.raw_json, p.leads, p.lead_rows, p.rejected))
-
-
-def _unpack(packed: bytes) -> Prepared:
-    return Prepared(*marshal.loads(packed))
-
-
-@dataclass
 class IngestUnit:
     """One input unit being stored: a file or an HTTP page, with its recognized head."""
 
@@ -235,7 +145,7 @@ class Ingestor:
         self.ctx = ctx
         self.options = options or IngestOptions()
         self.run_id = run_id
-        self._pool: ProcessPoolExecutor | None = None
+        self._normalize = NormalizePool(ctx, self.options.worker_count())
         self._transactions = UnitTransactions(engine)
 
     def __enter__(self) -> Ingestor:
@@ -246,9 +156,7 @@ class Ingestor:
 
     def close(self) -> None:
         """Stop the worker processes, if any were started, and wait for a checkpoint."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        self._normalize.close()
         self._transactions.close()
 
     # ----------------------------------------------------------------- files
@@ -281,9 +189,11 @@ class Ingestor:
                 file_format=head.file_format, encoding=head.encoding, sheet=head.sheet,
                 header_row=head.header_row, notes=_notes(head),
                 raw_is_text=head.file_format == "csv")
+            batches = self._normalize.prepared(
+                unit.source, unit.match.columns, unit.headers, unit.raw_is_text,
+                reader.chunks(self.options.chunk_rows))
             try:
-                return self._store(unit, self._batches(unit, reader), path,
-                                   lambda: reader.blank_rows)
+                return self._store(unit, batches, path, lambda: reader.blank_rows)
             except UnreadableFile as exc:  # a limit crossed mid-file: nothing was kept
                 return self._quarantined(path, digest, str(exc),
                                          exc.headers_found or head.headers)
@@ -297,51 +207,6 @@ class Ingestor:
             "error": reason, "headers": list(headers) or None, "run_id": self.run_id,
             "ingested_at": _now()})
         return FileOutcome(path, "quarantined", reason=reason, headers_found=list(headers))
-
-    # ----------------------------------------------------------------- normalizing
-    def _pool_for(self) -> ProcessPoolExecutor | None:
-        workers = self.options.worker_count()
-        if workers <= 1:
-            return None
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=workers, mp_context=_worker_start(),
-                initializer=_init_worker, initargs=(self.ctx,))
-        return self._pool
-
-    def _batches(self, unit: IngestUnit, reader: ExportReader) -> Iterator[tuple[RowChunk, Prepared]]:
-        """Each chunk, prepared for the database, in file order; in worker processes once a
-        file has more than one chunk, while this process reads ahead and writes."""
-        source, columns, headers = unit.source, unit.match.columns, unit.headers
-        chunks = reader.chunks(self.options.chunk_rows)
-        first = next(chunks, None)
-        if first is None:
-            return
-        second = next(chunks, None)
-        head = [first] if second is None else [first, second]
-        pool = self._pool_for() if second is not None else None
-        if pool is None:
-            for chunk in chain(head, chunks):
-                yield chunk, prepare_chunk(source, columns, headers, chunk.rows, chunk.scrubbed,
-                                           self.ctx, unit.raw_is_text)
-            return
-        ahead = 2 * self.options.worker_count()
-        pending: deque[tuple[RowChunk, Future[bytes]]] = deque()
-        try:
-            for chunk in chain(head, chunks):
-                rows = marshal.dumps(chunk.rows) if unit.raw_is_text else chunk.rows  # xlsx: dates
-                pending.append((chunk, pool.submit(
-                    _prepare_in_worker, source, columns, headers, rows, chunk.scrubbed,
-                    unit.raw_is_text)))
-                if len(pending) > ahead:
-                    done, fut = pending.popleft()
-                    yield done, _unpack(fut.result())
-            while pending:
-                done, fut = pending.popleft()
-                yield done, _unpack(fut.result())
-        finally:
-            for _, fut in pending:
-                fut.cancel()
 
     # ----------------------------------------------------------------- storing
     def _store(
