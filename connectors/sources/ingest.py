@@ -13,7 +13,6 @@ a corrected record keeps its old version in history.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,23 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from connectors.sources.files import (
-    ReadLimits,
-    RowChunk,
-    TableHead,
-    UnreadableFile,
-    open_table,
-    scrub_row,
-)
+from connectors.sources.files import ReadLimits, RowChunk, TableHead, UnreadableFile, open_table
 from connectors.sources.normalize_pool import NormalizePool, Prepared, prepare_chunk, relaxed_gc
+from connectors.sources.records import record_headers, record_rows, records_raw_json
 from connectors.store import source_files
-from connectors.store.db import json_dumps
 from connectors.store.ids import Ids
 from connectors.store.leads import insert_raw_rows, insert_rejected, upsert_leads
 from connectors.store.schema import SourceFile
-from connectors.store.stored_forms import json_value
 from connectors.store.unit_transactions import UnitTransactions
-from triage.normalize.cells import scrub_control
 from triage.normalize.headers import HeaderMatch, SourceSpec, match_headers
 from triage.normalize.lead import NormalizeContext
 
@@ -287,48 +277,13 @@ class Ingestor:
         spec = next(s for s in self.specs if s.name == source)
         headers = record_headers(records)
         match = match_headers(headers, spec, canonical_names=True)
-        chunk = RowChunk([], list(range(1, len(records) + 1)))
-        for i, rec in enumerate(records):
-            row = [_record_cell(rec.get(h)) for h in headers]
-            dirty = scrub_row(row)
-            if dirty:
-                chunk.scrubbed[i] = dirty
-            chunk.rows.append(row)
+        chunk = record_rows(records, headers)
         unit = IngestUnit(source=source, kind="http_page", name=name, sha256=digest,
                           size=len(body), headers=headers, match=match, file_format="json")
         prepared = prepare_chunk(source, match.columns, headers, chunk.rows, chunk.scrubbed,
                                  self.ctx, False)
-        prepared.raw_json = [json_dumps(_scrub_json(json_value(dict(r)))) for r in records]
+        prepared.raw_json = records_raw_json(records)
         return self._store(unit, iter([(chunk, prepared)]), path, extra_writes=extra_writes)
-
-
-def record_headers(records: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Every key of a page's records, in order of first appearance."""
-    seen: dict[str, None] = {}
-    for rec in records:
-        for k in rec:
-            seen.setdefault(str(k), None)
-    return list(seen)
-
-
-def _record_cell(v: object) -> object:
-    """A JSON value as a cell: lists of phones or names joined, objects as text."""
-    if isinstance(v, list):
-        return "/".join(str(x) for x in v if x is not None) or None
-    if isinstance(v, dict):
-        return json.dumps(v, ensure_ascii=False)
-    return v
-
-
-def _scrub_json(v: Any) -> Any:
-    """A JSON value without control characters in any string (PostgreSQL refuses NUL)."""
-    if isinstance(v, str):
-        return scrub_control(v)
-    if isinstance(v, list):
-        return [_scrub_json(x) for x in v]
-    if isinstance(v, dict):
-        return {scrub_control(k): _scrub_json(x) for k, x in v.items()}
-    return v
 
 
 def _notes(head: TableHead) -> dict[str, Any] | None:
