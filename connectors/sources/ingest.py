@@ -3,63 +3,40 @@
 Each file (or page) is one transaction: its record, its raw rows (lineage), its
 leads (new, corrected or unchanged) and its rejected rows, so a crash in the middle
 leaves the database as it was. Rows stream through in chunks: the chunks of a large
-file are normalized and put in their stored form by worker processes while this
-process reads the next rows and bulk-writes finished ones, so a million-row export
-needs neither a million round trips nor a million rows in memory. Re-ingesting the
-same bytes adds nothing; a corrected record keeps its old version in history.
+file are normalized and put in their stored form by worker processes
+(``normalize_pool``) while this process reads the next rows and bulk-writes finished
+ones (``connectors.store.leads``), so a million-row export needs neither a million
+round trips nor a million rows in memory. Re-ingesting the same bytes adds nothing;
+a corrected record keeps its old version in history.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
-import json
-import marshal
-import math
-import multiprocessing
 import os
-import re
-import sqlite3
-import threading
-from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from itertools import chain
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import JSON, Connection, Date, DateTime, Engine, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from connectors.sources.files import (
-    ExportReader,
-    ReadLimits,
-    RowChunk,
-    TableHead,
-    UnreadableFile,
-    open_table,
-    scrub_row,
-)
-from connectors.store.bulk import bulk_insert, insert_tuples
-from connectors.store.db import json_dumps
-from connectors.store.schema import Lead, LeadVersion, RawRow, RejectedRow, SourceFile
-from triage.normalize.cells import scrub_control
+from connectors.sources.files import ReadLimits, RowChunk, TableHead, UnreadableFile, open_table
+from connectors.sources.normalize_pool import NormalizePool, Prepared, prepare_chunk, relaxed_gc
+from connectors.sources.records import record_headers, record_rows, records_raw_json
+from connectors.store import source_files
+from connectors.store.ids import Ids
+from connectors.store.leads import insert_raw_rows, insert_rejected, upsert_leads
+from connectors.store.schema import SourceFile
+from connectors.store.unit_transactions import UnitTransactions
 from triage.normalize.headers import HeaderMatch, SourceSpec, match_headers
-from triage.normalize.lead import NormalizeContext, canonicalize
+from triage.normalize.lead import NormalizeContext
 
-_LEAD = Lead.__table__  # type: ignore[attr-defined]
-_RAW = RawRow.__table__  # type: ignore[attr-defined]
-_FILE = SourceFile.__table__  # type: ignore[attr-defined]
-_REJECTED = RejectedRow.__table__  # type: ignore[attr-defined]
-_VERSION = LeadVersion.__table__  # type: ignore[attr-defined]
-_LOOKUP_BATCH = 900  # refs per IN (...) lookup
-RAW_COLUMNS = ("id", "file_id", "row_number", "data")
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
 AUTO_WORKERS_MAX = 4
-REJECTED_COLUMNS = ("file_id", "raw_row_id", "row_number", "column", "reason", "run_id")
 
 
 class IngestOptions(BaseModel):
@@ -124,224 +101,6 @@ def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def json_value(v: object) -> Any:
-    """A value as JSON can hold it (PostgreSQL's JSONB refuses NaN and infinities)."""
-    if v is None or isinstance(v, (str, bool, int)):
-        return v
-    if isinstance(v, float):
-        return v if math.isfinite(v) else None
-    if isinstance(v, (datetime, date, time)):
-        return v.isoformat()
-    if isinstance(v, timedelta):
-        return v.total_seconds()
-    if isinstance(v, (list, tuple)):
-        return [json_value(x) for x in v]
-    if isinstance(v, dict):
-        return {str(k): json_value(x) for k, x in v.items()}
-    return str(v)
-
-
-# ----------------------------------------------------------------------------- stored forms
-
-
-def _stored_datetime(v: datetime) -> str:
-    # The form SQLAlchemy stores a SQLite DATETIME in; PostgreSQL's COPY parses it too.
-    return v.isoformat(" ", "microseconds")
-
-
-_JSON_PLAIN = re.compile(r'["\\\x00-\x1f]')
-
-
-def _json_text(v: Any) -> str:
-    """``json_dumps`` of a value, with shortcuts giving the very same text for the usual
-    cases: a list of plain strings (names, phones, flags, a CSV row) and a flat object of
-    plain strings (a lead's extra fields)."""
-    try:
-        if type(v) is list:
-            if _JSON_PLAIN.search("".join(v)) is None:
-                return '["' + '","'.join(v) + '"]' if v else "[]"
-        elif type(v) is dict and _JSON_PLAIN.search("".join(v) + "".join(v.values())) is None:
-            return '{"' + '","'.join(f'{k}":"{x}' for k, x in v.items()) + '"}' if v else "{}"
-    except TypeError:  # not all strings
-        pass
-    return json_dumps(v)
-
-
-def _converter(column: Any) -> Callable[[Any], Any] | None:
-    kind = column.type
-    if isinstance(kind, JSON):
-        return _json_text
-    if isinstance(kind, DateTime):
-        return _stored_datetime
-    if isinstance(kind, Date):
-        return date.isoformat
-    return None
-
-
-def _decoder(column: Any) -> Callable[[str], Any]:
-    kind = column.type
-    if isinstance(kind, JSON):
-        return json.loads
-    return datetime.fromisoformat if isinstance(kind, DateTime) else date.fromisoformat
-
-
-LEAD_COLUMNS: tuple[str, ...] = tuple(c.name for c in _LEAD.columns)
-_LEAD_AT = {name: i for i, name in enumerate(LEAD_COLUMNS)}
-_LEAD_CONVERT = [(i, conv) for i, c in enumerate(_LEAD.columns) if (conv := _converter(c))]
-_LEAD_DECODE = {c.name: _decoder(c) for c in _LEAD.columns if _converter(c)}
-_REF, _HASH = _LEAD_AT["source_ref"], _LEAD_AT["content_hash"]
-_ID, _RAW_ID, _FILE_ID, _VERSION_AT, _FIRST, _UPDATED = (
-    _LEAD_AT[k] for k in ("id", "raw_row_id", "file_id", "version", "first_seen_at",
-                          "updated_at"))
-
-
-@dataclass
-class Prepared:
-    """A chunk made ready for the database (in a worker, off the writing process).
-
-    ``leads`` are lists in ``LEAD_COLUMNS`` order holding the stored forms (JSON as
-    text, times as ISO text); the writer fills in ids, row links and timestamps.
-    """
-
-    raw_json: list[str]
-    leads: list[list[Any]]
-    lead_rows: list[int]
-    rejected: list[dict[str, Any]]
-
-
-def _stored_lead(lead: Mapping[str, Any]) -> list[Any]:
-    values = list(map(lead.get, LEAD_COLUMNS))  # keys the lead lacks (id ...) are None
-    for i, conv in _LEAD_CONVERT:
-        v = values[i]
-        if v is not None:
-            values[i] = conv(v)
-    return values
-
-
-def _lead_values(stored: Sequence[Any]) -> dict[str, Any]:
-    """A stored-form lead back as Python values (for the rare UPDATE of a correction)."""
-    out = dict(zip(LEAD_COLUMNS, stored, strict=True))
-    for name, decode in _LEAD_DECODE.items():
-        v = out[name]
-        if isinstance(v, str):
-            out[name] = decode(v)
-    return out
-
-
-def prepare_chunk(
-    source: str, columns: Mapping[str, int], headers: Sequence[str],
-    rows: Sequence[Sequence[object]], scrubbed: Mapping[int, Sequence[int]],
-    ctx: NormalizeContext, raw_is_text: bool,
-) -> Prepared:
-    """Normalize a chunk and put every row in the form it is stored in."""
-    batch = canonicalize(source, columns, headers, rows, ctx, scrubbed)
-    raw_json = ([_json_text(r) for r in rows] if raw_is_text
-                else [json_dumps([json_value(v) for v in r]) for r in rows])
-    return Prepared(raw_json, [_stored_lead(lead) for lead in batch.leads], batch.lead_rows,
-                    batch.rejected)
-
-
-# ----------------------------------------------------------------------------- workers
-
-_WORKER_CTX: NormalizeContext | None = None
-# Bulk ingestion allocates millions of short-lived containers; at Python's default
-# thresholds the cyclic collector runs every 700 of them and costs a fifth of the
-# time. Reference counting frees them anyway: collect far less often while ingesting.
-_GC_THRESHOLDS = (50_000, 20, 100)
-_WORKER_GC_THRESHOLDS = (1_000_000, 50, 1000)
-
-
-@contextlib.contextmanager
-def relaxed_gc() -> Iterator[None]:
-    """Collect cyclic garbage less often inside the block (see ``_GC_THRESHOLDS``)."""
-    before = gc.get_threshold()
-    gc.set_threshold(*_GC_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-
-
-def _worker_start() -> multiprocessing.context.BaseContext:
-    """How worker processes start: forked from a server process that has imported this
-    module once, so that every worker is ready at once; spawned (each importing it anew,
-    one after the other, with the writer waiting) where there is no fork server. Never a
-    plain fork of this process, which runs threads."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    start = multiprocessing.get_context("forkserver")
-    start.set_forkserver_preload([__name__])  # no effect once the server runs
-    return start
-
-
-def _init_worker(ctx: NormalizeContext) -> None:
-    global _WORKER_CTX
-    _WORKER_CTX = ctx
-    # A worker only normalizes chunks and lives for one batch of files: its garbage is
-    # freed by reference counting, so the cyclic collector may run very rarely.
-    gc.set_threshold(*_WORKER_GC_THRESHOLDS)
-    gc.freeze()  # the gazetteer and taxonomy live as long as the worker
-
-
-def _prepare_in_worker(
-    source: str, columns: dict[str, int], headers: list[str], rows: bytes | list[list[object]],
-    scrubbed: dict[int, list[int]], raw_is_text: bool,
-) -> bytes:
-    """``prepare_chunk`` in a worker; text rows come and prepared rows go as ``marshal``
-    bytes, which for lists of strings and numbers cost a fraction of pickling them (the
-    writing process pays half of that hand-off)."""
-    assert _WORKER_CTX is not None, "worker started without its normalize context"
-    table: list[list[object]] = marshal.loads(rows) if isinstance(rows, bytes) else rows
-    p = prepare_chunk(source, columns, headers, table, scrubbed, _WORKER_CTX, raw_is_text)
-    return marshal.dumps((p.raw_json, p.leads, p.lead_rows, p.rejected))
-
-
-def _unpack(packed: bytes) -> Prepared:
-    return Prepared(*marshal.loads(packed))
-
-
-# ----------------------------------------------------------------------------- writing
-
-
-class _Ids:
-    """Primary keys handed out before a bulk insert, so rows can refer to each other
-    without one RETURNING round trip per row.
-
-    PostgreSQL takes them from the table's sequence. SQLite continues from the
-    largest id: the file's transaction holds SQLite's single write lock from its first
-    statement (a delete) on, so no one else can take the same numbers.
-    """
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self.postgres = conn.dialect.name == "postgresql"
-        self.next: dict[str, int] = {}
-
-    def take(self, table: str, n: int) -> list[int]:
-        if n <= 0:
-            return []
-        if self.postgres:
-            rows = self.conn.execute(
-                text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
-                {"t": table, "n": n})
-            return [r[0] for r in rows]
-        if table not in self.next:
-            self.next[table] = int(self.conn.execute(
-                text(f'SELECT coalesce(max(id), 0) FROM "{table}"')).scalar_one()) + 1
-        start = self.next[table]
-        self.next[table] = start + n
-        return list(range(start, start + n))
-
-
-@dataclass
-class _Known:
-    """A lead already stored (or written earlier in this transaction)."""
-
-    id: int
-    version: int
-    content_hash: str
-
-
 @dataclass
 class IngestUnit:
     """One input unit being stored: a file or an HTTP page, with its recognized head."""
@@ -376,8 +135,8 @@ class Ingestor:
         self.ctx = ctx
         self.options = options or IngestOptions()
         self.run_id = run_id
-        self._pool: ProcessPoolExecutor | None = None
-        self._checkpoint: threading.Thread | None = None
+        self._normalize = NormalizePool(ctx, self.options.worker_count())
+        self._transactions = UnitTransactions(engine)
 
     def __enter__(self) -> Ingestor:
         return self
@@ -387,56 +146,13 @@ class Ingestor:
 
     def close(self) -> None:
         """Stop the worker processes, if any were started, and wait for a checkpoint."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-        if self._checkpoint is not None:
-            self._checkpoint.join()
-            self._checkpoint = None
-
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[Connection]:
-        """One unit's transaction. On SQLite, copying the write-ahead log into the database
-        after a large commit (the checkpoint) takes seconds of mostly waiting for the disk;
-        it runs in a background thread instead of at the commit, so the next file starts
-        at once. A checkpoint is maintenance: committed data is safe in the log already.
-        """
-        sqlite_file = self.engine.dialect.name == "sqlite" and self.engine.url.database not in (
-            None, "", ":memory:")
-        with self.engine.connect() as conn:
-            if sqlite_file:
-                conn.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
-                conn.commit()
-            try:
-                with conn.begin():
-                    yield conn
-            finally:
-                if sqlite_file:
-                    conn.exec_driver_sql("PRAGMA wal_autocheckpoint=1000")
-                    conn.commit()
-        if sqlite_file:
-            self._start_checkpoint(str(self.engine.url.database))
-
-    def _start_checkpoint(self, database: str) -> None:
-        if self._checkpoint is not None:
-            self._checkpoint.join()
-
-        def checkpoint() -> None:
-            with contextlib.suppress(sqlite3.Error), contextlib.closing(
-                    sqlite3.connect(database, timeout=60)) as db:
-                db.execute("PRAGMA wal_checkpoint(PASSIVE)")
-
-        self._checkpoint = threading.Thread(target=checkpoint, name="sqlite-checkpoint",
-                                            daemon=True)
-        self._checkpoint.start()
+        self._normalize.close()
+        self._transactions.close()
 
     # ----------------------------------------------------------------- files
     def known_digest(self, digest: str) -> SourceFile | None:
         """The ingested file or page with these bytes, if any."""
-        with self.engine.connect() as conn:
-            row = conn.execute(select(_FILE).where(
-                _FILE.c.sha256 == digest, _FILE.c.status == "ingested")).mappings().first()
-        return SourceFile.model_validate(dict(row)) if row is not None else None
+        return source_files.ingested_with_digest(self.engine, digest)
 
     def ingest_file(self, path: Path, source_hint: str | None = None) -> FileOutcome:
         """Ingest one file. A file that cannot be read comes back quarantined with the
@@ -463,9 +179,11 @@ class Ingestor:
                 file_format=head.file_format, encoding=head.encoding, sheet=head.sheet,
                 header_row=head.header_row, notes=_notes(head),
                 raw_is_text=head.file_format == "csv")
+            batches = self._normalize.prepared(
+                unit.source, unit.match.columns, unit.headers, unit.raw_is_text,
+                reader.chunks(self.options.chunk_rows))
             try:
-                return self._store(unit, self._batches(unit, reader), path,
-                                   lambda: reader.blank_rows)
+                return self._store(unit, batches, path, lambda: reader.blank_rows)
             except UnreadableFile as exc:  # a limit crossed mid-file: nothing was kept
                 return self._quarantined(path, digest, str(exc),
                                          exc.headers_found or head.headers)
@@ -473,64 +191,12 @@ class Ingestor:
     def _quarantined(self, path: Path, digest: str, reason: str,
                      headers: Sequence[str]) -> FileOutcome:
         """Record the refused file (by its bytes) so the run's ledger shows it."""
-        values = {"source": None, "kind": "file", "name": path.name[:512], "sha256": digest,
-                  "size": path.stat().st_size if path.exists() else 0, "status": "quarantined",
-                  "error": reason, "headers": list(headers) or None, "run_id": self.run_id,
-                  "ingested_at": _now()}
-        with self.engine.begin() as conn:
-            ins: Any = (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(_FILE)
-            stmt = ins.values(**values).on_conflict_do_update(
-                index_elements=["sha256"],
-                set_={k: ins.excluded[k] for k in ("name", "error", "headers", "run_id",
-                                                   "ingested_at")},
-                where=_FILE.c.status != "ingested")
-            conn.execute(stmt)
+        source_files.record_quarantined(self.engine, {
+            "source": None, "kind": "file", "name": path.name[:512], "sha256": digest,
+            "size": path.stat().st_size if path.exists() else 0, "status": "quarantined",
+            "error": reason, "headers": list(headers) or None, "run_id": self.run_id,
+            "ingested_at": _now()})
         return FileOutcome(path, "quarantined", reason=reason, headers_found=list(headers))
-
-    # ----------------------------------------------------------------- normalizing
-    def _pool_for(self) -> ProcessPoolExecutor | None:
-        workers = self.options.worker_count()
-        if workers <= 1:
-            return None
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=workers, mp_context=_worker_start(),
-                initializer=_init_worker, initargs=(self.ctx,))
-        return self._pool
-
-    def _batches(self, unit: IngestUnit, reader: ExportReader) -> Iterator[tuple[RowChunk, Prepared]]:
-        """Each chunk, prepared for the database, in file order; in worker processes once a
-        file has more than one chunk, while this process reads ahead and writes."""
-        source, columns, headers = unit.source, unit.match.columns, unit.headers
-        chunks = reader.chunks(self.options.chunk_rows)
-        first = next(chunks, None)
-        if first is None:
-            return
-        second = next(chunks, None)
-        head = [first] if second is None else [first, second]
-        pool = self._pool_for() if second is not None else None
-        if pool is None:
-            for chunk in chain(head, chunks):
-                yield chunk, prepare_chunk(source, columns, headers, chunk.rows, chunk.scrubbed,
-                                           self.ctx, unit.raw_is_text)
-            return
-        ahead = 2 * self.options.worker_count()
-        pending: deque[tuple[RowChunk, Future[bytes]]] = deque()
-        try:
-            for chunk in chain(head, chunks):
-                rows = marshal.dumps(chunk.rows) if unit.raw_is_text else chunk.rows  # xlsx: dates
-                pending.append((chunk, pool.submit(
-                    _prepare_in_worker, source, columns, headers, rows, chunk.scrubbed,
-                    unit.raw_is_text)))
-                if len(pending) > ahead:
-                    done, fut = pending.popleft()
-                    yield done, _unpack(fut.result())
-            while pending:
-                done, fut = pending.popleft()
-                yield done, _unpack(fut.result())
-        finally:
-            for _, fut in pending:
-                fut.cancel()
 
     # ----------------------------------------------------------------- storing
     def _store(
@@ -541,50 +207,45 @@ class Ingestor:
         """Write one unit in one transaction; counts are checked before it commits."""
         out = FileOutcome(path, "ingested", source=unit.source, kind=unit.kind)
         now = _now()
-        with self._transaction() as conn:
-            conn.execute(_FILE.delete().where(_FILE.c.sha256 == unit.sha256,
-                                              _FILE.c.status != "ingested"))
-            ids = _Ids(conn)
-            file_id = ids.take("source_file", 1)[0]
-            conn.execute(_FILE.insert(), [{
-                "id": file_id, "source": unit.source, "kind": unit.kind, "name": unit.name[:512],
+        with self._transactions.begin() as conn:
+            ids = Ids(conn)
+            file_id = source_files.insert_ingested(conn, ids, {
+                "source": unit.source, "kind": unit.kind, "name": unit.name[:512],
                 "sha256": unit.sha256, "size": unit.size, "file_format": unit.file_format,
                 "encoding": unit.encoding, "sheet": unit.sheet, "header_row": unit.header_row,
-                "status": "ingested", "headers": unit.headers, "notes": unit.notes,
-                "run_id": self.run_id, "ingested_at": now}])
+                "headers": unit.headers, "notes": unit.notes, "run_id": self.run_id,
+                "ingested_at": now})
             out.file_id = file_id
             for chunk, prepared in batches:
                 self._write_chunk(conn, ids, file_id, unit.source, chunk, prepared, now, out)
             out.blank_rows = blank_rows()
             if not out.balanced:  # a bug, never a bad file: refuse to commit a lossy count
                 raise RuntimeError(f"{unit.name}: 数据行 {out.rows_in} ≠ 线索 + 拒收")
-            conn.execute(update(_FILE).where(_FILE.c.id == file_id).values(
-                rows_in=out.rows_in, leads_new=out.leads_new, leads_updated=out.leads_updated,
-                leads_unchanged=out.leads_unchanged, rejected=out.rejected,
-                blank_rows=out.blank_rows))
+            source_files.set_counts(conn, file_id, {
+                "rows_in": out.rows_in, "leads_new": out.leads_new,
+                "leads_updated": out.leads_updated, "leads_unchanged": out.leads_unchanged,
+                "rejected": out.rejected, "blank_rows": out.blank_rows})
             if extra_writes is not None:
                 extra_writes(conn)
         return out
 
     def _write_chunk(
-        self, conn: Connection, ids: _Ids, file_id: int, source: str, chunk: RowChunk,
+        self, conn: Connection, ids: Ids, file_id: int, source: str, chunk: RowChunk,
         prepared: Prepared, now: datetime, out: FileOutcome,
     ) -> None:
-        raw_ids = ids.take("raw_row", len(chunk.rows))
-        insert_tuples(conn, _RAW, RAW_COLUMNS, list(zip(
-            raw_ids, [file_id] * len(raw_ids), chunk.row_numbers, prepared.raw_json,
-            strict=True)), converted=True)
+        raw_ids = insert_raw_rows(conn, ids, file_id, chunk.row_numbers, prepared.raw_json)
         out.rows_in += len(chunk.rows)
         if prepared.rejected:
-            bulk_insert(conn, _REJECTED, [
-                {"file_id": file_id, "raw_row_id": raw_ids[r["row_index"]],
-                 "row_number": chunk.row_numbers[r["row_index"]], "column": r["column"],
-                 "reason": r["reason"], "run_id": self.run_id}
-                for r in prepared.rejected], REJECTED_COLUMNS)
+            insert_rejected(conn, file_id, raw_ids, chunk.row_numbers, prepared.rejected,
+                            self.run_id)
             out.rejected += len(prepared.rejected)
         if prepared.leads:
-            _upsert_leads(conn, ids, source, prepared.leads,
-                          [raw_ids[i] for i in prepared.lead_rows], file_id, now, out)
+            counts = upsert_leads(conn, ids, source, prepared.leads,
+                                  [raw_ids[i] for i in prepared.lead_rows], file_id, now)
+            out.leads_new += counts.new
+            out.leads_updated += counts.updated
+            out.leads_unchanged += counts.unchanged
+            out.new_lead_ids.extend(counts.new_ids)
 
     # ----------------------------------------------------------------- records (HTTP)
     def ingest_records(
@@ -616,48 +277,13 @@ class Ingestor:
         spec = next(s for s in self.specs if s.name == source)
         headers = record_headers(records)
         match = match_headers(headers, spec, canonical_names=True)
-        chunk = RowChunk([], list(range(1, len(records) + 1)))
-        for i, rec in enumerate(records):
-            row = [_record_cell(rec.get(h)) for h in headers]
-            dirty = scrub_row(row)
-            if dirty:
-                chunk.scrubbed[i] = dirty
-            chunk.rows.append(row)
+        chunk = record_rows(records, headers)
         unit = IngestUnit(source=source, kind="http_page", name=name, sha256=digest,
                           size=len(body), headers=headers, match=match, file_format="json")
         prepared = prepare_chunk(source, match.columns, headers, chunk.rows, chunk.scrubbed,
                                  self.ctx, False)
-        prepared.raw_json = [json_dumps(_scrub_json(json_value(dict(r)))) for r in records]
+        prepared.raw_json = records_raw_json(records)
         return self._store(unit, iter([(chunk, prepared)]), path, extra_writes=extra_writes)
-
-
-def record_headers(records: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Every key of a page's records, in order of first appearance."""
-    seen: dict[str, None] = {}
-    for rec in records:
-        for k in rec:
-            seen.setdefault(str(k), None)
-    return list(seen)
-
-
-def _record_cell(v: object) -> object:
-    """A JSON value as a cell: lists of phones or names joined, objects as text."""
-    if isinstance(v, list):
-        return "/".join(str(x) for x in v if x is not None) or None
-    if isinstance(v, dict):
-        return json.dumps(v, ensure_ascii=False)
-    return v
-
-
-def _scrub_json(v: Any) -> Any:
-    """A JSON value without control characters in any string (PostgreSQL refuses NUL)."""
-    if isinstance(v, str):
-        return scrub_control(v)
-    if isinstance(v, list):
-        return [_scrub_json(x) for x in v]
-    if isinstance(v, dict):
-        return {scrub_control(k): _scrub_json(x) for k, x in v.items()}
-    return v
 
 
 def _notes(head: TableHead) -> dict[str, Any] | None:
@@ -668,94 +294,6 @@ def _notes(head: TableHead) -> dict[str, Any] | None:
         notes["hidden_columns"] = [head.headers[i] if i < len(head.headers) and head.headers[i]
                                    else f"列{i + 1}" for i in head.hidden_columns]
     return notes or None
-
-
-def _existing(conn: Connection, source: str, refs: Sequence[str]) -> dict[str, _Known]:
-    """The stored leads of ``source`` among ``refs``, in one query per chunk (a JSON array
-    of the refs on SQLite, an array parameter on PostgreSQL)."""
-    if not refs:
-        return {}
-    if conn.dialect.name == "postgresql":
-        rows = conn.exec_driver_sql(
-            "SELECT source_ref, id, version, content_hash FROM lead "
-            "WHERE source = %(s)s AND source_ref = ANY(%(refs)s)", {"s": source, "refs": list(refs)})
-    else:
-        rows = conn.exec_driver_sql(
-            "SELECT source_ref, id, version, content_hash FROM lead "
-            "WHERE source = ? AND source_ref IN (SELECT value FROM json_each(?))",
-            (source, json_dumps(list(refs))))
-    return {ref: _Known(lid, version, digest) for ref, lid, version, digest in rows}
-
-
-def _full_rows(conn: Connection, lead_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    rows: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(lead_ids), _LOOKUP_BATCH):
-        part = list(lead_ids[start:start + _LOOKUP_BATCH])
-        for row in conn.execute(select(_LEAD).where(_LEAD.c.id.in_(part))).mappings():
-            rows[row["id"]] = dict(row)
-    return rows
-
-
-def _upsert_leads(
-    conn: Connection, ids: _Ids, source: str, leads: list[list[Any]], raw_ids: list[int],
-    file_id: int, now: datetime, out: FileOutcome,
-) -> None:
-    """Insert new leads, version corrected ones, count repeats as unchanged.
-
-    A record seen earlier in the same chunk counts like one already stored: the same
-    content is unchanged, new content is a correction with the earlier one in history.
-    """
-    refs = list(dict.fromkeys(lead[_REF] for lead in leads))
-    known = _existing(conn, source, refs)
-    stamp = _stored_datetime(now)
-    if not known and len(refs) == len(leads):  # every record new and once: a new export
-        lead_ids = ids.take("lead", len(leads))
-        for lead, lid, raw_id in zip(leads, lead_ids, raw_ids, strict=True):
-            lead[_ID], lead[_RAW_ID], lead[_FILE_ID] = lid, raw_id, file_id
-            lead[_VERSION_AT], lead[_FIRST], lead[_UPDATED] = 1, stamp, stamp
-        insert_tuples(conn, _LEAD, LEAD_COLUMNS, leads, converted=True)
-        out.leads_new += len(leads)
-        out.new_lead_ids.extend(lead_ids)
-        return
-    stored = {k.id for k in known.values()}
-    fresh = iter(ids.take("lead", sum(1 for r in refs if r not in known)))
-    inserts: list[list[Any]] = []
-    changes: list[tuple[int, list[Any]]] = []  # (lead id, new stored values), in order
-    current: dict[int, list[Any]] = {}  # lead id → stored values written in this chunk
-    for lead, raw_id in zip(leads, raw_ids, strict=True):
-        ref = lead[_REF]
-        old = known.get(ref)
-        if old is not None and old.content_hash == lead[_HASH]:
-            out.leads_unchanged += 1
-            continue
-        if old is None:
-            lid = next(fresh)
-            lead[_ID], lead[_RAW_ID], lead[_FILE_ID] = lid, raw_id, file_id
-            lead[_VERSION_AT], lead[_FIRST], lead[_UPDATED] = 1, stamp, stamp
-            inserts.append(lead)
-            current[lid] = lead
-            known[ref] = _Known(lid, 1, lead[_HASH])
-            out.leads_new += 1
-            out.new_lead_ids.append(lid)
-            continue
-        lead[_ID], lead[_RAW_ID], lead[_FILE_ID] = old.id, raw_id, file_id
-        lead[_VERSION_AT], lead[_FIRST], lead[_UPDATED] = old.version + 1, None, stamp
-        changes.append((old.id, lead))
-        known[ref] = _Known(old.id, old.version + 1, lead[_HASH])
-        out.leads_updated += 1
-    insert_tuples(conn, _LEAD, LEAD_COLUMNS, inserts, converted=True)
-    if not changes:
-        return
-    previous = _full_rows(conn, sorted({lid for lid, _ in changes if lid in stored}))
-    keep = {"id", "first_seen_at", "person_id"}
-    for lid, lead in changes:
-        values = {k: v for k, v in _lead_values(lead).items() if k not in keep}
-        old_row = _lead_values(current[lid]) if lid in current else previous[lid]
-        conn.execute(_VERSION.insert(), [{
-            "lead_id": lid, "version": old_row["version"], "content_hash": old_row["content_hash"],
-            "raw_row_id": old_row["raw_row_id"], "data": json_value(old_row), "replaced_at": now}])
-        conn.execute(update(_LEAD).where(_LEAD.c.id == lid).values(**values))
-        current[lid] = _stored_lead({**old_row, **values})
 
 
 def ingest_file(
