@@ -103,10 +103,7 @@ def _forget_unused(vocabs: Vocabularies, table: FeatureTable) -> Vocabularies:
     for kind, vocab in vocabs.kinds.items():
         keep = used[kind]
         keep[0] = True
-        fresh = Vocab()
-        fresh.strings = [s if keep[c] else "" for c, s in enumerate(vocab.strings)]
-        fresh.index = {s: c for c, s in enumerate(fresh.strings) if c and s}
-        out.kinds[kind] = fresh
+        out.kinds[kind] = _vocab([s if keep[c] else "" for c, s in enumerate(vocab.strings)])
     for name, values in vocabs.derived.items():
         of = DERIVED.get(name, (None, None))[0]
         if of is None or of not in used:
@@ -117,6 +114,15 @@ def _forget_unused(vocabs: Vocabularies, table: FeatureTable) -> Vocabularies:
         kept[:len(blank)][blank] = -1 if name == "house_last" else 0
         out.derived[name] = kept
     return out
+
+
+def _vocab(strings: list[str]) -> Vocab:
+    """A vocabulary of these strings, code = position; blank ones (code 0, forgotten) unmatched."""
+    vocab = Vocab()
+    vocab.strings = strings
+    vocab.index = dict(zip(strings, range(len(strings)), strict=True))
+    vocab.index.pop("", None)
+    return vocab
 
 
 def _text(value: Any) -> np.ndarray:
@@ -174,10 +180,7 @@ def from_arrays(arrays: Mapping[str, np.ndarray]) -> LinkIndex:
                                              for c in meta["df"]})
         vocabs = Vocabularies()
         for kind, strings in _json(arrays["vocab"]).items():
-            vocab = Vocab()
-            vocab.strings = [str(s) for s in strings]
-            vocab.index = {s: c for c, s in enumerate(vocab.strings) if c and s}
-            vocabs.kinds[kind] = vocab
+            vocabs.kinds[kind] = _vocab(strings)
         vocabs.derived = {c: np.asarray(arrays[f"derived.{c}"]) for c in meta["derived"]}
         keys = pd.DataFrame({"key": _numeric(np.asarray(arrays["keys.key"])),
                              "id": np.asarray(arrays["keys.id"], dtype=np.int64)})
