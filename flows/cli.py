@@ -287,8 +287,11 @@ def forget(
             console.print(str(exc))
             raise typer.Exit(code=1) from exc
         console.print(f"已删除人员 {pid}：线索 {len(done.lead_ids)} 条，原始行 {done.raw_rows} 行；"
-                      f"删除案件 {len(done.cases_deleted)} 个，保留并更新案件 {len(done.cases_kept)} 个。"
-                      "此前已发出的台账和工作清单不在本系统内，请通知接收单位删除。")
+                      f"删除案件 {len(done.cases_deleted)} 个，保留并更新案件 {len(done.cases_kept)} 个。")
+        if done.files:
+            console.print("其记录还在以下原始导出文件中（processed/ 下的存档），请按规定处理："
+                          + "、".join(done.files))
+        console.print("此前生成的台账、工作清单（outputs/）和已发出的副本不在数据库内，请一并处理。")
 
 
 def main() -> None:

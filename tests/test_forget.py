@@ -16,13 +16,13 @@ from connectors.resources import Resources
 from connectors.settings import Settings
 from connectors.store.access import leads_frame, sync_roster
 from connectors.store.link_files import index_path, load_index
-from connectors.store.schema import CaseLink, Person
+from connectors.store.schema import CaseLink, Person, RawRow, RiskAssessment
 from connectors.store.secrets import link_key
 from flows import stages
 from flows.cli import app
 from triage.link.features import Pseudonyms, pinyin_key
 
-from .exports import drop_demo
+from .exports import drop_demo, write_xlsx
 
 
 def _run(res: Resources) -> None:
@@ -46,6 +46,21 @@ def _store_text(res: Resources) -> str:
 def _index_bytes(folder: Path) -> bytes:
     with zipfile.ZipFile(index_path(folder)) as z:
         return b"".join(z.read(n) for n in z.namelist())
+
+
+def _quoting(res: Resources, gone: set[int]) -> list[str]:
+    """Every risk signal or link evidence, in any case (merged ones too), that still refers
+    to one of these leads."""
+    found = []
+    with res.engine.connect() as conn:
+        for cid, signals in conn.execute(select(RiskAssessment.case_id, RiskAssessment.signals)):
+            for sig in signals or []:
+                for ev in sig.get("evidence") or []:
+                    if ev.get("lead_id") in gone or set(ev.get("lead_ids") or []) & gone:
+                        found.append(f"{cid}: {sig['signal']} {ev}")
+        for lid, evidence in conn.execute(select(CaseLink.lead_id, CaseLink.evidence)):
+            found += [f"link of {lid}: {e}" for e in evidence or [] if e.get("with_lead") in gone]
+    return found
 
 
 def _pick_person(res: Resources) -> tuple[int, pd.DataFrame]:
@@ -73,6 +88,8 @@ def _pick_person(res: Resources) -> tuple[int, pd.DataFrame]:
 
 def test_forget_leaves_nothing_of_the_person(settings: Settings, res: Resources, monkeypatch) -> None:
     drop_demo(res.settings.inbox, 60, 31)
+    _run(res)
+    drop_demo(res.settings.inbox, 10, 32)  # corrections and merges: cases with a history
     _run(res)
     pid, mine = _pick_person(res)
     name = mine.loc[~mine["reporter_name_masked"], "reporter_name"].iloc[0]
@@ -105,9 +122,10 @@ def test_forget_leaves_nothing_of_the_person(settings: Settings, res: Resources,
         assert value.encode() not in raw, value
     index = load_index(res.settings.models)
     assert index is not None and not set(mine["id"]) & set(index.table.ids.tolist())
+    assert _quoting(res, set(mine["id"].astype(int))) == []
 
     # the next night runs on what is left and brings nothing of them back
-    drop_demo(res.settings.inbox, 10, 32)
+    drop_demo(res.settings.inbox, 10, 33)
     _run(res)
     final = _store_text(res)
     assert name not in final and not any(p in final for p in phones)
@@ -128,3 +146,36 @@ def test_forget_asks_which_person(settings: Settings, res: Resources, monkeypatc
     assert missing.exit_code == 1 and "999999" in missing.output
     unknown = runner.invoke(app, ["forget", "--id-number", "110114198001011234", "--yes"])
     assert unknown.exit_code == 1
+
+
+def test_forget_finds_every_copy_of_a_record_in_later_exports(settings: Settings, res: Resources,
+                                                              monkeypatch, tmp_path: Path) -> None:
+    """Cumulative exports repeat earlier rows; Excel keeps long record numbers as numbers."""
+    headers = ["警情编号", "报警时间", "报警人", "报警人电话", "身份证号", "发案地点", "警情类别", "简要案情"]
+
+    def rows(n: int) -> list[list[object]]:
+        return [[2024050100000 + i, f"2024-05-{i + 1:02d} 21:14", name, phone, ident,
+                 "北京市昌平区北七家镇东三旗村12号", "纠纷-邻里纠纷", f"{name}称与邻居因漏水争吵（第{i}次）"]
+                for i, (name, phone, ident) in enumerate(
+                    [("柏文斌", "13911112222", "11010519491231002X"), ("卫红梅", "13633334444", "")] * (n // 2))]
+
+    stages.ingest_paths(res, [write_xlsx(tmp_path / "a.xlsx", headers, rows(4))], "police")
+    later = stages.ingest_paths(res, [write_xlsx(tmp_path / "b.xlsx", headers, rows(8))], "police")
+    assert later.leads_unchanged == 4 and later.leads_new == 4  # the first four again, as repeats
+    stages.link_stage(res)
+    with Session(res.engine) as s:
+        pid = s.execute(select(Person.id).where(Person.id_number == "11010519491231002X")).scalar_one()
+        raw_before = [str(r) for r in s.execute(select(RawRow.data)).scalars()]
+    assert sum("柏文斌" in r for r in raw_before) == 6  # 2 rows in the first export, 4 in the second
+
+    monkeypatch.setenv("TRIAGE_HOME", str(settings.home))
+    monkeypatch.setenv("TRIAGE_DATABASE_URL", settings.db_url)
+    result = CliRunner().invoke(app, ["forget", "--id-number", "11010519491231002X", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "a.xlsx" in result.output and "b.xlsx" in result.output  # where their rows came from
+    text_after = _store_text(res)
+    for value in ("柏文斌", "13911112222", "11010519491231002X"):
+        assert value not in text_after, value
+    assert text_after.count("卫红梅") >= 6  # the other reporter keeps every row
+    with Session(res.engine) as s:
+        assert s.get(Person, pid) is None

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, Select, String, cast, delete, or_, select, update
+from sqlalchemy import Engine, Select, delete, or_, select, update
 from sqlmodel import Session, col
 
 from connectors.store.access import now, select_columns
-from connectors.store.db import json_dumps
 from connectors.store.linking import LINK_COLUMNS
 from connectors.store.schema import (
     Alert,
@@ -32,6 +31,7 @@ from connectors.store.schema import (
     LinkReview,
     Person,
     RawRow,
+    RawRowRepeat,
     RejectedRow,
     RiskAssessment,
     SourceFile,
@@ -51,6 +51,7 @@ class Forgotten:
     raw_rows: int = 0
     cases_deleted: list[str] = field(default_factory=list)
     cases_kept: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # exports that held their records
 
 
 def persons_with_id_number(engine: Engine, id_number: str) -> list[int]:
@@ -63,22 +64,36 @@ def persons_with_id_number(engine: Engine, id_number: str) -> list[int]:
 
 
 def forget_person(engine: Engine, person_id: int) -> Forgotten:
-    """Delete the person and every lead of theirs, with all that was derived from them."""
+    """Delete the person and every lead of theirs, with all that was derived from them.
+
+    Their leads are those linked to them, and those not linked yet (ingested since the
+    last linking run) that carry their valid ID number.
+    """
     out = Forgotten(person_id)
     with Session(engine) as s, s.begin():
-        if s.get(Person, person_id) is None:
+        person = s.get(Person, person_id)
+        if person is None:
             raise LookupError(f"没有编号为 {person_id} 的人员")
-        leads = s.execute(select(col(Lead.id), col(Lead.raw_row_id), col(Lead.source),
-                                 col(Lead.source_ref)).where(col(Lead.person_id) == person_id)).all()
+        mine = col(Lead.person_id) == person_id
+        if person.id_number:
+            mine = or_(mine, col(Lead.person_id).is_(None) & (col(Lead.reporter_id) == person.id_number)
+                       & col(Lead.reporter_id_valid).is_(True))
+        leads = s.execute(select(col(Lead.id), col(Lead.raw_row_id), col(Lead.file_id)).where(mine)).all()
         out.lead_ids = ids = sorted(int(lead[0]) for lead in leads)
         raw = {int(lead[1]) for lead in leads if lead[1] is not None}
-        raw.update(_rows_of_records(s, [(lead[2], lead[3]) for lead in leads]))
+        files = {int(lead[2]) for lead in leads if lead[2] is not None}
         cases: set[str] = set()
         for part in _chunks(ids):
+            repeats = select(col(RawRowRepeat.raw_row_id)).where(col(RawRowRepeat.lead_id).in_(part))
+            for rid, fid in s.execute(select(col(RawRow.id), col(RawRow.file_id)).where(
+                    col(RawRow.id).in_(repeats))).all():
+                raw.add(int(rid))
+                files.add(int(fid))
             raw.update(int(r) for r in s.execute(select(col(LeadVersion.raw_row_id)).where(
                 col(LeadVersion.lead_id).in_(part), col(LeadVersion.raw_row_id).is_not(None))).scalars())
             cases.update(s.execute(select(col(CaseLink.case_id)).where(
                 col(CaseLink.lead_id).in_(part))).scalars())
+            s.execute(delete(RawRowRepeat).where(col(RawRowRepeat.lead_id).in_(part)))
             s.execute(delete(LinkReview).where(or_(col(LinkReview.lead_a).in_(part),
                                                    col(LinkReview.lead_b).in_(part))))
             s.execute(delete(Alert).where(col(Alert.lead_id).in_(part)))
@@ -89,24 +104,16 @@ def forget_person(engine: Engine, person_id: int) -> Forgotten:
             s.execute(delete(RejectedRow).where(col(RejectedRow.raw_row_id).in_(part)))
             s.execute(delete(RawRow).where(col(RawRow.id).in_(part)))
         out.raw_rows = len(raw)
+        out.files = sorted(s.execute(select(col(SourceFile.name)).where(
+            col(SourceFile.id).in_(sorted(files)))).scalars())
         s.execute(delete(Person).where(col(Person.id) == person_id))
+        # person rows whose leads all went to another person when two groups merged: the
+        # same people's names and numbers, with no lead left to reach them by
+        s.execute(delete(Person).where(col(Person.id).not_in(
+            select(col(Lead.person_id)).where(col(Lead.person_id).is_not(None)))))
         s.flush()
         _settle_cases(s, sorted(cases), ids, out)
     return out
-
-
-def _rows_of_records(s: Session, records: Sequence[tuple[str, str]]) -> set[int]:
-    """Raw rows that carry these agency records: the row a lead was made from, and every
-    repeat or rejected copy of it in later exports (they are kept for lineage, unlinked)."""
-    found: set[int] = set()
-    for source, ref in records:
-        files = select(col(SourceFile.id)).where(col(SourceFile.source) == source)
-        cell = json_dumps(ref)  # the record number as one whole cell (or JSON value)
-        pattern = "%" + cell.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        found.update(int(i) for i in s.execute(select(col(RawRow.id)).where(
-            col(RawRow.file_id).in_(files),
-            cast(col(RawRow.data), String).like(pattern, escape="\\"))).scalars())
-    return found
 
 
 def _settle_cases(s: Session, cases: Sequence[str], gone: Sequence[int], out: Forgotten) -> None:
@@ -118,6 +125,7 @@ def _settle_cases(s: Session, cases: Sequence[str], gone: Sequence[int], out: Fo
                    .where(col(CaseLink.case_id).in_(cases)))
     kept = set(links["case_id"])
     empty = [c for c in cases if c not in kept]
+    related = _related_cases(s, set(cases))  # before the empty ones' events go
     if empty:
         for model in (FollowUpTask, Alert, Assignment, RiskAssessment):
             s.execute(delete(model).where(col(model.case_id).in_(empty)))  # type: ignore[attr-defined]
@@ -127,6 +135,7 @@ def _settle_cases(s: Session, cases: Sequence[str], gone: Sequence[int], out: Fo
         s.execute(delete(Case).where(col(Case.id).in_(empty)))
     out.cases_deleted = empty
     out.cases_kept = sorted(kept)
+    _clean_quotes(s, [c for c in related if c not in empty], gone)
     if not kept:
         return
     leads = _frame(s, select_columns(Lead, *LINK_COLUMNS)
@@ -135,13 +144,39 @@ def _settle_cases(s: Session, cases: Sequence[str], gone: Sequence[int], out: Fo
     for summary in case_summaries(leads):
         s.execute(update(Case).where(col(Case.id) == summary.pop("id")).values(
             **summary, updated_at=stamp))
-    assessed = s.execute(select(col(RiskAssessment.id), col(RiskAssessment.signals)).where(
-        col(RiskAssessment.case_id).in_(sorted(kept)))).all()
-    for rid, signals in assessed:
-        cleaned = signals_without(signals, gone)
-        if cleaned != (signals or []):
-            s.execute(update(RiskAssessment).where(col(RiskAssessment.id) == rid)
-                      .values(signals=cleaned))
+
+
+def _related_cases(s: Session, cases: set[str]) -> list[str]:
+    """These cases and every case merged into or split from them, at any remove: earlier
+    assessments of those may quote the forgotten leads too."""
+    found, todo = set(cases), set(cases)
+    while todo:
+        part = sorted(todo)
+        pairs = s.execute(select(col(CaseEvent.case_id), col(CaseEvent.other_case_id)).where(
+            or_(col(CaseEvent.case_id).in_(part), col(CaseEvent.other_case_id).in_(part)))).all()
+        merged = s.execute(select(col(Case.id)).where(col(Case.merged_into).in_(part))).scalars()
+        near = {c for pair in pairs for c in pair if c} | set(merged)
+        todo = near - found
+        found |= near
+    return sorted(found)
+
+
+def _clean_quotes(s: Session, cases: Sequence[str], gone: Sequence[int]) -> None:
+    """Take the forgotten leads out of these cases' risk evidence and link evidence."""
+    lost = set(gone)
+    for part in _chunks(list(cases)):
+        for rid, signals in s.execute(select(col(RiskAssessment.id), col(RiskAssessment.signals))
+                                      .where(col(RiskAssessment.case_id).in_(part))).all():
+            cleaned = signals_without(signals, gone)
+            if cleaned != (signals or []):
+                s.execute(update(RiskAssessment).where(col(RiskAssessment.id) == rid)
+                          .values(signals=cleaned))
+        for lid, evidence in s.execute(select(col(CaseLink.lead_id), col(CaseLink.evidence))
+                                       .where(col(CaseLink.case_id).in_(part))).all():
+            kept = [e for e in evidence or [] if e.get("with_lead") not in lost]
+            if evidence and len(kept) != len(evidence):
+                s.execute(update(CaseLink).where(col(CaseLink.lead_id) == lid)
+                          .values(evidence=kept or None))
 
 
 def _frame(s: Session, stmt: Select[Any]) -> pd.DataFrame:

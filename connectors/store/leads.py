@@ -20,7 +20,7 @@ from sqlalchemy import Connection, select, update
 from connectors.store.bulk import bulk_insert, insert_tuples
 from connectors.store.db import json_dumps
 from connectors.store.ids import Ids
-from connectors.store.schema import Lead, LeadVersion, RawRow, RejectedRow
+from connectors.store.schema import Lead, LeadVersion, RawRow, RawRowRepeat, RejectedRow
 from connectors.store.stored_forms import (
     LEAD_COLUMNS,
     json_value,
@@ -33,6 +33,7 @@ _LEAD = Lead.__table__  # type: ignore[attr-defined]
 _RAW = RawRow.__table__  # type: ignore[attr-defined]
 _REJECTED = RejectedRow.__table__  # type: ignore[attr-defined]
 _VERSION = LeadVersion.__table__  # type: ignore[attr-defined]
+_REPEAT = RawRowRepeat.__table__  # type: ignore[attr-defined]
 _LOOKUP_BATCH = 900  # refs per IN (...) lookup
 RAW_COLUMNS = ("id", "file_id", "row_number", "data")
 REJECTED_COLUMNS = ("file_id", "raw_row_id", "row_number", "column", "reason", "run_id")
@@ -140,11 +141,13 @@ def upsert_leads(
     inserts: list[list[Any]] = []
     changes: list[tuple[int, list[Any]]] = []  # (lead id, new stored values), in order
     current: dict[int, list[Any]] = {}  # lead id → stored values written in this chunk
+    repeats: list[dict[str, int]] = []  # raw rows that repeated a stored lead: lineage
     for lead, raw_id in zip(leads, raw_ids, strict=True):
         ref = lead[_REF]
         old = known.get(ref)
         if old is not None and old.content_hash == lead[_HASH]:
             counts.unchanged += 1
+            repeats.append({"raw_row_id": raw_id, "lead_id": old.id})
             continue
         if old is None:
             lid = next(fresh)
@@ -162,6 +165,8 @@ def upsert_leads(
         known[ref] = _Known(old.id, old.version + 1, lead[_HASH])
         counts.updated += 1
     insert_tuples(conn, _LEAD, LEAD_COLUMNS, inserts, converted=True)
+    if repeats:
+        conn.execute(_REPEAT.insert(), repeats)
     if not changes:
         return counts
     previous = _full_rows(conn, sorted({lid for lid, _ in changes if lid in stored}))

@@ -76,6 +76,18 @@ class RawRow(SQLModel, table=True):
     data: list[Any] | dict[str, Any] | None = _json()
 
 
+class RawRowRepeat(SQLModel, table=True):
+    """A raw row that repeated a lead already stored (same record, same content).
+
+    Lineage for the rows that made no change: a later cumulative export repeats most
+    of the earlier one. Kept so a person's every copy can be found and forgotten.
+    """
+
+    __tablename__ = "raw_row_repeat"
+    raw_row_id: int = Field(primary_key=True, foreign_key="raw_row.id")
+    lead_id: int = Field(foreign_key="lead.id", index=True)
+
+
 class Lead(SQLModel, table=True):
     """A canonical lead: one agency record, normalized."""
 
