@@ -18,13 +18,14 @@ log = logging.getLogger(__name__)
 
 def forget(res: Resources, person_id: int) -> Forgotten:
     """Delete a person's leads and all derived from them, from the store and the index."""
-    done = forget_person(res.engine, person_id)
     folder = res.settings.models
-    index = link_files.load_index(folder)
-    if index is not None:
-        link_files.save_index(folder, index.without(done.lead_ids))
-    else:
-        link_files.index_path(folder).unlink(missing_ok=True)
+    with link_files.index_lock(folder):  # no linking run may write the index meanwhile
+        done = forget_person(res.engine, person_id)
+        index = link_files.load_index(folder)
+        if index is not None:
+            link_files.save_index(folder, index.without(done.lead_ids))
+        else:
+            link_files.index_path(folder).unlink(missing_ok=True)
     log.info("forgot person %s: %s leads, %s cases deleted, %s cases kept", person_id,
              len(done.lead_ids), len(done.cases_deleted), len(done.cases_kept))
     return done

@@ -34,7 +34,8 @@ def _leads() -> pd.DataFrame:
         "reporter_name": name, "reporter_name_masked": False, "phones": phones,
         "reporter_id": ident, "reporter_id_valid": ident is not None, "district": "昌平区",
         "town": "北七家镇", "village": village, "village_code": code,
-        "address": f"北京市昌平区北七家镇{village}{i + 3}号", "dispute_type": "邻里",
+        "address": f"北京市昌平区北七家镇{village}{i + 3}号" + (" 电话13700001111" if i == 0 else ""),
+        "dispute_type": "邻里",
         "description": text, "person_id": None, "updated_at": base,
     } for i, (name, phones, ident, village, code, text) in enumerate(rows)])
 
@@ -72,8 +73,10 @@ def test_index_keeps_no_phone_or_id_number_in_clear(index, tmp_path: Path) -> No
     path = save_index(tmp_path, index)
     raw = _all_bytes(path)
     for secret in ("13812345678", "13987654321", "1061712345", "11010519491231002X",
-                   "110114198001011234", "1381234", "1105192X"):
+                   "110114198001011234", "1385678", "1394321", "110105002X", "1101141234",
+                   "13700001111"):  # written into an address
         assert secret.encode() not in raw, secret
+    assert "not the deployment" not in repr(KEY)  # the key never shows in logs or tracebacks
     # linking still sees the shared phone: the two 王 leads share one phone code
     phones = index.table.sets["phones"]
     first = set(phones.values[phones.offsets[0]:phones.offsets[1]].tolist())
@@ -147,7 +150,7 @@ def test_forgetting_leads_leaves_none_of_their_strings(index) -> None:
 def test_the_key_comes_from_the_environment_or_is_made_once_and_kept(db_url: str, tmp_path: Path) -> None:
     from connectors.settings import Settings
     from connectors.store.db import make_engine, upgrade
-    from connectors.store.secrets import link_key
+    from connectors.store.secrets import SecretUnavailable, link_key
 
     engine = make_engine(db_url)
     upgrade(engine)
@@ -158,4 +161,6 @@ def test_the_key_comes_from_the_environment_or_is_made_once_and_kept(db_url: str
                    and p.suffix != ".db" and "-wal" not in p.name)  # not beside the index
     given = Settings(home=tmp_path, link_key="from-the-environment")  # type: ignore[arg-type]
     assert link_key(engine, given) == b"from-the-environment"
+    with pytest.raises(SecretUnavailable, match="至少 16"):
+        link_key(engine, Settings(home=tmp_path, link_key="short"))  # type: ignore[arg-type]
     engine.dispose()

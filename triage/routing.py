@@ -8,7 +8,7 @@ confirm or change it knowingly.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,9 +115,9 @@ def current_load(assignments: Iterable[tuple[str, str | None]],
     return Counter(m for c, m in assignments if m is not None and c not in skip)
 
 
-def needs_routing(case_id: str, confirmed: Iterable[str]) -> bool:
+def needs_routing(case_id: str, confirmed: Set[str]) -> bool:
     """Whether a case is (re-)routed this run: every open case not confirmed by a coordinator."""
-    return case_id not in set(confirmed)
+    return case_id not in confirmed
 
 
 def co_agencies_for(case: CaseToRoute, rules: Sequence[CoAgencyRule]) -> tuple[list[str], list[str]]:

@@ -10,12 +10,17 @@ never sees half a file.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import logging
 import os
+import tempfile
 import zipfile
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -26,6 +31,19 @@ log = logging.getLogger(__name__)
 MODEL_FILE = "linking.json"
 INDEX_FILE = "link_index.npz"
 LEGACY_INDEX = "link_index.pkl"  # written by earlier versions: never read, removed on sight
+
+
+@contextlib.contextmanager
+def index_lock(folder: Path) -> Iterator[None]:
+    """Held while a run reads, updates and writes the index, and while a person is forgotten:
+    two writers at once would each keep what the other removed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".lock").open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def model_path(folder: Path) -> Path:
@@ -81,16 +99,25 @@ def load_index(folder: Path) -> LinkIndex | None:
 
 def save_index(folder: Path, index: LinkIndex) -> Path:
     path = index_path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as fh:
+    with _temporary(path) as fh:
         np.savez(fh, allow_pickle=False, **to_arrays(index))
-    os.replace(tmp, path)
     return path
 
 
 def _replace(path: Path, data: bytes) -> None:
+    with _temporary(path) as fh:
+        fh.write(data)
+
+
+@contextlib.contextmanager
+def _temporary(path: Path) -> Iterator[Any]:
+    """A file of its own beside ``path`` that replaces it when written, or is removed."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)

@@ -19,6 +19,7 @@ from connectors.store.access import now
 from connectors.store.schema import StoredSecret
 
 LINK_KEY = "link_key"
+MIN_KEY = 16
 
 
 class SecretUnavailable(RuntimeError):
@@ -28,10 +29,17 @@ class SecretUnavailable(RuntimeError):
 def link_key(engine: Engine, settings: Settings) -> bytes:
     """The deployment's key for pseudonymizing phone and ID numbers in the link index."""
     if settings.link_key is not None and settings.link_key.get_secret_value():
-        return settings.link_key.get_secret_value().encode("utf-8")
+        return _long_enough(settings.link_key.get_secret_value(), "TRIAGE_LINK_KEY")
     if settings.link_key_block:
-        return _prefect_secret(settings.link_key_block).encode("utf-8")
+        return _long_enough(_prefect_secret(settings.link_key_block), settings.link_key_block)
     return stored_secret(engine, LINK_KEY).encode("utf-8")
+
+
+def _long_enough(value: str, where: str) -> bytes:
+    """A key short enough to guess would let anyone with the index test every phone number."""
+    if len(value) < MIN_KEY:
+        raise SecretUnavailable(f"{where} 太短：关联索引的密钥至少 {MIN_KEY} 个字符（建议随机 64 位十六进制）")
+    return value.encode("utf-8")
 
 
 def _prefect_secret(block: str) -> str:

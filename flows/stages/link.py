@@ -30,29 +30,39 @@ PARALLEL_FROM = 20_000  # fewer new leads than this: computed in-process (no poo
 
 
 def link_stage(res: Resources, run_id: int | None = None, *, full: bool = False) -> dict[str, Any]:
-    """Link leads into cases; incremental unless ``full`` or nothing was linked before."""
-    got = link_inputs(res.engine)
-    leads = got.leads
-    if leads.empty:
-        return {"cases": 0, "created": 0, "merged": 0, "split": 0, "mode": "empty"}
+    """Link leads into cases; incremental unless ``full`` or nothing was linked before.
+
+    Holds the index lock from reading the leads to writing the cases, so a person
+    forgotten meanwhile can neither come back into the index nor half into the store.
+    """
     folder = res.settings.models
-    model = None if full else link_files.load_model(folder)
-    new_ids: list[int] | None = None
-    if got.previous and model is not None:
-        new_ids = [int(i) for i, u in zip(leads["id"], leads["updated_at"], strict=True)
-                   if int(i) not in got.linked_at or u > got.linked_at[int(i)]]
-    index = link_files.load_index(folder)
-    unknown = len(leads) - (0 if index is None else int(np.isin(index.table.ids, leads["id"]).sum()))
-    result = link(leads, got.previous, cut, res.config.linking, model=model, new_ids=new_ids,
-                  merges=got.merges, splits=got.splits, words=word_tags(), index=index,
-                  chunks=pooled(FEATURE_WORKERS) if unknown >= PARALLEL_FROM else None,
-                  progress=lambda stage: log.info("linking: %s done", stage),
-                  pseudonyms=Pseudonyms(link_key(res.engine, res.settings)))
-    if new_ids is None:
-        link_files.save_model(folder, result.model, run_id, now())
-    if result.index is not None:
-        link_files.save_index(folder, result.index)
-    save_links(res.engine, leads, got.previous, result, run_id)
+    with link_files.index_lock(folder):
+        got = link_inputs(res.engine)
+        leads = got.leads
+        if leads.empty:
+            return {"cases": 0, "created": 0, "merged": 0, "split": 0, "mode": "empty"}
+        model = None if full else link_files.load_model(folder)
+        new_ids: list[int] | None = None
+        if got.previous and model is not None:
+            new_ids = [int(i) for i, u in zip(leads["id"], leads["updated_at"], strict=True)
+                       if int(i) not in got.linked_at or u > got.linked_at[int(i)]]
+        index = link_files.load_index(folder)
+        pseudonyms = Pseudonyms(link_key(res.engine, res.settings))
+        if index is not None and index.keyed != pseudonyms.fingerprint:
+            log.warning("linking index was made with another key: every lead's features are recomputed")
+        known = 0 if index is None else int(np.isin(index.table.ids, leads["id"]).sum())
+        result = link(leads, got.previous, cut, res.config.linking, model=model, new_ids=new_ids,
+                      merges=got.merges, splits=got.splits, words=word_tags(), index=index,
+                      chunks=pooled(FEATURE_WORKERS) if len(leads) - known >= PARALLEL_FROM else None,
+                      progress=lambda stage: log.info("linking: %s done", stage),
+                      pseudonyms=pseudonyms)
+        if new_ids is None:
+            link_files.save_model(folder, result.model, run_id, now())
+        if result.index is not None:
+            if index is not None and known < len(index.table):  # leads left the store
+                result.index = result.index.pruned()
+            link_files.save_index(folder, result.index)
+        save_links(res.engine, leads, got.previous, result, run_id)
     kinds = Counter(e["kind"] for e in result.events)
     return {"cases": len(set(result.case_of.values())), "created": kinds["created"],
             "merged": kinds["merged"], "split": kinds["split"],

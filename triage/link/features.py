@@ -9,7 +9,7 @@ from __future__ import annotations
 import hmac
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from hashlib import blake2b
 from typing import Any
@@ -24,7 +24,7 @@ from triage.normalize.names import COMMON_SURNAMES, COMPOUND_SURNAMES
 
 # Raised whenever what a feature means changes (not only which features there are), so an
 # index kept by an earlier version is recomputed instead of mixed with new features.
-FEATURES_REVISION = 12
+FEATURES_REVISION = 13
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 DIGITS = re.compile(r"\d+")
 MASKED_MENTION = re.compile(r"([\u4e00-\u9fff]{1,2}?)(?:某某|某|女士|先生|大爷|大妈|阿姨|师傅)")
@@ -144,7 +144,7 @@ class Pseudonyms:
     even by trying every phone number.
     """
 
-    key: bytes
+    key: bytes = field(repr=False)
 
     def __call__(self, value: str) -> str:
         return hmac.digest(self.key, value.encode(), "sha256")[:12].hex()
@@ -225,10 +225,11 @@ def without_reporter(text: str, name: str | None) -> str:
 
 
 def house_signature(address: str | None) -> str | None:
-    """The numbers of an address (house, building, unit, room) as one key."""
+    """The numbers of an address (house, building, unit, room) as one key; a phone or ID
+    number written into the address is left out (it would be kept in clear)."""
     if not address:
         return None
-    nums = DIGITS.findall(address)
+    nums = [n for n in DIGITS.findall(address) if len(n) < 7]  # 7+ digits: a phone or ID, no house
     return "-".join(nums) if nums else None
 
 

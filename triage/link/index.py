@@ -82,6 +82,12 @@ class LinkIndex:
         return LinkIndex(table, stats, vocabs, keys, self.revision, self.subjects, self.keyed)
 
 
+    def pruned(self) -> LinkIndex:
+        """The index with every string no kept lead uses blanked (leads left the store)."""
+        return LinkIndex(self.table, self.stats, _forget_unused(self.vocabs, self.table), self.keys,
+                         self.revision, self.subjects, self.keyed)
+
+
 def _forget_unused(vocabs: Vocabularies, table: FeatureTable) -> Vocabularies:
     """A copy of ``vocabs`` in which strings no lead of ``table`` refers to are blanked."""
     used: dict[str, np.ndarray] = {k: np.zeros(len(v), dtype=bool) for k, v in vocabs.kinds.items()}
