@@ -78,3 +78,13 @@ def test_config_validation_names_the_problem(config) -> None:
     raw["signal"][0]["patterns"] = ["(unclosed"]
     with pytest.raises(ValidationError, match="bad pattern"):
         RiskConfig.model_validate(raw)
+
+
+def test_a_coordinators_override_is_carried_into_the_next_assessment() -> None:
+    from triage.risk import Assessment, reassess
+
+    fresh = Assessment("黄", 20.0, [])
+    assert reassess(fresh, None)["level"] == "黄"
+    kept = reassess(fresh, {"override_level": "红", "override_by": "张协调员", "override_reason": "电话核实"})
+    assert (kept["level"], kept["computed_level"], kept["override_by"]) == ("红", "黄", "张协调员")
+    assert kept["override_reason"] == "电话核实"

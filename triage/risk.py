@@ -205,6 +205,17 @@ class RiskScorer:
         return Assessment(level, score, signals)
 
 
+def reassess(assessment: Assessment, previous: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A case's new assessment record: the computed level, and a coordinator's override
+    carried over from the previous assessment (it stands until a coordinator changes it)."""
+    prev = previous or {}
+    override = prev.get("override_level") or None
+    return {"level": effective_level(assessment.level, override), "score": assessment.score,
+            "computed_level": assessment.level, "signals": assessment.signals,
+            "override_level": override, "override_by": prev.get("override_by"),
+            "override_reason": prev.get("override_reason")}
+
+
 def level_for(score: float, thresholds: Mapping[str, float]) -> str:
     """The level a score reaches, from 蓝 up."""
     level = "蓝"

@@ -11,7 +11,7 @@ from connectors.store.risk import save_assessments, scoring_inputs
 from triage.domain import RISK_LEVELS
 from triage.followup import new_lead_alert
 from triage.frames import records
-from triage.risk import RiskScorer, effective_level
+from triage.risk import RiskScorer, reassess
 
 
 def score_stage(res: Resources, run_id: int | None = None,
@@ -26,16 +26,11 @@ def score_stage(res: Resources, run_id: int | None = None,
     new_ids = set(new_lead_ids)
     for cid, group in leads.groupby("case_id"):
         rows_of_case = records(group)
-        a = scorer.score(rows_of_case)
         prev = before.get(str(cid), {})
-        override = prev.get("override_level") or None
-        level = effective_level(a.level, override)
-        rows.append({"case_id": cid, "run_id": run_id, "level": level, "score": a.score,
-                     "computed_level": a.level, "signals": a.signals,
-                     "override_level": override, "override_by": prev.get("override_by"),
-                     "override_reason": prev.get("override_reason"), "is_current": True,
-                     "assessed_at": stamp})
-        alert = new_lead_alert(str(cid), prev.get("level"), level,
+        row = {"case_id": cid, "run_id": run_id, **reassess(scorer.score(rows_of_case), prev),
+               "is_current": True, "assessed_at": stamp}
+        rows.append(row)
+        alert = new_lead_alert(str(cid), prev.get("level"), row["level"],
                                [r for r in rows_of_case if int(r["id"]) in new_ids])
         if alert is not None:
             alerts.append({**alert, "run_id": run_id, "created_at": stamp})
