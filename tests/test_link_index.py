@@ -164,3 +164,10 @@ def test_the_key_comes_from_the_environment_or_is_made_once_and_kept(db_url: str
     with pytest.raises(SecretUnavailable, match="至少 16"):
         link_key(engine, Settings(home=tmp_path, link_key="short"))  # type: ignore[arg-type]
     engine.dispose()
+
+
+def test_an_index_with_every_lead_forgotten_still_reads(index) -> None:
+    empty = index.without(index.table.ids.tolist())
+    back = from_arrays(to_arrays(empty))
+    assert len(back.table) == 0 and back.stats.n == 0 and back.keys.empty
+    assert all(s == "" for v in back.vocabs.kinds.values() for s in v.strings)

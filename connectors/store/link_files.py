@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import io
 import json
 import logging
+import mmap
 import os
+import struct
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -84,17 +88,49 @@ def load_index(folder: Path) -> LinkIndex | None:
         legacy.unlink(missing_ok=True)
     path = index_path(folder)
     try:
-        with np.load(path, allow_pickle=False) as npz:
-            index = from_arrays({name: npz[name] for name in npz.files})
+        index = from_arrays(read_arrays(path))
     except FileNotFoundError:
         return None
-    except (IndexFormatError, ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
+    except (IndexFormatError, ValueError, OSError, zipfile.BadZipFile, EOFError, struct.error) as exc:
         log.warning("linking index %s unreadable (%s): features are recomputed", path, exc)
         return None
     if not index.current():
         log.warning("linking index %s is from another version: features are recomputed", path)
         return None
     return index
+
+
+def read_arrays(path: Path) -> dict[str, np.ndarray]:
+    """The arrays of an ``.npz`` as ``np.savez`` writes it (stored, not compressed), read
+    straight from a memory map: one copy per array, checksums verified, and any array of
+    Python objects refused (that would need unpickling)."""
+    with zipfile.ZipFile(path) as z:
+        members = z.infolist()
+    out: dict[str, np.ndarray] = {}
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        for info in members:
+            if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(".npy"):
+                raise IndexFormatError(f"unexpected member {info.filename}")
+            off = info.header_offset
+            name_len, extra_len = struct.unpack("<HH", mm[off + 26:off + 30])
+            out[info.filename[:-4]] = _member(mm, off + 30 + name_len + extra_len, info)
+    return out
+
+
+def _member(mm: mmap.mmap, start: int, info: zipfile.ZipInfo) -> np.ndarray:
+    with memoryview(mm) as whole, whole[start:start + info.file_size] as data:
+        if zlib.crc32(data) != info.CRC:
+            raise IndexFormatError(f"{info.filename} damaged (checksum)")
+        head = io.BytesIO(data[:min(len(data), 65536)].tobytes())
+        version = np.lib.format.read_magic(head)
+        shape, fortran, dtype = (np.lib.format.read_array_header_1_0(head) if version == (1, 0)
+                                 else np.lib.format.read_array_header_2_0(head))
+        if dtype.hasobject or fortran:
+            raise IndexFormatError(f"{info.filename} holds Python objects: refused")
+        view = np.frombuffer(data, dtype=dtype, count=int(np.prod(shape)), offset=head.tell())
+        array = view.reshape(shape).copy()
+        del view
+    return array
 
 
 def save_index(folder: Path, index: LinkIndex) -> Path:
