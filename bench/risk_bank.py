@@ -1,6 +1,10 @@
 """Risk scoring against the independent sentence bank (``tests/risk_bank/bank.jsonl``).
 
-    python bench/risk_bank.py
+    python bench/risk_bank.py                    # both halves
+    python bench/risk_bank.py --misses 40        # and the misses of the development half
+
+Whoever tunes the lexicon looks at the development half only (even ids) and reports
+the held-out half (odd ids) as the measure: the bank stays text nobody fitted to.
 
 The bank was written from the policy of issue 11 alone by someone who had read
 neither the lexicon nor the detection code; see its README. Each sentence is
@@ -13,6 +17,7 @@ scored as a one-lead case on its text alone, and compared with its label:
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections import Counter
@@ -32,13 +37,36 @@ LEVEL_OF = {"threat": "红", "weapon": "红", "suicide": "红", "dv_injury": "�
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--misses", type=int, default=0, help="show this many misses of the even half")
+    args = ap.parse_args()
     scorer = RiskScorer(load_config(REPO_DATA).risk)
     rows = [json.loads(line) for line in BANK.read_text("utf-8").splitlines() if line.strip()]
+    for name, part in (("all", rows), ("development (even ids)", [r for r in rows if _even(r)]),
+                       ("held out (odd ids)", [r for r in rows if not _even(r)])):
+        print(f"== {name}")
+        report(scorer, part)
+    shown = 0
+    for r in rows:
+        if shown >= args.misses or not _even(r):
+            continue
+        a = scorer.score([{"id": 1, "description": r["text"]}])
+        if a.level != r["level"]:
+            shown += 1
+            print(f"{r['id']} want {r['level']} {r['signals']} got {a.level} "
+                  f"{[(s['signal'], s['evidence'][0]['words']) for s in a.signals]}: {r['text']}")
+
+
+def _even(row: dict[str, object]) -> bool:
+    return int(str(row["id"])[1:]) % 2 == 0
+
+
+def report(scorer: RiskScorer, rows: list[dict[str, object]]) -> None:
     rank = RISK_LEVELS.index
     reached, carried, over, quiet = Counter(), Counter(), 0, 0
     exact = red_tp = red_pred = red_true = 0
     for r in rows:
-        got = scorer.score([{"id": 1, "description": r["text"]}]).level
+        got = scorer.score([{"id": 1, "description": r["text"]}]).level  # type: ignore[dict-item]
         exact += got == r["level"]
         red_tp += got == "红" == r["level"]
         red_pred += got == "红"
