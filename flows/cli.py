@@ -294,6 +294,44 @@ def forget(
         console.print("此前生成的台账、工作清单（outputs/）和已发出的副本不在数据库内，请一并处理。")
 
 
+risk_app = typer.Typer(help="风险等级：查看说明、人工调整 / Risk: explain, override.",
+                       no_args_is_help=True)
+app.add_typer(risk_app, name="risk")
+
+
+@risk_app.command("show")
+def risk_show(case_id: Annotated[str, typer.Argument(help="案件编号 / case id")]) -> None:
+    """查看案件的风险等级和依据 / Show a case's risk level and why."""
+    from connectors.resources import open_resources
+    from connectors.store.risk import current_assessment
+
+    record = current_assessment(open_resources().engine, case_id)
+    if record is None:
+        console.print(f"案件 {case_id} 尚无风险评估 / no assessment for this case")
+        raise typer.Exit(code=1)
+    console.print(record["explanation"] or record["level"], markup=False, highlight=False)
+
+
+@risk_app.command("set")
+def risk_set(
+    case_id: Annotated[str, typer.Argument(help="案件编号 / case id")],
+    level: Annotated[str, typer.Argument(help="红/橙/黄/蓝")],
+    by: Annotated[str, typer.Option("--by", help="调整人 / who")],
+    reason: Annotated[str | None, typer.Option(
+        "--reason", help="理由（降低等级时必填）/ why (required to lower)")] = None,
+) -> None:
+    """人工调整风险等级：上调无需理由，下调必须填写理由 / Override a case's level."""
+    from connectors.resources import open_resources
+    from flows.stages.score import override_case
+
+    try:
+        row = override_case(open_resources(), case_id, level, by, reason)
+    except ValueError as exc:
+        console.print(str(exc))
+        raise typer.Exit(code=2) from exc
+    console.print(row["explanation"], markup=False, highlight=False)
+
+
 def main() -> None:
     try:
         app()

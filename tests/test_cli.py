@@ -104,3 +104,36 @@ def test_pull_reports_each_http_source(home: Path, tmp_path: Path,
     assert "cli-police" in result.output and "3 页，7 条" in result.output
     assert "TRIAGE_CLI_MISSING" in result.output and TOKEN not in result.output
     assert "新线索 7" in result.output
+
+
+def _link_and_score() -> None:
+    from connectors.resources import open_resources
+    from flows.stages import link_stage, score_stage
+
+    res = open_resources()
+    link_stage(res)
+    score_stage(res)
+
+
+def test_a_coordinator_reads_and_overrides_a_cases_risk(home: Path, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "jq.csv", POLICE_HEADERS, police_rows(3), "gbk")
+    assert runner.invoke(app, ["ingest", str(path), "--source", "police"]).exit_code == 0
+    _link_and_score()
+    out = tmp_path / "cases.csv"
+    assert runner.invoke(app, ["export", "cases", "--out", str(out)]).exit_code == 0
+    with out.open(encoding="utf-8") as fh:
+        case_id = next(csv.DictReader(fh))["case_id"]
+    shown = runner.invoke(app, ["risk", "show", case_id])
+    assert shown.exit_code == 0 and shown.output.startswith("风险等级：黄"), shown.output
+    assert "跟进时限：3个工作日内" in shown.output and "争执" in shown.output
+    refused = runner.invoke(app, ["risk", "set", case_id, "蓝", "--by", "张协调员"])
+    assert refused.exit_code == 2 and "理由" in refused.output
+    done = runner.invoke(app, ["risk", "set", case_id, "蓝", "--by", "张协调员",
+                               "--reason", "双方已当面和解"])
+    assert done.exit_code == 0 and "系统计算为黄" in done.output and "双方已当面和解" in done.output
+    more = write_csv(tmp_path / "jq2.csv", POLICE_HEADERS, police_rows(1, start=4), "gbk")
+    assert runner.invoke(app, ["ingest", str(more), "--source", "police"]).exit_code == 0
+    _link_and_score()
+    kept = runner.invoke(app, ["risk", "show", case_id])
+    assert kept.output.startswith("风险等级：蓝（系统计算为黄）"), kept.output
+    assert "张协调员" in kept.output

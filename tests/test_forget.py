@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -53,8 +54,12 @@ def _quoting(res: Resources, gone: set[int]) -> list[str]:
     to one of these leads."""
     found = []
     with res.engine.connect() as conn:
-        for cid, signals in conn.execute(select(RiskAssessment.case_id, RiskAssessment.signals)):
-            for sig in signals or []:
+        for cid, signals, history, text in conn.execute(select(
+                RiskAssessment.case_id, RiskAssessment.signals, RiskAssessment.history,
+                RiskAssessment.explanation)):
+            found += [f"{cid}: explanation quotes lead {g}" for g in gone
+                      if re.search(rf"线索#{g}(?!\d)", text or "")]
+            for sig in [*(signals or []), *(history or [])]:
                 for ev in sig.get("evidence") or []:
                     if ev.get("lead_id") in gone or set(ev.get("lead_ids") or []) & gone:
                         found.append(f"{cid}: {sig['signal']} {ev}")

@@ -39,6 +39,8 @@ from connectors.store.schema import (
 from triage.link.cases import case_summaries
 from triage.risk import signals_without
 
+FORGOTTEN_EXPLANATION = "（涉及已删除人员的线索，风险说明将在下次运行时重新生成）"
+
 _CHUNK = 500
 
 
@@ -165,12 +167,16 @@ def _clean_quotes(s: Session, cases: Sequence[str], gone: Sequence[int]) -> None
     """Take the forgotten leads out of these cases' risk evidence and link evidence."""
     lost = set(gone)
     for part in _chunks(list(cases)):
-        for rid, signals in s.execute(select(col(RiskAssessment.id), col(RiskAssessment.signals))
-                                      .where(col(RiskAssessment.case_id).in_(part))).all():
+        for rid, signals, history in s.execute(
+                select(col(RiskAssessment.id), col(RiskAssessment.signals),
+                       col(RiskAssessment.history)).where(col(RiskAssessment.case_id).in_(part))).all():
             cleaned = signals_without(signals, gone)
-            if cleaned != (signals or []):
+            old = signals_without(history, gone)
+            if cleaned != (signals or []) or old != (history or []):
+                # the explanation quotes the evidence: it is written again on the next run
                 s.execute(update(RiskAssessment).where(col(RiskAssessment.id) == rid)
-                          .values(signals=cleaned))
+                          .values(signals=cleaned, history=old or None,
+                                  explanation=FORGOTTEN_EXPLANATION))
         for lid, evidence in s.execute(select(col(CaseLink.lead_id), col(CaseLink.evidence))
                                        .where(col(CaseLink.case_id).in_(part))).all():
             kept = [e for e in evidence or [] if e.get("with_lead") not in lost]

@@ -255,6 +255,13 @@ class RiskAssessment(SQLModel, table=True):
     override_level: str | None = Field(default=None, max_length=2)
     override_by: str | None = Field(default=None, max_length=64)
     override_reason: str | None = None
+    override_at: NaiveDatetime | None = None
+    override_from: str | None = Field(default=None, max_length=2)  # the level it changed
+    history: list[dict[str, Any]] | None = _json()  # signals of leads too old to count
+    note: str | None = None  # e.g. a new red flag lifted a lowered override
+    explanation: str | None = None  # what a coordinator reads, in Chinese
+    level_since: NaiveDatetime | None = None  # when the case reached this level
+    follow_up_by: NaiveDatetime | None = None  # the level's follow-up deadline
     is_current: bool = True
     assessed_at: NaiveDatetime
 

@@ -1,39 +1,91 @@
-"""The scoring stage (风险共评): every linked case's risk level, with its evidence."""
+"""The scoring stage (风险共评): every linked case's risk level, with its evidence and its
+explanation; and a coordinator's override of one case."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
 
 from connectors.resources import Resources
 from connectors.store.access import now
-from connectors.store.risk import save_assessments, scoring_inputs
+from connectors.store.risk import current_assessment, save_assessments, scoring_inputs
 from triage.domain import RISK_LEVELS
 from triage.followup import new_lead_alert
 from triage.frames import records
-from triage.risk import RiskScorer, reassess
+from triage.risk import RiskConfig, RiskScorer, apply_override, assess_cases, due, explain, reassess
+
+STORED = ("case_id", "run_id", "level", "score", "computed_level", "signals", "history",
+          "override_level", "override_by", "override_reason", "override_at", "override_from",
+          "note", "explanation", "level_since", "follow_up_by", "is_current", "assessed_at")
+
+
+def _finish(record: dict[str, Any], prev: Mapping[str, Any], cfg: RiskConfig,
+            stamp: datetime) -> dict[str, Any]:
+    """The record with since when the case has had its level, its deadline and explanation."""
+    since = prev.get("level_since") if prev.get("level") == record["level"] else None
+    since = since or stamp
+    deadline = cfg.deadlines[record["level"]]
+    by = due(since, deadline)
+    record.update(level_since=since, follow_up_by=by, is_current=True, assessed_at=stamp,
+                  explanation=explain(record, deadline, by, cfg.history.fade_days))
+    return {k: record.get(k) for k in STORED}
+
+
+def as_of(leads: pd.DataFrame, stamp: datetime) -> datetime:
+    """The present that signals fade against: the newest lead's report time, never later
+    than now (a store fed every day is at today; one holding last year's exports is at
+    their end, so its cases do not all look quiet)."""
+    newest = pd.to_datetime(leads["reported_at"], errors="coerce").max()
+    return stamp if pd.isna(newest) else min(stamp, newest.to_pydatetime())
 
 
 def score_stage(res: Resources, run_id: int | None = None,
                 new_lead_ids: Sequence[int] = ()) -> dict[str, int]:
-    """Assess every linked case; alert when a new lead touches an open high-risk case."""
+    """Assess every linked case; alert when a new lead touches an open high-risk case, and
+    when a new red flag lifts a coordinator's lowered level."""
     leads, before = scoring_inputs(res.engine)
     if leads.empty:
         return {}
-    scorer = RiskScorer(res.config.risk)
+    cfg = res.config.risk
+    scorer = RiskScorer(cfg)
     stamp = now()
+    cases = {str(cid): records(group) for cid, group in leads.groupby("case_id")}
+    assessed, keys = assess_cases(scorer, cases, now=as_of(leads, stamp))
     rows, alerts = [], []
     new_ids = set(new_lead_ids)
-    for cid, group in leads.groupby("case_id"):
-        rows_of_case = records(group)
-        prev = before.get(str(cid), {})
-        row = {"case_id": cid, "run_id": run_id, **reassess(scorer.score(rows_of_case), prev),
-               "is_current": True, "assessed_at": stamp}
+    for cid, rows_of_case in cases.items():
+        prev = before.get(cid, {})
+        updated = {int(r["id"]): scorer.facts(r).updated for r in rows_of_case}
+        record = reassess(assessed[cid], prev, updated)
+        row = _finish({"case_id": cid, "run_id": run_id, **record}, prev, cfg, stamp)
         rows.append(row)
-        alert = new_lead_alert(str(cid), prev.get("level"), row["level"],
+        alert = new_lead_alert(cid, prev.get("level"), row["level"],
                                [r for r in rows_of_case if int(r["id"]) in new_ids])
         if alert is not None:
             alerts.append({**alert, "run_id": run_id, "created_at": stamp})
+        if row["note"]:
+            alerts.append({"case_id": cid, "lead_id": None, "level": row["level"],
+                           "kind": "降级后新红色线索", "message": f"案件 {cid}：{row['note']}",
+                           "run_id": run_id, "created_at": stamp})
     save_assessments(res.engine, rows, alerts)
     counts = Counter(r["level"] for r in rows)
-    return {**{lvl: counts.get(lvl, 0) for lvl in reversed(RISK_LEVELS)}, "alerts": len(alerts)}
+    return {**{lvl: counts.get(lvl, 0) for lvl in reversed(RISK_LEVELS)}, "alerts": len(alerts),
+            "key_persons": len(keys)}
+
+
+def override_case(res: Resources, case_id: str, level: str, by: str,
+                  reason: str | None = None) -> dict[str, Any]:
+    """A coordinator sets a case's level: raising is free, lowering needs a reason. The new
+    record becomes current (the old one stays as history) and the next runs keep it."""
+    current = current_assessment(res.engine, case_id)
+    if current is None:
+        raise ValueError(f"案件 {case_id} 尚无风险评估，请先运行一次流水线")
+    stamp = now()
+    record = apply_override(current, level, by, reason, stamp)
+    row = _finish({**record, "run_id": None}, current, res.config.risk, stamp)
+    save_assessments(res.engine, [row], [], only_cases=True)
+    return row

@@ -1,0 +1,152 @@
+"""Text signals: frames over named word lists, with negation scope, hedges and decoys.
+
+A signal's patterns are built from the word lists of ``data/lexicons/risk.toml``
+(``{cue}.{0,12}{harm}``: a threat cue, then a harm), with context a signal requires
+or excludes in the lead (a family relation for domestic violence). Every match in a
+clause is examined. A match does not count when a negation governs it (没有动手,
+否认扬言, 双方无肢体冲突): the scope of a negation runs from it to the end of its part
+of the clause, which ends at a turn such as 但, 随后 or 就. Words that merely contain
+a negation character (无故, 未成年, 不是第一次) negate nothing. Hedges (担心, 怕, 如果)
+make what follows them in their part of the clause no signal: fear is a reason to
+follow up, not a threat. Decoys (跳楼价, 砍价, 打官司, 气死我了) are blanked before
+anything is matched. Each hit records the actor and the target as the text names
+them (对方, 其丈夫, 来电人, 李某), when it does.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from triage.risk.config import RiskConfig
+
+CLAUSE = re.compile(r"[^，,。；;！!？?\n]+")
+QUOTE = re.compile(r"[“「『\"][^”」』\"\n]{1,80}[”」』\"]")
+INNER_STOP = re.compile(r"[，,。；;！!？?]")
+SENTENCE = re.compile(r"[^。！!？?\n]+[。！!？?]*")
+BLANK = "□"  # stands for a decoy's or a pseudo-negation's characters, keeping positions
+NAMED = r"[\u4e00-\u9fff]某+"  # 李某, 王某某: how agencies write a person
+
+
+@dataclass
+class Hit:
+    """One signal found in one lead, with its evidence (lead, words, clause, actor ...)."""
+
+    signal: str
+    points: float
+    red_flag: bool
+    severity: int
+    evidence: dict[str, Any]
+
+
+def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
+    words = sorted({w for w in words if w}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words))) if words else None
+
+
+class TextSignals:
+    """Finds the text signals of descriptions; built once per run from the configuration."""
+
+    def __init__(self, cfg: RiskConfig) -> None:
+        def compiled(patterns: Iterable[str]) -> list[re.Pattern[str]]:
+            return [re.compile(cfg.expand(p)) for p in patterns]
+
+        self._signals = [(s, compiled(s.patterns), compiled(s.requires), compiled(s.unless))
+                         for s in cfg.signal]
+        neg = cfg.negation
+        self._decoys = re.compile("|".join(f"(?:{d})" for d in cfg.decoys)) if cfg.decoys else None
+        self._negation = _alternation(neg.words)
+        self._pseudo = _alternation(neg.pseudo)
+        self._hedges = _alternation(neg.hedges)
+        self._boundaries = _alternation(neg.boundaries)
+        self._refutations = _alternation(neg.refutations)
+        people = sorted(cfg.words.get("person", []), key=len, reverse=True)
+        self._person = re.compile("|".join([*(cfg.expand(p) for p in people), NAMED]))
+
+    @staticmethod
+    def _blank(pattern: re.Pattern[str] | None, text: str) -> str:
+        return text if pattern is None else pattern.sub(lambda m: BLANK * len(m.group(0)), text)
+
+    @staticmethod
+    def _starts(pattern: re.Pattern[str] | None, text: str) -> list[int]:
+        return [] if pattern is None else [m.start() for m in pattern.finditer(text)]
+
+    @staticmethod
+    def _quoted(text: str) -> str:
+        """Punctuation inside a quotation made harmless (、), so what someone said stays one
+        clause with the verb that says it: 他说“老东西，信不信我整死你”."""
+        return QUOTE.sub(lambda m: INNER_STOP.sub("、", m.group(0)), text)
+
+    def _denied(self, text: str) -> list[tuple[int, int]]:
+        """Spans whose words are no fact: a question (咨询：如果对方动手，要验伤吗？), or what a
+        later refutation in the same sentence denies (所称“不想活”系误传)."""
+        out = []
+        for s in SENTENCE.finditer(text):
+            body = s.group(0)
+            if body.rstrip().endswith(("？", "?", "吗")):
+                # what is asked is its last clause; what the asker tells before it is told
+                tail = max((i for i, ch in enumerate(body.rstrip()[:-1]) if ch in "，,；;"),
+                           default=-1)
+                out.append((s.start() + tail + 1, s.end()))
+                continue
+            at = self._starts(self._refutations, body)
+            if at:
+                out.append((s.start(), s.start() + max(at)))
+        return out
+
+    @staticmethod
+    def _governed(m: re.Match[str], markers: Sequence[int], cut: Sequence[int]) -> bool:
+        """Whether a negation or hedge governs the match: it stands before the match's end
+        (not as its first character) with no turn of the sentence in between."""
+        return any(n != m.start() and n < m.end() and not any(n < b < m.end() for b in cut)
+                   for n in markers)
+
+    def _who(self, text: str, sentence: int, clause: int, start: int,
+             end: int) -> tuple[str | None, str | None]:
+        """The actor and the target as written: the actor is the last person named before
+        the match in its clause, else the first inside it, else the sentence's first
+        (its subject carries over: 其丈夫酒后回家，手持菜刀堵门); the target is the next
+        person named inside or just after the match."""
+        found = [(m.start(), m.group(0)) for m in self._person.finditer(text, sentence, end + 8)]
+        before = [f for f in found if clause <= f[0] < start]
+        inside = [f for f in found if start <= f[0] < end]
+        lead = [f for f in found if f[0] < clause]
+        actor = before[-1] if before else inside[0] if inside else lead[0] if lead else None
+        target = next((f for f in found if f[0] >= start and f != actor), None)
+        return (actor[1] if actor else None), (target[1] if target else None)
+
+    def hits(self, lead_id: int, text: str | None) -> list[Hit]:
+        """Signals found in one description, with the matched words and their clause."""
+        hits: list[Hit] = []
+        if not text:
+            return hits
+        plain = unicodedata.normalize("NFKC", text)
+        seen = self._quoted(self._blank(self._decoys, plain))
+        bare = self._blank(self._pseudo, seen)  # for finding negations only
+        denied = self._denied(seen)
+        present = [(spec, patterns) for spec, patterns, requires, unless in self._signals
+                   if all(r.search(seen) for r in requires)
+                   and not any(u.search(seen) for u in unless)]
+        sentences = [s.start() for s in SENTENCE.finditer(seen)]
+        for clause_m in CLAUSE.finditer(seen):
+            lo, hi = clause_m.span()
+            if any(a <= lo < b for a, b in denied):
+                continue
+            clause = seen[lo:hi]
+            cut = self._starts(self._boundaries, clause)
+            negated = self._starts(self._negation, bare[lo:hi])
+            hedged = self._starts(self._hedges, clause)
+            for spec, patterns in present:
+                for m in (m for pat in patterns for m in pat.finditer(clause)):
+                    if self._governed(m, (*negated, *hedged), cut):
+                        continue
+                    s_lo = max((s for s in sentences if s <= lo), default=0)
+                    actor, target = self._who(plain, s_lo, lo, lo + m.start(), lo + m.end())
+                    hits.append(Hit(spec.name, spec.points, spec.red_flag, spec.severity, {
+                        "lead_id": lead_id, "words": plain[lo + m.start():lo + m.end()],
+                        "text": plain[lo:hi].strip(), "actor": actor, "target": target}))
+                    break
+        return hits
