@@ -26,6 +26,7 @@ from triage.risk.config import RiskConfig
 CLAUSE = re.compile(r"[^，,。；;！!？?\n]+")
 QUOTE = re.compile(r"[“「『\"][^”」』\"\n]{1,80}[”」』\"]")
 INNER_STOP = re.compile(r"[，,。；;！!？?]")
+META = re.compile(r"[.()\[\]{}*+?|\\^$]")
 SENTENCE = re.compile(r"[^。！!？?\n]+[。！!？?]*")
 BLANK = "□"  # stands for a decoy's or a pseudo-negation's characters, keeping positions
 NAMED = r"[\u4e00-\u9fff]某+"  # 李某, 王某某: how agencies write a person
@@ -59,7 +60,11 @@ class TextSignals:
         neg = cfg.negation
         self._decoys = re.compile("|".join(f"(?:{d})" for d in cfg.decoys)) if cfg.decoys else None
         self._negation = _alternation(neg.words)
-        self._pseudo = _alternation(neg.pseudo)
+        # a listed word with a negation in it (跑不了, 不得好死, 活着没意思) negates nothing:
+        # whoever listed it meant the whole word
+        listed = [w for ws in cfg.words.values() for w in ws if not META.search(w)
+                  and any(n in w for n in neg.words)]
+        self._pseudo = _alternation([*neg.pseudo, *listed])
         self._hedges = _alternation(neg.hedges)
         self._boundaries = _alternation(neg.boundaries)
         self._refutations = _alternation(neg.refutations)
@@ -124,6 +129,8 @@ class TextSignals:
         if not text:
             return hits
         plain = unicodedata.normalize("NFKC", text)
+        quotes = [m.span() for m in QUOTE.finditer(plain)]
+        inner = [m.start() for a, b in quotes for m in INNER_STOP.finditer(plain, a, b)]
         seen = self._quoted(self._blank(self._decoys, plain))
         bare = self._blank(self._pseudo, seen)  # for finding negations only
         denied = self._denied(seen)
@@ -136,9 +143,13 @@ class TextSignals:
             if any(a <= lo < b for a, b in denied):
                 continue
             clause = seen[lo:hi]
-            cut = self._starts(self._boundaries, clause)
+            # a scope also ends where the speaker paused inside a quotation
+            cut = [*self._starts(self._boundaries, clause), *(p - lo for p in inner if lo <= p < hi)]
             negated = self._starts(self._negation, bare[lo:hi])
-            hedged = self._starts(self._hedges, clause)
+            # what someone threatens is often conditional (你要是敢报警，我就弄死你): a hedge
+            # inside a quotation does not undo the threat
+            hedged = [h for h in self._starts(self._hedges, clause)
+                      if not any(a < lo + h < b for a, b in quotes)]
             for spec, patterns in present:
                 for m in (m for pat in patterns for m in pat.finditer(clause)):
                     if self._governed(m, (*negated, *hedged), cut):
