@@ -55,7 +55,10 @@ class TextSignals:
         def compiled(patterns: Iterable[str]) -> list[re.Pattern[str]]:
             return [re.compile(cfg.expand(p)) for p in patterns]
 
-        self._signals = [(s, compiled(s.patterns), compiled(s.requires), compiled(s.unless))
+        # per signal: its patterns, what it requires and excludes, and all its patterns in
+        # one expression: a text none of them matches anywhere skips the signal (most do)
+        self._signals = [(s, compiled(s.patterns), compiled(s.requires), compiled(s.unless),
+                          re.compile("|".join(f"(?:{cfg.expand(p)})" for p in s.patterns)))
                          for s in cfg.signal]
         neg = cfg.negation
         self._decoys = re.compile("|".join(f"(?:{d})" for d in cfg.decoys)) if cfg.decoys else None
@@ -134,9 +137,11 @@ class TextSignals:
         seen = self._quoted(self._blank(self._decoys, plain))
         bare = self._blank(self._pseudo, seen)  # for finding negations only
         denied = self._denied(seen)
-        present = [(spec, patterns) for spec, patterns, requires, unless in self._signals
-                   if all(r.search(seen) for r in requires)
+        present = [(spec, patterns) for spec, patterns, requires, unless, anywhere in self._signals
+                   if anywhere.search(seen) and all(r.search(seen) for r in requires)
                    and not any(u.search(seen) for u in unless)]
+        if not present:
+            return hits
         sentences = [s.start() for s in SENTENCE.finditer(seen)]
         for clause_m in CLAUSE.finditer(seen):
             lo, hi = clause_m.span()
