@@ -98,6 +98,7 @@ def test_outputs_are_masked_for_their_receiver(res: Resources, tmp_path: Path) -
     cells = {str(c) for ws in load_workbook(hotline, read_only=True).worksheets
              for row in ws.iter_rows(values_only=True) for c in row if c is not None}
     text = "\n".join(cells)
+    assert "风险说明" in cells and any(c.startswith("风险等级：") for c in cells)
     assert phones and not any(p in text for p in phones)
     assert ids and not any(i in text for i in ids)
     briefing = next(p for p in out["outputs"] if p.suffix == ".md").read_text("utf-8")

@@ -110,4 +110,6 @@ DEFAULT_FIELDS: dict[str, str] = {
     "description": "text",
     "disposition": "text",
     "address": "text",
+    "signals": "text",  # risk evidence quotes the descriptions
+    "explanation": "text",
 }

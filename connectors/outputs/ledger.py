@@ -31,7 +31,8 @@ CASE_HEADERS = {
     "case_id": "案件编号", "risk_level": "风险等级", "risk_score": "风险分",
     "dispute_type": "纠纷类型", "town": "镇街", "village": "村/社区", "lead_count": "线索数",
     "sources": "报告部门", "first_reported_at": "首次报告", "last_reported_at": "最近报告",
-    "mediator": "牵头调解员", "co_agencies": "共调单位", "signals": "风险信号及依据",
+    "follow_up_by": "跟进时限", "mediator": "牵头调解员", "co_agencies": "共调单位",
+    "signals": "风险信号及依据", "explanation": "风险说明",
     "reasons": "分派理由", "status": "状态",
 }
 LEVEL_ORDER = {"红": 0, "橙": 1, "黄": 2, "蓝": 3}
@@ -45,7 +46,8 @@ def case_table(engine: Engine, mediators: pd.DataFrame) -> pd.DataFrame:
         Case, "id", "status", "dispute_type", "town", "village", "lead_count", "sources",
         "first_reported_at", "last_reported_at", "risk_level", "risk_score",
     ).where(col(Case.status) == "open"))
-    risk = read_frame(engine, select(RiskAssessment.case_id, RiskAssessment.signals)  # type: ignore[call-overload]
+    risk = read_frame(engine, select(RiskAssessment.case_id, RiskAssessment.signals,  # type: ignore[call-overload]
+                                     RiskAssessment.explanation, RiskAssessment.follow_up_by)
                       .where(RiskAssessment.is_current == True))  # noqa: E712
     assign = read_frame(engine, select(  # type: ignore[call-overload]
         Assignment.case_id, Assignment.mediator_id, Assignment.co_agencies, Assignment.reasons)
@@ -139,8 +141,11 @@ def write_outputs(
     cases = case_table(engine, mediators)
     leads = lead_table(engine)
     leads = leads.sort_values(["case_id", "reported_at"])
-    case_sheet = cases.rename(columns={"case_id": "case_id"})[list(CASE_HEADERS)].rename(
-        columns=CASE_HEADERS)
+    def case_sheet(receiver: str, rows: pd.DataFrame = cases) -> pd.DataFrame:
+        """The case rows for one receiver: risk evidence quotes descriptions, so it is
+        masked as they are."""
+        return _masked(rows, masking, receiver)[list(CASE_HEADERS)].rename(columns=CASE_HEADERS)
+
     written = []
     for source in SOURCES:
         label = SOURCE_LABELS[source]
@@ -148,14 +153,14 @@ def write_outputs(
         touched = set(own["case_id"].dropna())
         path = folder / f"台账_{label}_{day}.xlsx"
         _write_sheets(path, {
-            "全部案件": case_sheet,
+            "全部案件": case_sheet(source),
             "本部门线索": _lead_sheet(_masked(own, masking, source)),
             "相关案件线索": _lead_sheet(_masked(leads[leads["case_id"].isin(touched)], masking,
                                           source)),
         })
         written.append(path)
     path = folder / f"台账_司法所_{day}.xlsx"
-    _write_sheets(path, {"全部案件": case_sheet,
+    _write_sheets(path, {"全部案件": case_sheet("coordinator"),
                          "全部线索": _lead_sheet(_masked(leads, masking, "coordinator"))})
     written.append(path)
     for mid, mine in cases.dropna(subset=["mediator_id"]).groupby("mediator_id"):
@@ -163,7 +168,7 @@ def write_outputs(
         their_leads = _masked(leads[leads["case_id"].isin(set(mine["case_id"]))], masking,
                               "mediator")
         path = folder / "调解员工作清单" / f"工作清单_{name}_{mid}_{day}.xlsx"
-        _write_sheets(path, {"我的案件": mine[list(CASE_HEADERS)].rename(columns=CASE_HEADERS),
+        _write_sheets(path, {"我的案件": case_sheet("mediator", mine),
                              "案件线索": _lead_sheet(their_leads)})
         written.append(path)
     briefing = folder / f"每日简报_{day}.md"
