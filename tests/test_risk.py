@@ -216,3 +216,14 @@ def test_every_example_in_the_lexicon_fires_its_signal(scorer: RiskScorer, confi
 ])
 def test_the_issue_sentences(scorer: RiskScorer, text: str, level: str) -> None:
     assert scorer.score([lead(1, text)]).level == level, text
+
+
+def test_structured_signals_of_the_exports(scorer: RiskScorer) -> None:
+    urgent = scorer.score([lead(1, "市民来电反映邻居装修噪音", source="hotline_12345",
+                                urgency="紧急")])
+    assert "紧急工单" in names(urgent) and urgent.level == "蓝"  # shown; no level on its own
+    flagged = scorer.score([lead(1, "来访妇女咨询离婚财产分割", source="womens_federation",
+                                 dv_flag=True, extra={"referral": "协助申请人身安全保护令"})])
+    assert {"家庭暴力", "申请保护令"} <= names(flagged) and flagged.level == "橙"
+    repeat = scorer.score([lead(1, "反映征地补偿", source="petition", repeat_flag=True)])
+    assert repeat.level == "蓝"

@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
-from connectors.store.access import leads_frame, read_frame, select_columns
+from connectors.store.access import LEAD_COLUMNS, leads_frame, read_frame, select_columns
 from connectors.store.schema import Alert, Case, CaseLink, RiskAssessment
 from triage.frames import records
 
@@ -23,7 +23,7 @@ def scoring_inputs(engine: Engine) -> tuple[pd.DataFrame, dict[str, dict[str, An
     links = read_frame(engine, select_columns(CaseLink, "lead_id", "case_id"))
     if links.empty:
         return pd.DataFrame(), {}
-    leads = leads_frame(engine).merge(links, left_on="id", right_on="lead_id")
+    leads = leads_frame(engine, (*LEAD_COLUMNS, "extra")).merge(links, left_on="id", right_on="lead_id")
     current = read_frame(engine, select_columns(RiskAssessment, "case_id", *CARRIED)
                          .where(col(RiskAssessment.is_current).is_(True)))
     return leads, {r["case_id"]: _plain(r) for r in records(current)}

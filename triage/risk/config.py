@@ -71,6 +71,8 @@ class FlagsConfig(BaseModel):
     urgent_values: list[str] = Field(default_factory=lambda: ["紧急", "特急"])
     collective: FlagSpec
     collective_headcount: int = Field(default=5, ge=2)
+    order_application: FlagSpec | None = None  # a referral (转介) that names a protection order
+    order_words: list[str] = Field(default_factory=lambda: ["保护令"])
 
 
 class HistoryConfig(BaseModel):

@@ -87,6 +87,11 @@ class RiskScorer:
         if isinstance(headcount, (int, float)) and headcount == headcount \
                 and headcount >= f.collective_headcount:
             hits.append(hit(f.collective, f"人数={int(headcount)}"))
+        extra = lead.get("extra")
+        referral = extra.get("referral") if isinstance(extra, Mapping) else None
+        if f.order_application and isinstance(referral, str) \
+                and any(w in referral for w in f.order_words):
+            hits.append(hit(f.order_application, f"转介={referral}"))
         return hits
 
     def facts(self, lead: Mapping[str, Any], petitions: int = 1) -> LeadFacts:
