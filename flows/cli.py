@@ -63,6 +63,11 @@ def _print_summary(summary: dict[str, Any], settings: Settings) -> None:
                   f"合并 {link.get('merged', 0)}）")
     console.print("风险 / risk: " + "，".join(f"{k} {risk.get(k, 0)}" for k in ("红", "橙", "黄", "蓝"))
                   + f"；告警 {risk.get('alerts', 0)}")
+    if risk.get("quiet"):
+        console.print(f"  其中 {risk['quiet']} 个案件 {risk.get('fade_days', 90)} 天内没有新线索，"
+                      "此前的风险信号只作历史显示 / quiet cases: earlier signals shown as history")
+    if risk.get("key_persons"):
+        console.print(f"  重点人员 / key persons: {risk['key_persons']}")
     console.print(f"分派 / routed: {route.get('routed', 0)}，待人工指派 {route.get('unrouted', 0)}")
     outputs = summary.get("outputs", [])
     if outputs:

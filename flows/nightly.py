@@ -87,6 +87,9 @@ def _counts(summary: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+RISK_LABELS = {"alerts": "告警", "key_persons": "重点人员", "quiet": "久无新线索的案件"}
+
+
 def _markdown(summary: dict[str, Any]) -> str:
     ing = summary["ingest"]
     risk = summary.get("risk", {})
@@ -100,7 +103,7 @@ def _markdown(summary: dict[str, Any]) -> str:
           f"{src['pages']} 页 {src['records']} 条" + (f"，{src['error']}" if src['error'] else "")
           for src in ing.get("sources", [])],
         f"- 案件 {summary.get('link', {}).get('cases', 0)}；"
-        + "，".join(f"{k} {v}" for k, v in risk.items()),
+        + "，".join(f"{RISK_LABELS.get(k, k)} {v}" for k, v in risk.items() if k != "fade_days"),
         f"- 已分派 {summary.get('route', {}).get('routed', 0)}，"
         f"待人工指派 {summary.get('route', {}).get('unrouted', 0)}",
     ])

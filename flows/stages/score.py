@@ -73,8 +73,9 @@ def score_stage(res: Resources, run_id: int | None = None,
                            "run_id": run_id, "created_at": stamp})
     save_assessments(res.engine, rows, alerts)
     counts = Counter(r["level"] for r in rows)
+    quiet = sum(1 for a in assessed.values() if a.history and not a.signals)
     return {**{lvl: counts.get(lvl, 0) for lvl in reversed(RISK_LEVELS)}, "alerts": len(alerts),
-            "key_persons": len(keys)}
+            "key_persons": len(keys), "quiet": quiet, "fade_days": cfg.history.fade_days}
 
 
 def override_case(res: Resources, case_id: str, level: str, by: str,
