@@ -227,3 +227,26 @@ def test_structured_signals_of_the_exports(scorer: RiskScorer) -> None:
     assert {"家庭暴力", "申请保护令"} <= names(flagged) and flagged.level == "橙"
     repeat = scorer.score([lead(1, "反映征地补偿", source="petition", repeat_flag=True)])
     assert repeat.level == "蓝"
+
+
+@pytest.mark.parametrize(("text", "signal", "actor", "target"), [
+    ("报警人称其丈夫酒后扬言要砍死她", "扬言伤害/报复", "其丈夫", "她"),
+    ("来电人称对方放话要他的命", "扬言伤害/报复", "对方", "他"),
+    ("来访妇女称丈夫酒后手持菜刀堵在门口", "持械", "丈夫", None),
+])
+def test_a_signal_records_the_actor_and_target_as_written(scorer: RiskScorer, text: str,
+                                                          signal: str, actor: str,
+                                                          target: str | None) -> None:
+    found = next(s for s in scorer.score([lead(1, text)]).signals if s["signal"] == signal)
+    ev = found["evidence"][0]
+    assert (ev["actor"], ev["target"]) == (actor, target)
+
+
+@pytest.mark.parametrize("text", [
+    "来电人系低保户，反映邻居装修噪音", "当事人为残疾人，因宅基地边界与邻居有分歧",
+    "双方均为少数民族，因土地承包问题来访", "来访人为外地户口的外来务工人员，反映租房押金未退",
+    "信访人无业，生活困难，反映拆迁补偿",
+])
+def test_no_signal_stands_in_for_poverty_disability_ethnicity_or_household(
+        scorer: RiskScorer, text: str) -> None:
+    assert scorer.score([lead(1, text)]).signals == []
