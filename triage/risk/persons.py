@@ -29,10 +29,13 @@ class KeyPerson:
 
 
 def _red_times(facts: Sequence[LeadFacts], a: Assessment) -> list[datetime]:
+    """When the case was red: its red-flag leads, else (red by a rule over several leads,
+    such as escalation) its latest lead."""
     times = [x.at for x in facts if x.red and x.at is not None]
-    if not times and a.level == "红":
-        times = [max((x.at for x in facts if x.at is not None), default=None)]  # type: ignore[list-item]
-    return [t for t in times if t is not None]
+    if times or a.level != "红":
+        return times
+    dated = [x.at for x in facts if x.at is not None]
+    return [max(dated)] if dated else []
 
 
 def assess_cases(scorer: RiskScorer, cases: Mapping[str, Sequence[Mapping[str, Any]]],
