@@ -148,6 +148,8 @@ def _cases(start: date, people: People, crow: list[dict[str, Any]], pids: list[s
         "lookalike_of": _strs([f"C{r['lookalike_of']:07d}" if r["lookalike_of"] >= 0
                                else None for r in crow]),
         "signals": _strs([r["signals"] for r in crow]),
+        "risk_events": _strs([r["risk_events"] for r in crow]),
+        "red_flags": _strs([r["red_flags"] for r in crow]),
         "org": _strs([r["org"] for r in crow]),
     })
     return cases.sort_values("case_id", ignore_index=True)

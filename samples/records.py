@@ -4,7 +4,10 @@ Each agency has its own fields (``agency-exports.md``): the police a category, a
 disposition and the station; 12345 an urgency, a request type, a deadline and the
 office it goes to; the petition office a channel, a headcount and the repeat and
 skip-level flags; the women's federation a domestic-violence flag and a referral. The
-flags follow the case's true risk, mostly. How a reporter's phone and ID number were
+flags are consistent with the events the lead tells: a head count of 5 or more only
+with a collective petition, 重复 and 越级 together only with a repeated skip-level
+petition, the DV flag exactly when the lead tells domestic violence, 12345's urgency
+and the police disposition by how grave the lead is. How a reporter's phone and ID number were
 recorded (none, masked, old 15-digit, a typo, a relative's phone ...) is drawn here per
 lead; the values themselves are filled in at the end, when the numbers exist.
 """
@@ -18,7 +21,8 @@ from samples.chance import Dice, Weighted
 from samples.parties import Cast
 from samples.people import People
 from samples.places import Places
-from samples.scenarios import Case, Signals
+from samples.risk_truth import CONTACT_EVENTS, DV_EVENTS, EVENT_LEVEL
+from samples.scenarios import Case, Plan
 
 # Agency category texts per dispute type.
 _POLICE_CAT = {
@@ -102,7 +106,7 @@ _URGENCY = {
 }
 _BUREAU = {"物业": "住房和城乡建设委员会", "劳资/欠薪": "人力资源和社会保障局",
            "消费": "市场监督管理局", "施工扰民": "城市管理委员会", "土地/宅基地": "农业农村局"}
-_LEVEL = {"red": "红", "orange": "橙", "yellow": "黄", "blue": "蓝"}
+_RANK = {"蓝": 0, "黄": 1, "橙": 2, "红": 3}
 
 
 @dataclass
@@ -143,24 +147,22 @@ class Recorder:
         self.places = places
         self.leads = leads
 
-    def record(self, c: Case, cast: Cast, sig: Signals, *, src: int, sec: int, rep: int,
-               side: str, stage: str, shown: str, name: str | None, desc: str,
+    def record(self, c: Case, cast: Cast, plan: Plan, *, src: int, sec: int, rep: int,
+               side: str, events: set[str], head: int, name: str | None, desc: str,
                earlier_petitions: int) -> None:
         """One lead of case ``c`` reported by ``rep`` (on ``side``) to agency ``src``.
 
-        ``stage``: the lead's stage of the case; ``shown``: the stage its description
-        shows (the other side plays it down); ``earlier_petitions``: the case's petitions
-        before this lead.
+        ``events``: what the description tells; ``head``: the head count of a collective
+        petition (0 otherwise); ``earlier_petitions``: the case's petitions before this lead.
         """
         dice = self.dice
         rng = dice.rng
         people = self.people
         leads = self.leads
         v = self.places.villages[c.village]
-        level = c.level
-        red, orange = sig.red, sig.orange
         b1 = cast.b1
-        level_now = _LEVEL[stage]
+        level_now = max((EVENT_LEVEL.get(e, "蓝") for e in events), key=_RANK.__getitem__,
+                        default="蓝")
         leads.case.append(c.idx)
         leads.src.append(src)
         leads.sec.append(sec)
@@ -183,10 +185,9 @@ class Recorder:
         if self.places.h_village[hh] != c.village and not home:
             hh = incident_hh
         leads.addr.append(self.places.address(hh, src, not home))
-        dv = sig.dv
+        dv = bool(events & DV_EVENTS)
         if src == POLICE:
-            leads.cat.append("治安-殴打他人" if shown in ("red", "orange") and
-                             ("assault" in orange or dv) and rng.random() < 0.4
+            leads.cat.append("治安-殴打他人" if events & CONTACT_EVENTS and rng.random() < 0.4
                              else _POLICE_CAT[c.dtype].pick(rng))
             disp = dice.ch(_POLICE_DISPO[level_now])
             if "告诫书" in disp and not dv:
@@ -203,7 +204,7 @@ class Recorder:
             leads.disp.append(None)
             leads.unit.append(None)
         else:
-            leads.cat.append(self._wf_category(c, dv))
+            leads.cat.append(self._wf_category(c, dv or plan.dv))
             leads.disp.append(dice.ch(_WF_DISPO["dv" if dv else "low"]))
             leads.unit.append(None)
         if src == HOTLINE:
@@ -219,32 +220,32 @@ class Recorder:
             leads.deadline.append(-1)
             leads.handler.append(None)
         if src == PETITION:
-            collective = stage == "red" and red == "collective"
+            collective = "group_petition" in events
             if collective:
-                head = dice.ri(5, 40)
+                head = max(5, head)
             elif c.dtype in ("劳资/欠薪", "土地/宅基地", "物业", "施工扰民"):
-                r = rng.random()
-                head = 1 if r < 0.7 else (dice.ri(2, 4) if r < 0.985 else dice.ri(5, 6))
+                head = 1 if rng.random() < 0.7 else dice.ri(2, 4)
             else:
                 head = 1 if rng.random() < 0.85 else dice.ri(2, 3)
             leads.head.append(head)
-            leads.chan.append("来访" if collective or head >= 5 else _CHANNEL.pick(rng))
-            if earlier_petitions > 0:
-                leads.repeat.append("是" if rng.random() < 0.9 else "否")
+            leads.chan.append("来访" if collective else _CHANNEL.pick(rng))
+            if "repeat_skip" in events:
+                repeat, skip = "是", "是"
             else:
-                p_yes = 0.2 if level in ("红", "橙") else 0.03
-                leads.repeat.append("是" if rng.random() < p_yes else "否")
-            p_skip = (0.6 if collective else 0.2) if level == "红" else (
-                0.05 if level == "橙" else 0.01)
-            leads.skip.append("是" if rng.random() < p_skip else "否")
+                if earlier_petitions > 0:
+                    repeat = "是" if rng.random() < 0.9 else "否"
+                else:
+                    repeat = "是" if rng.random() < 0.05 else "否"
+                skip = "是" if repeat == "否" and rng.random() < 0.03 else "否"
+            leads.repeat.append(repeat)
+            leads.skip.append(skip)
         else:
             leads.head.append(-1)
             leads.chan.append(None)
             leads.repeat.append(None)
             leads.skip.append(None)
         if src == WF:
-            leads.dv.append(("是" if rng.random() < 0.92 else "否") if dv
-                            else ("是" if rng.random() < 0.03 else "否"))
+            leads.dv.append("是" if dv else "否")
             leads.refer.append(_WF_REFERRAL["dv" if dv else "low"].pick(rng))
         else:
             leads.dv.append(None)

@@ -1,11 +1,14 @@
-"""What happens: case skeletons (risk, kind of dispute, village, start, subject) and signals.
+"""What happens: case skeletons (target risk, kind of dispute, village, start, subject), plans.
 
-A case is one dispute of one type about one subject in one village or community. Its
-risk level (红/橙/黄/蓝 about 5/15/30/50 %) decides how many leads it produces and which
-risk signals its texts and flags carry: red cases a threat, a weapon, a suicide threat,
-a serious injury, a breached protection order or a collective petition; orange ones
-domestic violence, injuries, vulnerable victims or repeated reports across agencies;
-yellow ones heated quarrels, damage, repeated calls or worry. About one case in eight
+A case is one dispute of one type about one subject in one village or community. A
+target level (红/橙/黄/蓝 about 5/15/30/50 %) keeps the mix: it decides how many leads
+the case produces and its *plan*, the worst thing that happens in it: for red a threat
+to kill or harm, a weapon, a suicide threat, a beating with injury, strangulation, a
+breached protection order or an escalation across agencies; for orange domestic
+violence without injury, a physical conflict, a collective or a repeated skip-level
+petition; for yellow heated words or a third report. The timeline then draws the
+events of each lead from the plan, and the case's *true* level is computed from the
+told events by ``risk_truth`` (the policy), not taken from the target. About one case in eight
 is a look-alike of an earlier one (same village, type and weeks, often the same
 subject and a common surname), the confounder linking must not merge.
 """
@@ -36,7 +39,7 @@ _TYPE_BY_RISK = {
 }
 _RISK = Weighted(RISK_SHARES)
 _LEADS_BY_RISK = {
-    "蓝": Weighted({1: 64, 2: 26, 3: 10}),
+    "蓝": Weighted({1: 70, 2: 30}),  # three leads would make a case 黄
     "黄": Weighted({1: 30, 2: 30, 3: 20, 4: 12, 5: 8}),
     "橙": Weighted({2: 20, 3: 25, 4: 20, 5: 15, 6: 12, 7: 8}),
     "红": Weighted({3: 14, 4: 15, 5: 14, 6: 12, 7: 10, 8: 9, 9: 8, 10: 7, 11: 6, 12: 5}),
@@ -126,24 +129,30 @@ _AMOUNTS = {
 # Subjects a domestic-violence case is about (a quarrel at home, drink, gambling, divorce).
 _DV_SUBJECTS = ("琐事", "喝酒", "赌博", "离婚")
 
-_RED_KEYS = {
-    "婚姻家庭": Weighted({"threat_kill": 30, "weapon": 20, "suicide": 15, "serious_injury": 15,
-                      "breached_order": 20}),
-    "劳资/欠薪": Weighted({"collective": 55, "suicide": 20, "threat_kill": 15, "weapon": 10}),
-    "土地/宅基地": Weighted({"weapon": 30, "threat_kill": 25, "collective": 20, "serious_injury": 15,
-                        "suicide": 10}),
-    "邻里": Weighted({"weapon": 35, "threat_kill": 35, "serious_injury": 20, "suicide": 10}),
-    "债务/经济": Weighted({"threat_kill": 45, "weapon": 20, "suicide": 20, "serious_injury": 15}),
-    "继承": Weighted({"threat_kill": 30, "suicide": 30, "weapon": 25, "serious_injury": 15}),
-    "物业": Weighted({"collective": 40, "suicide": 30, "threat_kill": 30}),
-    "施工扰民": Weighted({"collective": 50, "threat_kill": 30, "weapon": 20}),
-    "消费": Weighted({"collective": 40, "suicide": 40, "threat_kill": 20}),
-    "其他": Weighted({"threat_kill": 40, "weapon": 40, "suicide": 20}),
+# The case's top event by target level and type: what the worst thing that happens is.
+_RED_KIND = {
+    "婚姻家庭": Weighted({"threat": 20, "weapon": 10, "suicide": 10, "dv_injury": 22, "strangle": 14,
+                      "order_breach": 10, "escalation": 14}),
+    "劳资/欠薪": Weighted({"suicide": 35, "threat": 30, "weapon": 12, "escalation": 23}),
+    "土地/宅基地": Weighted({"weapon": 35, "threat": 30, "suicide": 10, "escalation": 25}),
+    "邻里": Weighted({"weapon": 30, "threat": 35, "suicide": 8, "escalation": 27}),
+    "债务/经济": Weighted({"threat": 45, "weapon": 15, "suicide": 20, "escalation": 20}),
+    "继承": Weighted({"threat": 30, "suicide": 30, "weapon": 20, "escalation": 20}),
+    "物业": Weighted({"suicide": 40, "threat": 40, "escalation": 20}),
+    "施工扰民": Weighted({"threat": 50, "weapon": 25, "escalation": 25}),
+    "消费": Weighted({"suicide": 50, "threat": 50}),
+    "其他": Weighted({"threat": 40, "weapon": 35, "suicide": 10, "escalation": 15}),
 }
-_ORANGE_OTHER = (("assault", "injury"), ("assault", "injury"), ("vulnerable",),
-                 ("repeat_across",), ("assault",))
-_YELLOW_FIRST = Weighted({"heated": 50, "damage": 25, "repeat_calls": 25, "worry": 12})
-_YELLOW_SECOND = Weighted({"heated": 50, "damage": 25, "worry": 12})
+_ORANGE_KIND = {
+    "婚姻家庭": Weighted({"dv_hit": 55, "dv_control": 45}),
+    "劳资/欠薪": Weighted({"group_petition": 45, "repeat_skip": 20, "physical": 35}),
+    "土地/宅基地": Weighted({"physical": 55, "group_petition": 25, "repeat_skip": 20}),
+    "物业": Weighted({"group_petition": 45, "repeat_skip": 25, "physical": 30}),
+    "施工扰民": Weighted({"group_petition": 45, "physical": 40, "repeat_skip": 15}),
+    "消费": Weighted({"group_petition": 40, "physical": 40, "repeat_skip": 20}),
+}
+_ORANGE_DEFAULT = Weighted({"physical": 85, "repeat_skip": 15})
+_YELLOW_KIND = Weighted({"heated": 80, "three_leads": 20})
 
 
 @dataclass(slots=True)
@@ -163,20 +172,11 @@ class Case:
 
 
 @dataclass(slots=True)
-class Signals:
-    """The risk signals of a case: its red key, its orange and its yellow keys."""
+class Plan:
+    """What a case is drawn to come to: its target level's top event, domestic violence."""
 
-    red: str | None
-    orange: list[str]
-    yellow: list[str]
-
-    @property
-    def dv(self) -> bool:
-        """Domestic violence (the 妇联 flag, the police warning letter)."""
-        return "dv" in self.orange or self.red == "breached_order"
-
-    def keys(self) -> list[str]:
-        return [k for k in (self.red, *self.orange, *self.yellow) if k]
+    kind: str | None  # an event of risk_truth, "escalation", "three_leads" or None
+    dv: bool  # a domestic-violence case (its 妇联 leads tell it, with the DV flag)
 
 
 class Scenarios:
@@ -239,39 +239,24 @@ class Scenarios:
             c.lookalike_of = remap[c.lookalike_of] if c.lookalike_of >= 0 else -1
         return out
 
-    def signals(self, c: Case) -> Signals:
-        """Risk signals of the case by level: red key, orange keys, yellow keys."""
+    def plan(self, c: Case) -> Plan:
+        """The case's top event for its target level, and whether it is domestic violence."""
         rng = self.dice.rng
         fam = c.dtype == "婚姻家庭"
         if c.level == "红":
-            red = _RED_KEYS[c.dtype].pick(rng)
-            if fam:
-                orange = ["dv"] + (["injury"] if rng.random() < 0.5 else [])
-            else:
-                orange = ["assault", "injury"] if rng.random() < 0.5 else ["repeat_across"]
-            return Signals(red, orange, ["heated"])
+            kind = _RED_KIND[c.dtype].pick(rng)
+            return Plan(kind, fam and (kind in ("dv_injury", "strangle", "order_breach",
+                                                "escalation") or rng.random() < 0.6))
         if c.level == "橙":
-            if fam and rng.random() < 0.7:
-                orange = ["dv"]
-                if rng.random() < 0.4:
-                    orange.append("injury")
-                if rng.random() < 0.25:
-                    orange.append("vulnerable")
-            else:
-                orange = list(self.dice.ch(_ORANGE_OTHER))
-            return Signals(None, orange, ["heated"] if rng.random() < 0.6 else [])
+            kind = _ORANGE_KIND.get(c.dtype, _ORANGE_DEFAULT).pick(rng)
+            return Plan(kind, fam)
         if c.level == "黄":
-            keys = [_YELLOW_FIRST.pick(rng)]
-            if rng.random() < 0.35:
-                k2 = _YELLOW_SECOND.pick(rng)
-                if k2 not in keys:
-                    keys.append(k2)
-            return Signals(None, [], keys)
-        return Signals(None, [], [])
+            return Plan(_YELLOW_KIND.pick(rng), False)
+        return Plan(None, False)
 
-    def fit_subject(self, c: Case, sig: Signals) -> None:
+    def fit_subject(self, c: Case, plan: Plan) -> None:
         """A domestic-violence case is about a quarrel at home, drink, gambling or divorce."""
-        if sig.dv and c.subject not in _DV_SUBJECTS:
+        if plan.dv and c.subject not in _DV_SUBJECTS:
             key = self.dice.ch(_DV_SUBJECTS)
             c.subject, c.phrasings = next((k, p) for k, p, _ in SUBJECTS["婚姻家庭"] if k == key)
 

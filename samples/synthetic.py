@@ -18,17 +18,23 @@ four agencies, because linking and risk scoring are measured against its truth:
 * Confounders: the same person in an unrelated case months later, look-alike cases
   (other households, same village, same kind of quarrel, same weeks), common
   surnames, a family landline shared by relatives in different cases.
-* Risk truth (红/橙/黄/蓝 about 5/15/30/50 %) is carried by the text of the leads
-  (threats, weapons, suicide threats, injuries, domestic violence, vulnerable parties,
-  negated mentions in low-risk cases) and by the structured flags, mostly consistently.
+* Risk truth comes from what happened: each case draws a target level (红/橙/黄/蓝 about
+  5/15/30/50 %, to keep the mix) and from it the events of each lead (a threat, a
+  weapon, a suicide threat, a beating with injury, strangulation, a breached protection
+  order, domestic violence, a physical conflict, a collective or repeated skip-level
+  petition, heated words, nothing). The leads tell those events in many wordings
+  (``tellings``), with negated, hedged and decoy mentions in any case, and the
+  structured flags agree with them. The true level is then computed from the told
+  events by issue 11's policy (``risk_truth``), escalation across agencies included.
 
 The parts, one module each, all drawing from one seeded stream (``chance``) in a fixed
 order: ``places`` (villages, homes, addresses), ``names`` and ``people`` (persons,
-households, ID numbers, phones), ``scenarios`` (case skeletons, risk signals),
+households, ID numbers, phones), ``scenarios`` (case skeletons, plans),
 ``parties`` (who each case is between, who else reports), ``timeline`` (agencies,
-times, stages and reporters of a case's leads), ``texts`` and ``phrases`` (the
-descriptions), ``records`` (the agencies' structured fields) and ``frames`` (the
-three frames). This module wires them together and keeps the public names.
+times, reporters and events of a case's leads), ``texts`` and ``tellings`` (the
+descriptions), ``risk_truth`` (the policy's level from the told events), ``records``
+(the agencies' structured fields) and ``frames`` (the three frames). This module wires
+them together and keeps the public names.
 
 Everything is deterministic for a seed. Per-lead work is a few string formats; IDs,
 phones and references are vectorized at the end: a million leads take about 35 s on
@@ -86,7 +92,10 @@ class SyntheticData:
     are ``case_id``, ``person_id`` (the reporter) and ``risk_level`` (of the case).
     ``cases``: ``case_id, dispute_type, subject, district, town, village, village_code,
     risk_level, parties, party_names, reporters`` (``|``-joined), ``lead_count, sources,
-    first_reported_at, last_reported_at, lookalike_of, signals, org``.
+    first_reported_at, last_reported_at, lookalike_of, signals`` (the drawn plan),
+    ``risk_events`` (every event the leads told, ``|``-joined, with ``escalation`` and
+    ``three_leads`` where the policy's case rules apply), ``red_flags`` (what made a red
+    case red), ``org``.
     ``persons``: ``person_id, name, sex, birth_date, id_number`` (valid GB 11643),
     ``mobile, landline, household_id, village_code, address``.
     """

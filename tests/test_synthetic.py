@@ -8,12 +8,23 @@ from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from pypinyin import lazy_pinyin
 
+from samples.chance import Dice
 from samples.exports import DemoManifest, load_units, write_demo_exports
+from samples.risk_truth import (
+    DV_EVENTS,
+    ORANGE_EVENTS,
+    RED_EVENTS,
+    LeadFacts,
+    case_truth,
+    escalates,
+)
 from samples.synthetic import RISK_SHARES, SyntheticData, generate, homophone_variant
+from samples.tellings import Teller
 
 # --- an independent GB 11643 check (not the generator's own code)
 
@@ -37,11 +48,7 @@ def upgrade15(s: str) -> str:
     return body + "10X98765432"[total % 11]
 
 
-RED_WORDS = re.compile(
-    r"杀|同归于尽|跳楼|往下跳|农药|以死相逼|自杀|寻短见|遗书|割腕|安眠药|持刀|菜刀|铁锹|砍刀|剪刀|"
-    r"木棍|水果刀|镐把|骨折|缝了|昏迷|重伤|耳膜|住院|保护令|集体|上访|弄死|的命|捅死|放火|一起死|"
-    r"见血|聚集")
-NEGATION = re.compile(r"没有|未|并未|否认|不涉及|只是嘴上说说")
+NEGATED_OR_DECOY = re.compile(r"没有|没|未|并未|否认|无肢体|怕|担心|跳楼价|砍价|杀价|打官司|打电话|气死|吓死")
 
 
 @pytest.fixture(scope="module")
@@ -154,47 +161,135 @@ def test_common_surnames_dominate(data: SyntheticData) -> None:
     assert surnames["王"] > 10 * max(1, surnames["鲁"])
 
 
-def test_risk_distribution_and_signals(data: SyntheticData) -> None:
+def test_risk_distribution_and_truth_follows_the_policy(data: SyntheticData) -> None:
     cases = data.cases
     share = cases["risk_level"].value_counts(normalize=True)
     for lvl, target in RISK_SHARES.items():
         assert abs(share[lvl] - target) < 0.04, (lvl, share[lvl])
-    text = pd.Series(data.leads.groupby("case_id")["description"].agg(" ".join))
-    level = cases.set_index("case_id")["risk_level"].reindex(text.index)
-    red_words = text.str.contains(RED_WORDS)
-    assert red_words[level == "红"].mean() > 0.95
-    assert red_words[level == "蓝"].mean() < 0.2  # only negated or decoy mentions there
-    assert text[level == "蓝"].str.contains(NEGATION).mean() > 0.3
-    family = cases.set_index("case_id")["dispute_type"].reindex(text.index) == "婚姻家庭"
-    dv = text.str.contains("家暴|殴打|打骂|拳打脚踢|耳光|家庭暴力|动手打|掐")
-    assert dv[(level == "橙") & family].mean() > 0.5 > 0.1 > dv[(level == "蓝") & family].mean()
-    orange_words = text.str.contains(
-        "家暴|殴打|打骂|拳打脚踢|耳光|家庭暴力|动手打|掐|流血|淤青|打伤|打肿|轻微伤|抓伤|脸部受伤|"
-        "头部受伤|推倒了|一拳|撕扯|肢体冲突|八旬|怀孕|残疾|未成年|独居老人|年迈|七十多岁|六岁|"
-        "多次报警|求助过|12345反映|信访办反映|出警|调解未果")
-    assert orange_words[level == "橙"].mean() > 0.9
-    assert orange_words[level == "蓝"].mean() < 0.4  # negated mentions (未发生肢体冲突) only
-    # escalation: the last lead of a red case carries the red words more often than the first
-    red_leads = data.leads[data.leads["risk_level"] == "红"].sort_values("reported_at")
-    first = red_leads.groupby("case_id")["description"].first().str.contains(RED_WORDS).mean()
-    last = red_leads.groupby("case_id")["description"].last().str.contains(RED_WORDS).mean()
-    assert last > first + 0.2
+    events = cases["risk_events"].fillna("").str.split("|").map(lambda e: {x for x in e if x})
+    # the level is what the policy says about the case's events, nothing else
+    for lvl, evs, n in zip(cases["risk_level"], events, cases["lead_count"], strict=True):
+        red = evs & ({*RED_EVENTS, "escalation"})
+        orange = evs & set(ORANGE_EVENTS)
+        expect = ("红" if red else "橙" if orange else
+                  "黄" if "heated" in evs or n >= 3 else "蓝")
+        assert lvl == expect, (lvl, evs, n)
+        assert ("three_leads" in evs) == (n >= 3)
+    red_flags = cases.loc[cases["risk_level"] == "红", "red_flags"].fillna("")
+    assert (red_flags != "").all()
+    assert cases.loc[cases["risk_level"] != "红", "red_flags"].fillna("").eq("").all()
+    # every red-flag event and escalation occurs, each in a good number of cases
+    flags = Counter(f for x in red_flags for f in x.split("|"))
+    for ev in (*RED_EVENTS, "escalation"):
+        assert flags[ev] >= 3, (ev, flags)
+    # blue cases: nothing happened, though their texts carry negated/hedged/decoy words
+    text = data.leads.groupby("case_id")["description"].agg(" ".join)
+    blue = cases.loc[cases["risk_level"] == "蓝", "case_id"]
+    assert text.reindex(blue).str.contains(NEGATED_OR_DECOY).mean() > 0.2
+    red = cases.loc[cases["risk_level"] == "红", "case_id"]
+    assert text.reindex(red).str.len().mean() > text.reindex(blue).str.len().mean()
 
 
-def test_flags_mostly_follow_truth(data: SyntheticData) -> None:
+def test_escalation_truth_is_visible_in_the_leads(data: SyntheticData) -> None:
+    """A case the truth calls escalating has 3+ leads within 30 days from 2+ agencies."""
+    cases = data.cases.set_index("case_id")
+    esc = cases.index[cases["risk_events"].fillna("").str.contains("escalation")]
+    assert len(esc) > 20
+    leads = data.leads[data.leads["case_id"].isin(esc)].sort_values("reported_at")
+    for cid, g in leads.groupby("case_id"):
+        t = g["reported_at"].to_numpy()
+        src = g["source"].to_numpy()
+        ok = False
+        for i in range(len(t)):
+            win = (t >= t[i]) & (t - t[i] <= np.timedelta64(30, "D"))
+            if win.sum() >= 3 and len(set(src[win])) >= 2:
+                ok = True
+                break
+        assert ok, cid
+
+
+def test_flags_agree_with_the_events(data: SyntheticData) -> None:
     leads = data.leads
-    wf = leads[leads["source"] == "womens_federation"]
-    dv_cases = set(data.cases.loc[data.cases["signals"].str.contains("dv|breached_order"),
-                                  "case_id"])
-    in_dv = wf["case_id"].isin(dv_cases)
-    assert (wf.loc[in_dv, "dv_flag"] == "是").mean() > 0.8
-    assert (wf.loc[~in_dv, "dv_flag"] == "是").mean() < 0.1
-    pet = leads[leads["source"] == "petition"]
-    collective = pet[pet["headcount"] >= 5]
-    assert len(collective) and (collective["risk_level"] == "红").mean() > 0.6
+    events = data.cases.set_index("case_id")["risk_events"].fillna("")
+    ev_of_lead = events.reindex(leads["case_id"]).to_numpy()
+    wf = leads["source"].to_numpy() == "womens_federation"
+    dv_flag = (leads["dv_flag"] == "是").to_numpy()
+    assert dv_flag[wf].any() and not dv_flag[wf].all()
+    for e in ev_of_lead[dv_flag]:  # the 妇联's DV flag: the case has domestic violence
+        assert set(e.split("|")) & DV_EVENTS, e
+    pet = leads["source"] == "petition"
+    big = pet & (leads["headcount"].fillna(0) >= 5)
+    assert big.any()
+    assert all("group_petition" in e for e in ev_of_lead[big.to_numpy()])
+    both = pet & (leads["repeat_flag"] == "是") & (leads["skip_level"] == "是")
+    assert both.any()
+    assert all("repeat_skip" in e for e in ev_of_lead[both.to_numpy()])
     hot = leads[leads["source"] == "hotline_12345"]
     urgent = hot["urgency"].isin(["紧急", "特急"])
-    assert urgent[hot["risk_level"] == "红"].mean() > urgent[hot["risk_level"] == "蓝"].mean() + 0.3
+    assert urgent[hot["risk_level"] == "红"].mean() > urgent[hot["risk_level"] == "蓝"].mean() + 0.2
+
+
+def test_red_flag_events_are_told_in_many_wordings(data: SyntheticData) -> None:
+    """No small phrase list: red cases' lead texts are nearly all distinct."""
+    red = data.leads[data.leads["risk_level"] == "红"]["description"]
+    assert red.nunique() / len(red) > 0.95
+    teller = Teller(Dice(7))
+    for make in (lambda: teller.threat("对方", "她", "报警人", "对方")[0],
+                 lambda: teller.suicide("对方", "来电人")[0],
+                 lambda: teller.weapon("对方", "他")[0],
+                 lambda: teller.strangle("丈夫", "她")[0],
+                 lambda: teller.dv_injury("丈夫", "她")[0]):
+        forms = {make() for _ in range(3000)}
+        assert len(forms) > 300, len(forms)
+
+
+# --- the policy itself (risk_truth), on hand-made leads
+
+
+def _lead(day: float, source: str, *events: str, **flags: object) -> LeadFacts:
+    return LeadFacts(day, source, frozenset(events), **flags)  # type: ignore[arg-type]
+
+
+def test_policy_red_flags_and_levels() -> None:
+    assert case_truth([_lead(0, "police", "strangle")]).level == "红"  # no injury needed
+    assert case_truth([_lead(0, "police", "dv_hit")]).level == "橙"
+    assert case_truth([_lead(0, "police", "dv_injury")]).level == "红"
+    assert case_truth([_lead(0, "hotline", "physical")]).level == "橙"
+    assert case_truth([_lead(0, "hotline", "heated")]).level == "黄"
+    assert case_truth([_lead(0, "hotline")]).level == "蓝"
+    assert case_truth([_lead(0, "hotline"), _lead(1, "hotline")]).level == "蓝"
+    three = case_truth([_lead(0, "hotline"), _lead(40, "police"), _lead(90, "hotline")])
+    assert three.level == "黄" and "three_leads" in three.events
+    # structured columns tell events too
+    assert case_truth([_lead(0, "petition", headcount=5)]).level == "橙"
+    assert case_truth([_lead(0, "petition", headcount=4)]).level == "蓝"
+    assert case_truth([_lead(0, "petition", repeat=True)]).level == "蓝"
+    assert case_truth([_lead(0, "petition", repeat=True, skip=True)]).level == "橙"
+    assert case_truth([_lead(0, "womens_federation", dv_flag=True)]).level == "橙"
+    # a negated or decoy mention is not an event: nothing told, nothing raised
+    assert case_truth([_lead(0, "police", *())]).events == ()
+
+
+def test_policy_escalation() -> None:
+    worse = [_lead(0, "police", "heated"), _lead(6, "womens_federation", "heated"),
+             _lead(12, "hotline", "physical")]
+    t = case_truth(worse)
+    assert t.level == "红" and "escalation" in t.deciding
+    one_agency = [_lead(d.day, "police", *d.events) for d in worse]
+    assert case_truth(one_agency).level == "橙"
+    spread = [_lead(0, "police", "heated"), _lead(20, "hotline"), _lead(45, "police", "physical")]
+    assert case_truth(spread).level == "橙"
+    no_contact = [_lead(0, "police"), _lead(5, "hotline", "heated"),
+                  _lead(9, "petition", "dv_control")]
+    assert case_truth(no_contact).level == "橙"
+    same_from_start = [_lead(0, "police", "physical"), _lead(5, "hotline", "physical"),
+                       _lead(9, "police", "physical")]
+    assert case_truth(same_from_start).level == "橙"
+    # the window may start at any lead: quiet months, then three reports in a fortnight
+    late = [_lead(0, "police", "physical"), _lead(100, "hotline"), _lead(104, "police", "heated"),
+            _lead(110, "womens_federation", "dv_hit")]
+    assert case_truth(late).level == "红"
+    assert escalates(worse) and not escalates(worse[:2])
 
 
 def test_id_numbers(data: SyntheticData) -> None:
