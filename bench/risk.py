@@ -104,6 +104,8 @@ def main() -> None:
     ap.add_argument("--speed-leads", type=int, default=1_000_000,
                     help="texts to score for the speed figure (0: skip)")
     ap.add_argument("--misses", type=int, default=0, help="print this many missed red cases")
+    ap.add_argument("--false-reds", type=int, default=0,
+                    help="print this many cases scored red that are not, with the red evidence")
     args = ap.parse_args()
 
     t0 = time.perf_counter()
@@ -113,10 +115,12 @@ def main() -> None:
     scorer = RiskScorer(cfg.risk)
     by_case = lead_dicts(data.leads, cfg.categories)
     t1 = time.perf_counter()
-    rows = []
+    rows, red_why = [], {}
     for cid, case_leads in by_case.items():
         a = scorer.score(case_leads)
         rows.append((cid, a.level, float(a.score)))
+        red_why[cid] = [(s["signal"], s["evidence"][0].get("words"), s["evidence"][0].get("text"))
+                        for s in a.signals if s["red_flag"]]
     t_score = time.perf_counter() - t1
     pred = pd.DataFrame(rows, columns=["case_id", "pred", "score"]).set_index("case_id")
     cases = data.cases.set_index("case_id").join(pred)
@@ -177,6 +181,11 @@ def main() -> None:
                     if pd.notna(lead[k]))
                 print(f"  {lead['source']:<17} {lead['reported_at']:%Y-%m-%d} {flags_txt}")
                 print(f"    {lead['description']}")
+
+    for case_key, row in cases[pred_red & ~true_red].head(args.false_reds).iterrows():
+        cid = str(case_key)
+        print(f"\n--- false red {cid}: true {row['risk_level']} ({row['risk_events']}); "
+              f"scored red by {red_why[cid]}")
 
     if args.speed_leads:
         pool = data.leads["description"].tolist()
