@@ -314,7 +314,8 @@ def risk_show(case_id: Annotated[str, typer.Argument(help="案件编号 / case i
     if record is None:
         console.print(f"案件 {case_id} 尚无风险评估 / no assessment for this case")
         raise typer.Exit(code=1)
-    console.print(record["explanation"] or record["level"], markup=False, highlight=False)
+    console.print(record["explanation"] or record["level"], markup=False, highlight=False,
+                  soft_wrap=True)
 
 
 @risk_app.command("set")
@@ -334,7 +335,7 @@ def risk_set(
     except ValueError as exc:
         console.print(str(exc))
         raise typer.Exit(code=2) from exc
-    console.print(row["explanation"], markup=False, highlight=False)
+    console.print(row["explanation"], markup=False, highlight=False, soft_wrap=True)
 
 
 def main() -> None:

@@ -115,14 +115,16 @@ class TextSignals:
     def _who(self, text: str, sentence: int, clause: int, start: int,
              end: int) -> tuple[str | None, str | None]:
         """The actor and the target as written: the actor is the last person named before
-        the match in its clause, else the first inside it, else the sentence's first
-        (its subject carries over: 其丈夫酒后回家，手持菜刀堵门); the target is the next
-        person named inside or just after the match."""
+        the match in its clause, else one the match opens with, else the sentence's first
+        (its subject carries over: 其丈夫酒后回家，手持菜刀堵门), else the first inside the
+        match; the target is the next person named inside or just after the match."""
         found = [(m.start(), m.group(0)) for m in self._person.finditer(text, sentence, end + 8)]
         before = [f for f in found if clause <= f[0] < start]
         inside = [f for f in found if start <= f[0] < end]
         lead = [f for f in found if f[0] < clause]
-        actor = before[-1] if before else inside[0] if inside else lead[0] if lead else None
+        opening = [f for f in inside if f[0] == start]  # 其丈夫殴打她: the match names the actor
+        actor = (before[-1] if before else opening[0] if opening else lead[0] if lead
+                 else inside[0] if inside else None)
         target = next((f for f in found if f[0] >= start and f != actor), None)
         return (actor[1] if actor else None), (target[1] if target else None)
 
