@@ -15,13 +15,13 @@ from typer.testing import CliRunner
 
 from connectors.resources import Resources
 from connectors.settings import Settings
-from connectors.store.access import leads_frame, sync_roster
+from connectors.store.access import LEAD_COLUMNS, leads_frame, sync_roster
 from connectors.store.link_files import index_path, load_index
 from connectors.store.schema import CaseLink, Person, RawRow, RiskAssessment
 from connectors.store.secrets import link_key
 from flows import stages
 from flows.cli import app
-from triage.link.features import Pseudonyms, pinyin_key
+from triage.link.features import Pseudonyms, name_candidates, pinyin_key
 
 from .exports import drop_demo, write_xlsx
 
@@ -69,12 +69,19 @@ def _quoting(res: Resources, gone: set[int]) -> list[str]:
 
 
 def _pick_person(res: Resources) -> tuple[int, pd.DataFrame]:
-    """A reporter with a full name no other lead shares (even by sound), a phone and a case
-    that other leads are in too, so both a kept and a cleaned case are exercised."""
-    leads = leads_frame(res.engine)
+    """A reporter with a full name no other lead shares (even by sound) or mentions in its
+    text (another reporter's record naming them is that reporter's, not theirs), a phone
+    and a case that other leads are in too, so both a kept and a cleaned case are exercised."""
+    leads = leads_frame(res.engine, (*LEAD_COLUMNS, "parties", "address"))
     with Session(res.engine) as s:
         links = dict(s.execute(select(CaseLink.lead_id, CaseLink.case_id)).all())
     leads["case_id"] = leads["id"].map(links)
+    said: dict[str, set[int]] = {}  # a sound → the leads whose text or parties name it
+    for r in leads.itertuples():
+        spans = [*(r.parties or []), *name_candidates(r.description or ""),
+                 *name_candidates(r.address or "")]
+        for span in spans:
+            said.setdefault(pinyin_key(span), set()).add(int(r.id))
     named = leads[~leads["reporter_name_masked"] & leads["reporter_name"].notna()]
     sounds = Counter(pinyin_key(n) for n in leads["reporter_name"].dropna())
     size = leads.groupby("case_id")["id"].size()
@@ -84,7 +91,10 @@ def _pick_person(res: Resources) -> tuple[int, pd.DataFrame]:
         phones = [p for ps in mine["phones"] for p in (ps or []) if "*" not in p]
         others = leads[leads["person_id"] != pid]
         shared_phone = any(p in (ps or []) for ps in others["phones"] for p in phones)
-        if (len(name) >= 3 and sounds[pinyin_key(name)] == len(own) and phones and not shared_phone
+        mentioned = others["description"].fillna("").str.contains(name, regex=False).any()
+        said_by_others = said.get(pinyin_key(name), set()) - set(mine["id"].astype(int))
+        if (len(name) >= 3 and not mentioned and not said_by_others
+                and sounds[pinyin_key(name)] == len(own) and phones and not shared_phone
                 and (size[mine["case_id"]] > len(mine)).any()
                 and mine["reporter_id_valid"].eq(True).any()):
             return int(pid), mine
