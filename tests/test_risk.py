@@ -153,6 +153,7 @@ def test_a_new_red_lead_lifts_a_lowered_override_and_says_so(scorer: RiskScorer)
     lowered = {"override_level": "黄", "override_by": "王协调员", "override_reason": "已当面化解",
                "override_at": t0, "override_from": "红"}
     a = scorer.score([first])
+    lowered["signals"] = a.signals  # the assessment the override was made on
     same = reassess(a, lowered, {1: datetime(2024, 5, 1)})
     assert (same["level"], same["override_level"], same["note"]) == ("黄", "黄", None)
     second = lead(2, "对方又拿着菜刀到他家门口", days=12, updated_at=datetime(2024, 5, 13))

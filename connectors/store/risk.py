@@ -15,7 +15,7 @@ from connectors.store.schema import Alert, Case, CaseLink, RiskAssessment
 from triage.frames import records
 
 CARRIED = ("level", "computed_level", "override_level", "override_by", "override_reason",
-           "override_at", "override_from", "level_since")
+           "override_at", "override_from", "level_since", "signals")
 
 
 def scoring_inputs(engine: Engine) -> tuple[pd.DataFrame, dict[str, dict[str, Any]]]:

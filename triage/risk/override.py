@@ -43,14 +43,20 @@ def check_override(current: str, new: str, reason: str | None) -> None:
         raise ValueError("降低风险等级必须填写理由")
 
 
-def new_red_leads(assessment: Assessment, since: datetime | None,
+def _red_leads(signals: Sequence[Mapping[str, Any]] | None) -> set[int]:
+    return {ev["lead_id"] for s in signals or [] if s.get("red_flag")
+            for ev in s.get("evidence") or [] if isinstance(ev.get("lead_id"), int)}
+
+
+def new_red_leads(assessment: Assessment, previous: Mapping[str, Any],
                   updated: Mapping[int, datetime | None]) -> list[int]:
-    """Leads behind the assessment's red flags that arrived or changed after ``since``."""
-    if since is None:
-        return []
-    ids = {ev["lead_id"] for s in assessment.signals if s["red_flag"]
-           for ev in s["evidence"] if isinstance(ev.get("lead_id"), int)}
-    return sorted(i for i in ids if (t := updated.get(i)) is not None and t > since)
+    """Leads behind the assessment's red flags that the previous assessment did not have,
+    or that changed after the override."""
+    since = previous.get("override_at")
+    known = _red_leads(previous.get("signals"))
+    return sorted(i for i in _red_leads(assessment.signals)
+                  if i not in known or (isinstance(since, datetime)
+                                        and (t := updated.get(i)) is not None and t > since))
 
 
 def reassess(assessment: Assessment, previous: Mapping[str, Any] | None,
@@ -65,7 +71,7 @@ def reassess(assessment: Assessment, previous: Mapping[str, Any] | None,
     note = None
     computed = assessment.level
     if lowered(override, before, computed) and computed == "红":
-        fresh = new_red_leads(assessment, at, updated or {})
+        fresh = new_red_leads(assessment, prev, updated or {})
         if fresh:
             when = f"{at:%Y-%m-%d %H:%M}" if isinstance(at, datetime) else "此前"
             note = (f"{by or '协调员'}于{when}将等级调为{override}（理由：{reason or '无'}），"
