@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import copy
 import tomllib
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from triage.domain import DISPUTE_TYPES
 from triage.normalize.categories import CategoryMapper
 
 TAXONOMY = Path(__file__).resolve().parent.parent / "data" / "taxonomy.toml"
@@ -152,3 +156,40 @@ def test_types_default_to_the_project_taxonomy() -> None:
     assert m.map("物业管理", None) == "物业"
     with pytest.raises(ValueError, match="其它"):
         CategoryMapper.from_config({"category": [{"type": "其它", "keywords": ["x"]}]})
+
+
+@pytest.mark.parametrize(("category", "text", "expected", "words"), [
+    ("社会管理>矛盾纠纷", "来电人反映包工头拖欠其工资三个月未付", "劳资/欠薪", ["包工头", "工资"]),
+    ("其他", "市民反映楼上漏水，邻居不予维修", "邻里", ["楼上", "漏水", "邻居"]),
+    ("投诉", "反映物业费收取不合理，电梯长期停运", "物业", ["物业费", "电梯"]),
+    ("纠纷-家庭纠纷", "因欠款问题与女婿发生争执", "婚姻家庭", ["家庭纠纷"]),  # specific: it stands
+    (None, "兄妹因父亲遗产继承问题协商不成", "继承", ["继承", "遗产"]),
+    ("社会管理>矛盾纠纷", "来电人称与对方有矛盾，希望协调", "其他", []),
+])
+def test_the_text_decides_where_the_category_is_generic(mapper: CategoryMapper, category: str | None,
+                                                        text: str, expected: str,
+                                                        words: list[str]) -> None:
+    assert mapper.decide(category, text) == (expected, words)
+    assert mapper.map(category, text) == expected
+
+
+def test_a_generic_category_that_names_a_type_is_the_fallback(mapper: CategoryMapper) -> None:
+    assert mapper.decide("投诉>物业管理", "来电人称有纠纷") == ("物业", ["物业管理"])
+
+
+def test_generic_words_are_validated(cfg: dict[str, Any]) -> None:
+    bad = copy.deepcopy(cfg)
+    bad["generic"] = ["矛盾纠纷", ""]
+    with pytest.raises(ValueError, match="generic"):
+        CategoryMapper.from_config(bad)
+
+
+@settings(max_examples=300, deadline=None)
+@given(category=st.one_of(st.none(), st.text(max_size=30)), text=st.text(max_size=120))
+def test_any_input_gets_a_taxonomy_type_and_words_from_it(category: str | None, text: str) -> None:
+    mapper = CategoryMapper.from_config(tomllib.loads(TAXONOMY.read_text("utf-8")))
+    kind, words = mapper.decide(category, text)
+    assert kind in DISPUTE_TYPES
+    folded = "".join(unicodedata.normalize("NFKC", f"{category or ''}{text}").split())
+    assert all(w in folded or w in "".join(unicodedata.normalize("NFKC", text).split())
+               for w in words)

@@ -120,6 +120,7 @@ class Lead(SQLModel, table=True):
     village_code: str | None = Field(default=None, max_length=12)
     category_raw: str | None = Field(default=None, max_length=256)
     dispute_type: str = Field(default="其他", max_length=16)
+    dispute_words: list[str] | None = _json()  # the category or description words that decided it
     description: str | None = None
     disposition: str | None = None
     urgency: str | None = Field(default=None, max_length=16)

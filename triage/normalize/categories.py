@@ -1,10 +1,13 @@
-"""Map each agency's category (and, failing that, the description) to the one dispute taxonomy.
+"""Map each agency's category and description to the one dispute taxonomy.
 
 Police write ``纠纷-家庭纠纷``, 12345 writes ``城乡建设>住房管理>物业管理``, the women's
 federation writes ``家庭暴力``; the rules in ``data/taxonomy.toml`` say which keyword
-means which type. Rules are tried in file order (the first rule with a keyword in the
-text wins), so a deployment controls precedence by ordering rules. Pure: the caller
-parses the TOML.
+means which type. A specific category decides (the first category rule with a keyword
+in it, in file order). A generic one (``社会管理>矛盾纠纷``, ``其他``, ``投诉``: the
+``generic`` list), or one no rule knows, lets the description decide: the type whose
+description keywords it names most (distinct keywords; ties go to file order), else the
+category's own type, else ``其他``. Each decision keeps the words that made it. Pure:
+the caller parses the TOML.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ __all__ = ["FALLBACK_TYPE", "CategoryMapper", "CategoryRule"]
 
 FALLBACK_TYPE = "其他"
 _RULE_KEYS = frozenset({"type", "keywords"})
+GENERIC = ("矛盾纠纷", "其他", "投诉", "咨询", "求助", "综合", "建议")  # when the file names none
 _WS_RE = re.compile(r"\s+")
 
 
@@ -77,10 +81,12 @@ class CategoryMapper:
     """Dispute type from category rules, then description rules, else ``其他``."""
 
     def __init__(self, category_rules: Sequence[CategoryRule],
-                 description_rules: Sequence[CategoryRule]) -> None:
+                 description_rules: Sequence[CategoryRule],
+                 generic: Sequence[str] = GENERIC) -> None:
         """Use ``from_config``; this takes already compiled rules."""
         self.category_rules = tuple(category_rules)
         self.description_rules = tuple(description_rules)
+        self.generic = tuple(_fold(g) for g in generic)
         self._by_category = lru_cache(maxsize=4096)(self._category_type)
 
     def __getstate__(self) -> dict[str, object]:
@@ -111,21 +117,50 @@ class CategoryMapper:
         if FALLBACK_TYPE not in raw_types:
             raise ValueError(f"types: must include the fallback type {FALLBACK_TYPE}")
         types = frozenset(raw_types)
-        return cls(_rules(cfg, "category", types), _rules(cfg, "description", types))
+        generic = cfg.get("generic", list(GENERIC))
+        if not isinstance(generic, Sequence) or isinstance(generic, str) \
+                or not all(isinstance(g, str) and g.strip() for g in generic):
+            raise ValueError("generic must be a list of non-empty category words")
+        return cls(_rules(cfg, "category", types), _rules(cfg, "description", types), generic)
 
-    def _category_type(self, category: str) -> str | None:
+    def _category_type(self, category: str) -> tuple[str, str] | None:
         folded = _fold(category)
-        return next((r.type for r in self.category_rules if r.matches(folded)), None)
+        for rule in self.category_rules:
+            m = rule.pattern.search(folded)
+            if m:
+                return rule.type, m.group(0)
+        return None
+
+    def is_generic(self, category: str | None) -> bool:
+        """Whether a category says nothing specific (矛盾纠纷, 其他, 投诉 …)."""
+        folded = _fold(category or "")
+        return not folded or any(g in folded for g in self.generic)
+
+    def from_text(self, description: str | None) -> tuple[str, list[str]] | None:
+        """The type whose description keywords the text names most, with those words."""
+        if not description:
+            return None
+        folded = _fold(description)
+        best: tuple[str, list[str]] | None = None
+        for rule in self.description_rules:
+            words = sorted({m.group(0) for m in rule.pattern.finditer(folded)})
+            if words and (best is None or len(words) > len(best[1])):
+                best = (rule.type, words)
+        return best
+
+    def decide(self, category: str | None, description: str | None) -> tuple[str, list[str]]:
+        """The dispute type of a lead and the words that decided it (a category keyword,
+        or the description's words)."""
+        found = self._by_category(category) if category else None
+        if found is not None and not self.is_generic(category):
+            return found[0], [found[1]]
+        text = self.from_text(description)
+        if text is not None:
+            return text
+        if found is not None:
+            return found[0], [found[1]]
+        return FALLBACK_TYPE, []
 
     def map(self, category: str | None, description: str | None) -> str:
-        """The dispute type of a lead: category keywords first, then description, else 其他."""
-        if category:
-            found = self._by_category(category)
-            if found is not None:
-                return found
-        if description:
-            folded = _fold(description)
-            for rule in self.description_rules:
-                if rule.matches(folded):
-                    return rule.type
-        return FALLBACK_TYPE
+        """The dispute type of a lead (see ``decide``)."""
+        return self.decide(category, description)[0]

@@ -310,6 +310,7 @@ def canonical_lead(
     urgency = texts.get("urgency")
     reporter = names[0] if names else None
     extra = {k: t for k in EXTRA_FIELDS if (t := texts.get(k)) is not None}
+    dtype, dtype_words = ctx.categories.decide(category, description)
     lead: dict[str, Any] = {
         "source": source,
         "source_ref": ref,
@@ -331,7 +332,8 @@ def canonical_lead(
         "village": where.village,
         "village_code": where.village_code,
         "category_raw": category,
-        "dispute_type": ctx.categories.map(category, description),
+        "dispute_type": dtype,
+        "dispute_words": dtype_words or None,
         "description": description,
         "disposition": texts.get("disposition"),
         "urgency": URGENCY.get(urgency, urgency) if urgency else None,
