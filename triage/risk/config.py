@@ -28,8 +28,8 @@ def _compiles(patterns: Iterable[str]) -> None:
             raise ValueError(f"bad pattern {p!r}: {exc}") from exc
 
 
-class SignalSpec(BaseModel):
-    """One text signal: its patterns, and the context it needs or excludes in the lead."""
+class FlagSpec(BaseModel):
+    """A signal's name, its points, whether it is a red flag, and its severity."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -37,6 +37,11 @@ class SignalSpec(BaseModel):
     points: float = Field(ge=0)
     red_flag: bool = False
     severity: int = Field(default=0, ge=0, le=4, description=SEVERITY_HELP)
+
+
+class SignalSpec(FlagSpec):
+    """One text signal: its patterns, and the context it needs or excludes in the lead."""
+
     patterns: list[str]
     requires: list[str] = Field(default_factory=list)  # each of these somewhere in the text
     unless: list[str] = Field(default_factory=list)  # none of these anywhere in the text
@@ -48,15 +53,6 @@ class SignalSpec(BaseModel):
         if not v:
             raise ValueError("a signal needs at least one pattern")
         return v
-
-
-class FlagSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str
-    points: float = Field(ge=0)
-    red_flag: bool = False
-    severity: int = Field(default=0, ge=0, le=4, description=SEVERITY_HELP)
 
 
 class FlagsConfig(BaseModel):
