@@ -15,10 +15,18 @@ def test_a_new_lead_on_a_red_or_orange_case_alerts() -> None:
     assert new_lead_alert("C0000001", "橙", "红", FRESH) is not None
 
 
-def test_no_alert_without_new_leads_or_below_orange() -> None:
+def test_a_lead_that_makes_a_case_red_alerts_whatever_it_was() -> None:
+    arrived = new_lead_alert("C0000001", None, "红", FRESH, ["持械"])
+    assert arrived is not None and arrived["kind"] == "新增红色风险"
+    assert "新案件" in arrived["message"] and "持械" in arrived["message"]
+    raised = new_lead_alert("C0000001", "黄", "红", FRESH, ["升级态势"])
+    assert raised is not None and "黄→红" in raised["message"]
+
+
+def test_no_alert_without_new_leads_or_below_red_on_a_quiet_case() -> None:
     assert new_lead_alert("C0000001", "红", "红", []) is None
-    assert new_lead_alert("C0000001", "黄", "红", FRESH) is None
-    assert new_lead_alert("C0000001", None, "红", FRESH) is None
+    assert new_lead_alert("C0000001", "黄", "橙", FRESH) is None
+    assert new_lead_alert("C0000001", None, "黄", FRESH) is None
 
 
 def test_load_counts_assignments_but_not_of_cases_being_rerouted() -> None:

@@ -73,5 +73,5 @@ def test_an_override_holds_across_nights_until_a_new_red_flag(res: Resources) ->
     with Session(res.engine) as s:
         kinds = [a.kind for a in s.exec(select(Alert).where(Alert.case_id == case))]
         history = s.exec(select(RiskAssessment).where(RiskAssessment.case_id == case)).all()
-    assert "降级后新红色线索" in kinds
+    assert "降级后新红色线索" in kinds and "新增红色风险" in kinds  # red on arrival alerts too
     assert [h.override_level for h in history if not h.is_current][-1] == "黄"

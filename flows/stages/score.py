@@ -64,7 +64,8 @@ def score_stage(res: Resources, run_id: int | None = None,
         row = _finish({"case_id": cid, "run_id": run_id, **record}, prev, cfg, stamp)
         rows.append(row)
         alert = new_lead_alert(cid, prev.get("level"), row["level"],
-                               [r for r in rows_of_case if int(r["id"]) in new_ids])
+                               [r for r in rows_of_case if int(r["id"]) in new_ids],
+                               assessed[cid].red_flags)
         if alert is not None:
             alerts.append({**alert, "run_id": run_id, "created_at": stamp})
         if row["note"]:
