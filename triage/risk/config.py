@@ -100,6 +100,7 @@ class NegationConfig(BaseModel):
     hedges: list[str] = Field(default_factory=list)  # 担心, 怕, 如果: what follows is not a fact
     boundaries: list[str] = Field(default_factory=list)  # 但, 随后, 就: a negation's scope ends here
     refutations: list[str] = Field(default_factory=list)  # 系误传, 与事实不符: what came before is denied
+    past: list[str] = Field(default_factory=list)  # 十年前: the clause tells history
 
 
 class Deadline(BaseModel):

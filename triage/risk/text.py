@@ -71,6 +71,7 @@ class TextSignals:
         self._hedges = _alternation(neg.hedges)
         self._boundaries = _alternation(neg.boundaries)
         self._refutations = _alternation(neg.refutations)
+        self._past = _alternation(neg.past)
         people = sorted(cfg.words.get("person", []), key=len, reverse=True)
         self._person = re.compile("|".join([*(cfg.expand(p) for p in people), NAMED]))
 
@@ -150,6 +151,8 @@ class TextSignals:
             if any(a <= lo < b for a, b in denied):
                 continue
             clause = seen[lo:hi]
+            if self._past is not None and self._past.search(clause):
+                continue  # 唯一一次推搡发生在十年前: history, not a present risk
             # a scope also ends where the speaker paused inside a quotation
             cut = [*self._starts(self._boundaries, clause), *(p - lo for p in inner if lo <= p < hi)]
             negated = self._starts(self._negation, bare[lo:hi])
