@@ -55,10 +55,8 @@ class TextSignals:
         def compiled(patterns: Iterable[str]) -> list[re.Pattern[str]]:
             return [re.compile(cfg.expand(p)) for p in patterns]
 
-        # per signal: its patterns, what it requires and excludes, and all its patterns in
-        # one expression: a text none of them matches anywhere skips the signal (most do)
-        self._signals = [(s, compiled(s.patterns), compiled(s.requires), compiled(s.unless),
-                          re.compile("|".join(f"(?:{cfg.expand(p)})" for p in s.patterns)))
+        # per signal: its patterns, and the context it requires and excludes in the text
+        self._signals = [(s, compiled(s.patterns), compiled(s.requires), compiled(s.unless))
                          for s in cfg.signal]
         neg = cfg.negation
         self._decoys = re.compile("|".join(f"(?:{d})" for d in cfg.decoys)) if cfg.decoys else None
@@ -140,9 +138,18 @@ class TextSignals:
         seen = self._quoted(self._blank(self._decoys, plain))
         bare = self._blank(self._pseudo, seen)  # for finding negations only
         denied = self._denied(seen)
-        present = [(spec, patterns) for spec, patterns, requires, unless, anywhere in self._signals
-                   if anywhere.search(seen) and all(r.search(seen) for r in requires)
-                   and not any(u.search(seen) for u in unless)]
+        found: dict[re.Pattern[str], bool] = {}  # a frame several signals share ({dv}): once
+
+        def has(p: re.Pattern[str]) -> bool:
+            if p not in found:
+                found[p] = p.search(seen) is not None
+            return found[p]
+
+        # a text none of a signal's patterns matches anywhere skips it (most texts, most
+        # signals); each pattern alone scans faster than their alternation
+        present = [(spec, patterns) for spec, patterns, requires, unless in self._signals
+                   if any(p.search(seen) for p in patterns) and all(map(has, requires))
+                   and not any(map(has, unless))]
         if not present:
             return hits
         sentences = [s.start() for s in SENTENCE.finditer(seen)]
