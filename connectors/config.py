@@ -41,11 +41,17 @@ class TriageConfig:
     routing: RoutingConfig
     mediators: list[MediatorSpec]
     masking: MaskingPolicy
-    jurisdiction: tuple[str, ...]
+    jurisdiction: tuple[str, ...]  # town codes
+    served_towns: frozenset[str]  # their short names, as cases carry them
+    offices: dict[str, str]  # town short name → the judicial office a referral goes to
     default_area_code: str
     ingest: IngestOptions
     http_sources: list[HttpSource]
     linking: LinkConfig
+
+    def mediator(self, mediator_id: str | None) -> MediatorSpec | None:
+        """The roster's mediator with this id, or None."""
+        return next((m for m in self.mediators if m.mediator_id == mediator_id), None)
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -89,36 +95,64 @@ def load_gazetteer(data_dir: Path) -> Gazetteer:
         raise ConfigError(f"地名库无效 {folder}: {exc}") from exc
 
 
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split("|") if v.strip()]
+
+
 def load_roster(path: Path, gazetteer: Gazetteer) -> list[MediatorSpec]:
-    """Mediators with their village short names resolved to gazetteer codes."""
+    """Mediators with their villages (and seat) resolved to gazetteer codes."""
     mediators = []
     seen: set[str] = set()
     for line, row in enumerate(read_csv_rows(path), start=2):
+        where = f"调解员名册无效 {path} 第{line}行"
         try:
             spec = MediatorSpec.model_validate({
-                **row,
-                "villages": [v for v in row.get("villages", "").split("|") if v],
-                "specialties": [s for s in row.get("specialties", "").split("|") if s],
-                "active": row.get("active", "1").lower() not in ("0", "false", "否", "no"),
-                "capacity": row.get("capacity") or 20,
-                "max_level": row.get("max_level") or "红",
+                **{k: v for k, v in row.items() if v not in (None, "")},
+                "villages": _split(row.get("villages")),
+                "specialties": _split(row.get("specialties")),
+                "levels": _split(row.get("levels")),
+                "languages": _split(row.get("languages")),
+                "active": (row.get("active") or "1").lower() not in ("0", "false", "否", "no"),
             })
         except ValidationError as exc:
-            raise ConfigError(f"调解员名册无效 {path} 第{line}行:\n{exc}") from exc
+            raise ConfigError(f"{where}:\n{exc}") from exc
         if spec.mediator_id in seen:
-            raise ConfigError(f"调解员名册无效 {path} 第{line}行: mediator_id 重复 {spec.mediator_id}")
+            raise ConfigError(f"{where}: mediator_id 重复 {spec.mediator_id}")
         seen.add(spec.mediator_id)
+        town = gazetteer.find_town(spec.town)
+        if town is None:
+            raise ConfigError(f"{where} town 列: 在地名库中找不到镇街 {spec.town}")
         codes = []
         for village in spec.villages:
             match = gazetteer.resolve(f"{spec.town}{village}")
             if match.level != "village" or match.village_code is None:
-                raise ConfigError(
-                    f"调解员名册无效 {path} 第{line}行 villages 列: 在地名库中找不到 {spec.town}{village}")
+                raise ConfigError(f"{where} villages 列: 在地名库中找不到 {spec.town}{village}")
             codes.append(match.village_code)
-        mediators.append(spec.model_copy(update={"village_codes": codes}))
+        home = None
+        if spec.home_village:
+            home = gazetteer.resolve(f"{spec.town}{spec.home_village}").village_code
+            if home is None:
+                raise ConfigError(f"{where} home_village 列: 在地名库中找不到 {spec.town}{spec.home_village}")
+        mediators.append(spec.model_copy(update={"village_codes": codes, "home_code": home,
+                                                 "district": town.district}))
     if not mediators:
         raise ConfigError(f"调解员名册为空: {path}")
     return mediators
+
+
+def load_offices(data_dir: Path, gazetteer: Gazetteer) -> dict[str, str]:
+    """Each town's judicial office, by town short name: ``data/gazetteer/offices.csv``
+    (``town,office``) where a deployment has it, else named after the district and town."""
+    offices = {u.short_name: f"{u.district}{u.short_name}司法所"
+               for u in gazetteer.units.values() if u.level == "town"}
+    path = data_dir / "gazetteer" / "offices.csv"
+    if path.exists():
+        for line, row in enumerate(read_csv_rows(path), start=2):
+            unit = gazetteer.find_town(row.get("town") or "")
+            if unit is None or not row.get("office"):
+                raise ConfigError(f"司法所名录无效 {path} 第{line}行: 镇街不在地名库中或缺少 office")
+            offices[unit.short_name] = row["office"]
+    return offices
 
 
 def load_config(data_dir: Path) -> TriageConfig:
@@ -160,6 +194,8 @@ def load_config(data_dir: Path) -> TriageConfig:
         mediators=load_roster(data_dir / "rosters" / "mediators.csv", gazetteer),
         masking=_validated(masking_path, MaskingPolicy, read_toml(masking_path)),
         jurisdiction=tuple(jurisdiction),
+        served_towns=frozenset(gazetteer.units[c].short_name for c in jurisdiction),
+        offices=load_offices(data_dir, gazetteer),
         default_area_code=str(deployment.get("default_area_code", "010")),
         linking=_validated(linking_path, LinkConfig, read_toml(linking_path)).model_copy(
             update={"subjects": _validated(  # optional: without it, no subject lexicon

@@ -68,7 +68,15 @@ def _print_summary(summary: dict[str, Any], settings: Settings) -> None:
                       "此前的风险信号只作历史显示 / quiet cases: earlier signals shown as history")
     if risk.get("key_persons"):
         console.print(f"  重点人员 / key persons: {risk['key_persons']}")
-    console.print(f"分派 / routed: {route.get('routed', 0)}，待人工指派 {route.get('unrouted', 0)}")
+    console.print(f"分派 / routing: 本次分派 {route.get('routed', 0)}；在办 已分派 {route.get('assigned', 0)}，"
+                  f"转办 {route.get('referred', 0)}，待人工指派 {route.get('unroutable', 0)}")
+    console.print(f"跟进 / follow-up: 新任务 {route.get('tasks', 0)}，逾期 {route.get('overdue', 0)}"
+                  + ("（triage followup list --overdue）" if route.get("overdue") else ""))
+    alerts = summary.get("alerts", {})
+    if alerts:
+        console.print(f"告警推送 / alerts: 送达 {alerts.get('sent', 0)}，待重试 {alerts.get('pending', 0)}，"
+                      f"未送达 {alerts.get('undelivered', 0)}"
+                      + ("（triage alerts list）" if alerts.get("undelivered") else ""))
     outputs = summary.get("outputs", [])
     if outputs:
         console.print(f"输出 / outputs ({len(outputs)} 个文件): {Path(outputs[0]).parent}")
@@ -98,7 +106,7 @@ def demo(
     staging = settings.home / "demo" / f"cases{cases}-seed{seed}"
     if staging.exists():
         shutil.rmtree(staging)
-    manifest = write_demo_exports(staging, cases, seed)
+    manifest = write_demo_exports(staging, cases, seed, outside=0.05)  # some to refer on
     for f in manifest.files:  # the agencies' files go to the inbox; the truth stays beside
         shutil.copy(f.path, settings.inbox / f.source / Path(f.path).name)
     console.print(f"已生成示例数据 / sample exports: {len(manifest.files)} 个文件，"

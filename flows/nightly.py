@@ -40,6 +40,12 @@ def route(settings: Settings, run_id: int) -> dict[str, int]:
     return stages.route_stage(open_resources(settings, migrate=False), run_id)
 
 
+@task(retries=1, retry_delay_seconds=5)
+def alert(settings: Settings, run_id: int) -> dict[str, Any]:
+    """Alerts go out in the run that raised them (a drop-folder run too)."""
+    return stages.alert_stage(open_resources(settings, migrate=False))
+
+
 @task
 def share(settings: Settings, run_id: int, summary: dict[str, Any]) -> list[str]:
     paths = stages.share_stage(open_resources(settings, migrate=False), run_id, summary)
@@ -67,6 +73,8 @@ def nightly(kind: str = "nightly", dry_run: bool = False) -> dict[str, Any]:
         summary["link"] = link(settings, run_id)
         summary["risk"] = score(settings, run_id, got.new_lead_ids)
         summary["route"] = route(settings, run_id)
+        if not dry_run:
+            summary["alerts"] = alert(settings, run_id)
         if not dry_run:
             summary["outputs"] = share(settings, run_id, summary)
     except Exception:
@@ -104,6 +112,17 @@ def _markdown(summary: dict[str, Any]) -> str:
           for src in ing.get("sources", [])],
         f"- 案件 {summary.get('link', {}).get('cases', 0)}；"
         + "，".join(f"{RISK_LABELS.get(k, k)} {v}" for k, v in risk.items() if k != "fade_days"),
-        f"- 已分派 {summary.get('route', {}).get('routed', 0)}，"
-        f"待人工指派 {summary.get('route', {}).get('unrouted', 0)}",
+        _route_line(summary.get("route", {})),
+        _alert_line(summary.get("alerts", {})),
     ])
+
+
+def _route_line(route: dict[str, Any]) -> str:
+    return (f"- 本次分派 {route.get('routed', 0)}；在办案件：已分派 {route.get('assigned', 0)}，"
+            f"转办 {route.get('referred', 0)}，待人工指派 {route.get('unroutable', 0)}；"
+            f"新跟进任务 {route.get('tasks', 0)}，逾期任务 {route.get('overdue', 0)}")
+
+
+def _alert_line(alerts: dict[str, Any]) -> str:
+    return (f"- 告警推送：新入队 {alerts.get('queued', 0)}，送达 {alerts.get('sent', 0)}，"
+            f"待重试 {alerts.get('pending', 0)}，未送达 {alerts.get('undelivered', 0)}")

@@ -532,20 +532,22 @@ def _split(n: int, parts: int) -> list[tuple[int, int]]:
 
 
 def write_demo_exports(outdir: Path, cases: int, seed: int, *, units_path: Path | None = None,
-                       sources_dir: Path | None = None, formats: str = "mixed") -> DemoManifest:
+                       sources_dir: Path | None = None, formats: str = "mixed",
+                       outside: float = 0.0) -> DemoManifest:
     """Generate ``cases`` disputes and write their agency exports and truth into ``outdir``.
 
     Writes ``outdir/<source>/`` export files, ``outdir/truth.csv`` (``source, source_ref,
     case_id, person_id, risk_level``, one row per lead) and ``outdir/cases.csv``.
     ``formats``: ``mixed`` (every messy form, bad rows and re-exported overlaps), ``csv``
-    (UTF-8) or ``xlsx`` (one format, no bad rows, no overlap, for benchmarks).
+    (UTF-8) or ``xlsx`` (one format, no bad rows, no overlap, for benchmarks). ``outside``:
+    the share of disputes in neighbouring towns the three towns' deployment does not serve.
     """
     if formats not in ("mixed", "csv", "xlsx"):
         raise ValueError(f"formats must be mixed, csv or xlsx, not {formats!r}")
     outdir = Path(outdir)
     units = load_units(units_path)
     fields_by_source = _load_fields(sources_dir or DATA_DIR / "sources")
-    data: SyntheticData = generate(cases, seed, units=units)
+    data: SyntheticData = generate(cases, seed, units=units, outside=outside)
     outdir.mkdir(parents=True, exist_ok=True)
     manifest = DemoManifest(outdir=outdir, cases=cases, seed=seed, formats=formats,
                             total_leads=len(data.leads))

@@ -49,11 +49,24 @@ class Village:
     gov: str
 
 
-def _villages(units: Sequence[Mapping[str, str]]) -> tuple[list[Village], list[float]]:
-    """Villages/communities of the three towns (all villages if none of them is present)."""
+def _neighbours(rows: Sequence[Mapping[str, str]], per_district: int = 2) -> list[str]:
+    """Two other towns of each article town's district: a district's exports also hold
+    disputes there, which a deployment serving only the three towns refers on."""
+    districts = {c[:6] for c in TOWN_CODES}
+    towns = sorted({str(u.get("parent_code")) for u in rows
+                    if str(u.get("parent_code", ""))[:6] in districts
+                    and u.get("parent_code") not in TOWN_CODES})
+    return [t for d in sorted(districts) for t in [x for x in towns if x[:6] == d][:per_district]]
+
+
+def _villages(units: Sequence[Mapping[str, str]],
+              outside: float = 0.0) -> tuple[list[Village], list[float]]:
+    """Villages/communities of the three towns (all villages if none of them is present),
+    and with ``outside`` > 0 that share of disputes in neighbouring towns."""
     by_code = {str(u.get("code", "")): u for u in units}
     rows = [u for u in units if u.get("level") == "village"]
-    chosen = [u for u in rows if u.get("parent_code") in TOWN_CODES]
+    near = _neighbours(rows) if outside > 0 else []
+    chosen = [u for u in rows if u.get("parent_code") in TOWN_CODES or u.get("parent_code") in near]
     if not chosen:
         chosen = rows
     if not chosen:
@@ -83,7 +96,7 @@ def _villages(units: Sequence[Mapping[str, str]]) -> tuple[list[Village], list[f
         try:
             tw = _TOWN_WEIGHTS[TOWN_CODES.index(parent)]
         except ValueError:
-            tw = 1.0
+            tw = outside / (1 - outside) / len(near) if parent in near else 1.0
         weights.append(tw)
     # spread each town's weight over its units, some units busier than others
     per_town: dict[str, int] = {}
@@ -100,9 +113,9 @@ def _villages(units: Sequence[Mapping[str, str]]) -> tuple[list[Village], list[f
 class Places:
     """The villages of a run and the homes of its households (a household's index is its home)."""
 
-    def __init__(self, units: Sequence[Mapping[str, str]], dice: Dice) -> None:
+    def __init__(self, units: Sequence[Mapping[str, str]], dice: Dice, outside: float = 0.0) -> None:
         self.dice = dice
-        self.villages, vweights = _villages(units)
+        self.villages, vweights = _villages(units, outside)
         self.village_w = Weighted(list(enumerate(vweights)))
         self.rural_w = Weighted([(i, w) for i, w in enumerate(vweights)
                                  if self.villages[i].is_village])

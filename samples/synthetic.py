@@ -111,18 +111,21 @@ class SyntheticData:
 
 
 def generate(cases: int, seed: int, *, start: date = date(2024, 1, 1), days: int = 365,
-             units: Sequence[Mapping[str, str]]) -> SyntheticData:
+             units: Sequence[Mapping[str, str]], outside: float = 0.0) -> SyntheticData:
     """Generate ``cases`` disputes and their leads from ``start`` over ``days`` days.
 
     ``units`` are gazetteer rows (``units.csv`` as dicts); leads fall in the villages and
     communities of 北七家镇, 台湖镇 and 广安门外街道 (or any villages given if those
-    towns are absent). Same arguments, same frames.
+    towns are absent), and with ``outside`` > 0 that share in neighbouring towns of their
+    districts. Same arguments, same frames.
     """
+    if not 0 <= outside < 1:
+        raise ValueError("outside must be in [0, 1)")
     if cases < 0:
         raise ValueError("cases must be >= 0")
     days = max(1, int(days))
     dice = Dice(seed)
-    places = Places(units, dice)
+    places = Places(units, dice, outside)
     people = People(dice, places)
     scenarios = Scenarios(dice, places, days)
     leads = LeadColumns()

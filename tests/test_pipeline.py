@@ -63,7 +63,7 @@ def test_every_row_is_a_lead_or_rejected_and_every_case_is_routed(res: Resources
     # only a case that could not be placed in any town waits for a coordinator
     unplaced = _scalar(res, select(func.count()).select_from(Case).where(
         Case.status == "open", Case.town.is_(None)))
-    assert out["route"]["unrouted"] <= unplaced
+    assert out["route"]["unroutable"] <= unplaced
     assert sum(out["risk"][k] for k in ("红", "橙", "黄", "蓝")) == open_cases
 
 

@@ -21,3 +21,14 @@ SOURCE_LABELS: dict[str, str] = {
     "police": "派出所", "womens_federation": "妇联", "petition": "信访办", "hotline_12345": "12345",
 }
 """How each agency is named where a person reads it."""
+
+ORGANIZATIONS: tuple[str, ...] = ("司法所", "调委会", "联合调解室", "妇联", "人民法庭", "法律顾问")
+"""The kinds of organization a mediator works for: the judicial office, a village or community
+mediation committee (or the town's), the joint mediation room at the police station, the women's
+federation, the court tribunal, legal advisers."""
+
+ROUTE_STATUSES: dict[str, str] = {"assigned": "已分派", "referred": "转办", "unroutable": "待人工指派"}
+"""What became of a case's route, and how a coordinator reads it."""
+
+CASE_OUTCOMES: tuple[str, ...] = ("调解成功", "部分达成", "调解不成转诉讼", "当事人撤回", "转其他部门")
+"""How a coordinator closes a case."""

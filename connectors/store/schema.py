@@ -197,6 +197,10 @@ class Case(SQLModel, table=True):
     created_run_id: int | None = Field(default=None, foreign_key="run.id")
     created_at: NaiveDatetime
     updated_at: NaiveDatetime
+    outcome: str | None = Field(default=None, max_length=16)  # how a coordinator closed it
+    closed_at: NaiveDatetime | None = None
+    closed_by: str | None = Field(default=None, max_length=64)
+    close_note: str | None = None
 
 
 class CaseLink(SQLModel, table=True):
@@ -281,6 +285,12 @@ class Mediator(SQLModel, table=True):
     max_level: str = Field(default="红", max_length=2)
     capacity: int = 20
     active: bool = True
+    org_kind: str | None = Field(default=None, max_length=16)
+    levels: list[str] | None = _json()
+    home_code: str | None = Field(default=None, max_length=12)
+    off_days: list[int] | None = _json()
+    leave: list[list[str]] | None = _json()  # [first, last] ISO dates
+    languages: list[str] | None = _json()
 
 
 class Assignment(SQLModel, table=True):
@@ -298,6 +308,15 @@ class Assignment(SQLModel, table=True):
     is_current: bool = True
     run_id: int | None = Field(default=None, foreign_key="run.id")
     assigned_at: NaiveDatetime
+    route_status: str = Field(default="assigned", max_length=16)  # assigned | referred | unroutable
+    referred_to: str | None = Field(default=None, max_length=128)  # the other town's office
+    level: str | None = Field(default=None, max_length=2)  # the case's level when routed
+    cost: dict[str, Any] | None = _json()  # the cost breakdown of the chosen mediator
+    route_reason: str | None = None  # why the case was routed this time (new, merged, leave …)
+    rejected_agencies: list[str] | None = _json()  # co-agencies a coordinator ruled out
+    decided_by: str | None = Field(default=None, max_length=64)  # who confirmed or reassigned
+    decided_at: NaiveDatetime | None = None
+    decision_reason: str | None = None
 
 
 class FollowUpTask(SQLModel, table=True):
@@ -309,7 +328,30 @@ class FollowUpTask(SQLModel, table=True):
     assignment_id: int | None = Field(default=None, foreign_key="assignment.id")
     kind: str = Field(max_length=64)
     due_at: NaiveDatetime
-    status: str = Field(default="open", max_length=16)
+    status: str = Field(default="open", max_length=16)  # open | done
+    created_at: NaiveDatetime
+    level: str | None = Field(default=None, max_length=2)  # the level whose plan made the task
+    level_since: NaiveDatetime | None = None  # when the case reached that level
+    done_at: NaiveDatetime | None = None
+    done_by: str | None = Field(default=None, max_length=64)
+    note: str | None = None
+    due_set_by: str | None = Field(default=None, max_length=64)  # a coordinator who moved the due
+    due_reason: str | None = None
+
+
+class AlertDelivery(SQLModel, table=True):
+    """The outbox: one alert to one receiver, retried with backoff until acknowledged."""
+
+    __tablename__ = "alert_delivery"
+    __table_args__ = (UniqueConstraint("alert_id", "receiver", name="uq_alert_delivery_receiver"),)
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="alert.id", index=True)
+    receiver: str = Field(max_length=64)  # a co-agency, a mediator id, or 司法所
+    status: str = Field(default="pending", max_length=16)  # pending | delivered | failed | no_channel
+    attempts: int = 0
+    next_attempt_at: NaiveDatetime | None = None
+    last_error: str | None = None
+    delivered_at: NaiveDatetime | None = None
     created_at: NaiveDatetime
 
 

@@ -1,25 +1,97 @@
-"""The routing stage (矛盾共调, 稳控共防): a mediator and co-agencies per case, and follow-ups."""
+"""The routing stage (矛盾共调, 稳控共防): a route for each case that needs one, co-agencies
+kept current, follow-up tasks once per level reached, and the overdue tasks counted."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from connectors.resources import Resources
 from connectors.store.access import now
-from connectors.store.routing import routing_inputs, save_routes
+from connectors.store.routing import (
+    mark_reopened,
+    overdue_tasks,
+    routing_inputs,
+    save_routes,
+    save_tasks,
+    update_agencies,
+)
+from connectors.tokenizer import cut
 from triage.followup import follow_up_plan
-from triage.routing import current_load, needs_routing, route_cases
+from triage.routing import CoAgencies, Eligibility, current_load, reroute_reason, route_cases
 
 
-def route_stage(res: Resources, run_id: int | None = None) -> dict[str, int]:
-    """Route every open case a coordinator has not confirmed, and plan its follow-ups."""
+def route_stage(res: Resources, run_id: int | None = None,
+                at: datetime | None = None) -> dict[str, Any]:
+    """Route the open cases that are new, changed, or whose mediator can no longer take them;
+    leave every other route as it stands. ``at`` is the present (tests set it)."""
+    stamp = at or now()
+    cfg = res.config
     got = routing_inputs(res.engine)
-    if not got.cases:
-        return {"routed": 0}
-    to_route = [c for c in got.cases if needs_routing(c.case_id, got.confirmed)]
-    load = current_load(got.assignments, rerouted=[c.case_id for c in to_route])
-    routes = route_cases(to_route, res.config.mediators, res.config.routing, load)
-    level_of = {c.case_id: c.level for c in to_route}
-    stamp = now()
-    save_routes(res.engine, routes, run_id, stamp,
-                lambda cid: follow_up_plan(level_of[cid], stamp, res.config.routing))
-    unrouted = sum(1 for r in routes if r.mediator_id is None)
-    return {"routed": len(routes) - unrouted, "unrouted": unrouted}
+    mark_reopened(res.engine, got.reopened, run_id, stamp)
+    elig = Eligibility(cfg.mediators, stamp.date())
+    why = {}
+    for case in got.cases:
+        reason = reroute_reason(case, got.current.get(case.case_id),
+                                got.changed_at.get(case.case_id), elig)
+        if reason is not None:
+            why[case.case_id] = reason
+    batch = [c for c in got.cases if c.case_id in why]
+    load = current_load(got.current.values(), rerouted=why)
+    co = CoAgencies(cfg.routing.co_agency, cfg.risk, cut)
+    routes = route_cases(batch, cfg.mediators, cfg.routing, day=stamp.date(),
+                         served=cfg.served_towns, offices=cfg.offices, co=co, load=load,
+                         rejected=got.rejected)
+    # a re-check that changes nothing (still unroutable, still referred to the same office)
+    # writes nothing: the route in force stands
+    changed = []
+    for r in routes:
+        cur = got.current.get(r.case_id)
+        if cur is not None and why[r.case_id] in ("再次尝试分派", "核对转办") and (
+                cur.route_status, cur.mediator_id) == (r.status, r.mediator_id):
+            continue
+        changed.append(r)
+    level = {c.case_id: c.level for c in got.cases}
+    save_routes(res.engine, changed, why, level, got.rejected, run_id, stamp)
+    # co-agencies follow the case's signals on the routes that stand
+    moved = {r.case_id for r in changed}
+    agencies = {r.case_id: r.co_agencies for r in routes}
+    updates = {}
+    for case in got.cases:
+        if case.case_id in moved or case.case_id not in got.current:
+            continue
+        joined, reasons = co.for_case(case, got.rejected.get(case.case_id, ()))
+        agencies[case.case_id] = joined
+        if joined != got.agencies.get(case.case_id, []):
+            updates[case.case_id] = (joined, reasons)
+    update_agencies(res.engine, updates, run_id, stamp)
+    tasks = _new_tasks(res, got, agencies, {r.case_id: r.status for r in routes}, stamp)
+    save_tasks(res.engine, tasks)
+    status = {c: (r.route_status if c not in moved else "") for c, r in got.current.items()}
+    status.update({r.case_id: r.status for r in routes})
+    counts = {s: sum(1 for v in status.values() if v == s)
+              for s in ("assigned", "referred", "unroutable")}
+    return {"routed": len(changed), **counts, "tasks": len(tasks),
+            "overdue": len(overdue_tasks(res.engine, stamp)),
+            "agencies_changed": len(updates)}
+
+
+def _new_tasks(res: Resources, got: Any, agencies: dict[str, list[str]],
+               new_status: dict[str, str], stamp: datetime) -> list[dict[str, Any]]:
+    """Tasks for each case that reached a level it has no tasks for yet (keyed by the level
+    and since when the case has had it); cases referred to another town get none."""
+    cfg = res.config
+    out = []
+    for case in got.cases:
+        cid = case.case_id
+        status = new_status.get(cid) or (got.current[cid].route_status if cid in got.current
+                                         else None)
+        since = got.level_since.get(cid)
+        if status == "referred" or since is None or (cid, case.level, since) in got.task_keys:
+            continue
+        for kind, due_at in follow_up_plan(case.level, since, cfg.routing,
+                                           cfg.risk.deadlines[case.level],
+                                           agencies.get(cid, [])):
+            out.append({"case_id": cid, "kind": kind, "due_at": due_at, "status": "open",
+                        "created_at": stamp, "level": case.level, "level_since": since})
+    return out
