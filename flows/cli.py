@@ -14,6 +14,7 @@ from rich.table import Table
 
 from connectors.config import ConfigError
 from connectors.settings import Settings
+from flows import cli_routing
 from triage.domain import SOURCE_LABELS
 
 app = typer.Typer(
@@ -344,6 +345,9 @@ def risk_set(
         console.print(str(exc))
         raise typer.Exit(code=2) from exc
     console.print(row["explanation"], markup=False, highlight=False, soft_wrap=True)
+
+
+cli_routing.register(app)
 
 
 def main() -> None:

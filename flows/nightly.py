@@ -118,9 +118,17 @@ def _markdown(summary: dict[str, Any]) -> str:
 
 
 def _route_line(route: dict[str, Any]) -> str:
-    return (f"- 本次分派 {route.get('routed', 0)}；在办案件：已分派 {route.get('assigned', 0)}，"
+    line = (f"- 本次分派 {route.get('routed', 0)}；在办案件：已分派 {route.get('assigned', 0)}，"
             f"转办 {route.get('referred', 0)}，待人工指派 {route.get('unroutable', 0)}；"
             f"新跟进任务 {route.get('tasks', 0)}，逾期任务 {route.get('overdue', 0)}")
+    late = route.get("overdue_list", [])
+    if late:  # listed every run, most overdue first (case numbers and tasks only)
+        line += "\n\n| 案件 | 等级 | 逾期任务 | 时限 | 调解员 |\n|---|---|---|---|---|\n" + "\n".join(
+            f"| {t['case_id']} | {t['level'] or ''} | {t['task']} | {t['due_at']} | "
+            f"{t['mediator_id'] or '未分派'} |" for t in late)
+        if route.get("overdue", 0) > len(late):
+            line += f"\n\n（另有 {route['overdue'] - len(late)} 项，见 triage followup list --overdue）"
+    return line
 
 
 def _alert_line(alerts: dict[str, Any]) -> str:

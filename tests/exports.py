@@ -68,7 +68,7 @@ def write_xlsx(path: Path, headers: Sequence[str], rows: Sequence[Sequence[objec
     return path
 
 
-def drop_demo(inbox: Path, cases: int, seed: int):  # type: ignore[no-untyped-def]
+def drop_demo(inbox: Path, cases: int, seed: int, outside: float = 0.0):  # type: ignore[no-untyped-def]
     """Generate demo exports beside the inbox and drop the agencies' files into it."""
     import shutil
 
@@ -77,7 +77,7 @@ def drop_demo(inbox: Path, cases: int, seed: int):  # type: ignore[no-untyped-de
     staging = inbox.parent / f"demo-{cases}-{seed}"
     if staging.exists():
         shutil.rmtree(staging)
-    manifest = write_demo_exports(staging, cases, seed)
+    manifest = write_demo_exports(staging, cases, seed, outside=outside)
     for f in manifest.files:
         target = inbox / f.source / Path(f.path).name
         target.parent.mkdir(parents=True, exist_ok=True)

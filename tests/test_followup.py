@@ -43,8 +43,8 @@ def test_follow_up_plan_per_level_from_when_the_level_was_reached(config) -> Non
     yellow = follow_up_plan("黄", since, config.routing, config.risk.deadlines["黄"])
     assert yellow[0][1] == datetime(2026, 12, 9, 16)  # 3 working days skip the weekend
     assert all(due > since for _k, due in red + yellow)
-    assert [k for k, _ in follow_up_plan("蓝", since, config.routing,
-                                         config.risk.deadlines["蓝"])][0].startswith("坐诊")
+    assert next(k for k, _ in follow_up_plan("蓝", since, config.routing,
+                                         config.risk.deadlines["蓝"])).startswith("坐诊")
 
 
 def test_an_alert_goes_to_the_coordinators_the_mediator_and_each_agency_once() -> None:

@@ -14,8 +14,9 @@ from triage.normalize.addresses import Gazetteer
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 TOWN_CODES = {"110114115000": "北七家镇", "110112114000": "台湖镇", "110102020000": "广安门外街道"}
-COLUMNS = ["mediator_id", "name", "phone", "organization", "town", "villages", "specialties",
-           "max_level", "capacity", "active"]
+COLUMNS = ["mediator_id", "name", "phone", "organization", "org_kind", "town", "villages",
+           "home_village", "specialties", "max_level", "levels", "capacity", "active", "off_days",
+           "leave", "languages"]
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -63,7 +64,7 @@ def test_the_three_towns_are_in_the_gazetteer() -> None:
 def test_every_village_has_an_active_village_level_mediator() -> None:
     covered: dict[str, set[str]] = defaultdict(set)
     for r in ROSTER:
-        if is_active(r) and r["max_level"] in ("黄", "橙"):
+        if is_active(r) and r["org_kind"] == "调委会" and len(split(r["villages"])) == 1:
             covered[r["town"]].update(split(r["villages"]))
     for town, villages in VILLAGES.items():
         assert villages - covered[town] == set(), town
@@ -91,27 +92,35 @@ def test_levels_capacity_active() -> None:
         assert r["active"] in ("true", "false"), r["mediator_id"]
         cap = int(r["capacity"])
         if r["max_level"] == "红":
-            assert 20 <= cap <= 30, r["mediator_id"]
+            assert 12 <= cap <= 30, r["mediator_id"]
         else:
-            assert 8 <= cap <= 15, r["mediator_id"]
+            assert 8 <= cap <= 20, r["mediator_id"]
 
 
 def test_village_level_mediators_sit_on_their_village_committee() -> None:
     for r in ROSTER:
-        if r["max_level"] != "红":
+        if len(split(r["villages"])) == 1:
             (village,) = split(r["villages"])
             assert r["organization"] == f"{village}人民调解委员会", r["mediator_id"]
+            assert r["org_kind"] == "调委会" and r["home_village"] == village
 
 
 def test_town_level_professionals_cover_their_whole_town() -> None:
     for town, villages in VILLAGES.items():
         pros = [r for r in ROSTER if r["town"] == town and r["max_level"] == "红"
-                and r["organization"].startswith(town)]
+                and r["organization"].startswith(town) and r["org_kind"] in ("司法所", "调委会")]
         assert 3 <= len(pros) <= 4, town
         assert any(r["organization"] == f"{town}司法所" for r in pros), town
         for r in pros:
             assert set(split(r["villages"])) == villages, r["mediator_id"]
             assert is_active(r)
+
+
+def test_every_town_has_the_womens_federation_the_court_and_legal_advisers() -> None:
+    for town, villages in VILLAGES.items():
+        kinds = {r["org_kind"] for r in ROSTER if r["town"] == town
+                 and set(split(r["villages"])) == villages}
+        assert {"司法所", "妇联", "人民法庭", "法律顾问"} <= kinds, town
 
 
 def test_joint_mediation_room_with_the_police_in_guangwai() -> None:

@@ -17,7 +17,7 @@ from sqlmodel import col
 
 from connectors.store.access import leads_frame, read_frame, select_columns
 from connectors.store.schema import Assignment, Case, CaseLink, Mediator, RiskAssessment
-from triage.domain import SOURCE_LABELS, SOURCES
+from triage.domain import ROUTE_STATUSES, SOURCE_LABELS, SOURCES
 from triage.frames import records
 from triage.masking import MaskingPolicy, mask_record
 
@@ -33,11 +33,12 @@ CASE_HEADERS = {
     "sources": "报告部门", "first_reported_at": "首次报告", "last_reported_at": "最近报告",
     "follow_up_by": "跟进时限", "mediator": "牵头调解员", "co_agencies": "共调单位",
     "signals": "风险信号及依据", "explanation": "风险说明",
-    "reasons": "分派理由", "status": "状态",
+    "route_status": "分派状态", "referred_to": "转办至", "reasons": "分派理由", "status": "状态",
 }
 LEVEL_ORDER = {"红": 0, "橙": 1, "黄": 2, "蓝": 3}
 EXPORT_COLUMNS = ["source", "source_ref", "case_id", "person_id", "dispute_type", "town",
-                  "village", "risk_level", "risk_score", "lead_mediator", "lead_mediator_name"]
+                  "village", "risk_level", "risk_score", "lead_mediator", "lead_mediator_name",
+                  "route_status", "referred_to"]
 
 
 def case_table(engine: Engine, mediators: pd.DataFrame) -> pd.DataFrame:
@@ -50,13 +51,19 @@ def case_table(engine: Engine, mediators: pd.DataFrame) -> pd.DataFrame:
                                      RiskAssessment.explanation, RiskAssessment.follow_up_by)
                       .where(RiskAssessment.is_current == True))  # noqa: E712
     assign = read_frame(engine, select(  # type: ignore[call-overload]
-        Assignment.case_id, Assignment.mediator_id, Assignment.co_agencies, Assignment.reasons)
+        Assignment.case_id, Assignment.mediator_id, Assignment.co_agencies, Assignment.reasons,
+        Assignment.route_status, Assignment.referred_to)
         .where(Assignment.is_current == True))  # noqa: E712
     df = cases.rename(columns={"id": "case_id"})
     df = df.merge(risk, on="case_id", how="left").merge(assign, on="case_id", how="left")
     names = dict(zip(mediators["id"], mediators["name"], strict=True)) if not mediators.empty \
         else {}
-    df["mediator"] = df["mediator_id"].map(lambda m: names.get(m, "待人工指派") if m else "待人工指派")
+    df["mediator"] = [names.get(m, m) if isinstance(m, str) else
+                      f"转办 {r}" if st == "referred" else "待人工指派"
+                      for m, st, r in zip(df["mediator_id"], df["route_status"], df["referred_to"],
+                                          strict=True)]
+    df["route_status"] = df["route_status"].map(lambda v: ROUTE_STATUSES.get(v, "") if isinstance(v, str) else "")
+    df["referred_to"] = df["referred_to"].map(lambda v: v if isinstance(v, str) else "")
     df["signals"] = df["signals"].map(_signals_text)
     df["co_agencies"] = df["co_agencies"].map(lambda v: "、".join(v) if isinstance(v, list) else "")
     df["reasons"] = df["reasons"].map(lambda v: "；".join(v) if isinstance(v, list) else "")
@@ -84,7 +91,8 @@ def lead_table(engine: Engine) -> pd.DataFrame:
                                  "village", "address", "description", "person_id"))
     links = read_frame(engine, select(CaseLink.lead_id, CaseLink.case_id))  # type: ignore[call-overload]
     cases = read_frame(engine, select(Case.id, Case.risk_level, Case.risk_score))  # type: ignore[call-overload]
-    assign = read_frame(engine, select(Assignment.case_id, Assignment.mediator_id)  # type: ignore[call-overload]
+    assign = read_frame(engine, select(Assignment.case_id, Assignment.mediator_id,  # type: ignore[call-overload]
+                                       Assignment.route_status, Assignment.referred_to)
                         .where(Assignment.is_current == True))  # noqa: E712
     med = read_frame(engine, select(Mediator.id, Mediator.name))  # type: ignore[call-overload]
     df = leads.merge(links, left_on="id", right_on="lead_id", how="left")

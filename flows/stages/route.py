@@ -18,6 +18,7 @@ from connectors.store.routing import (
 )
 from connectors.tokenizer import cut
 from triage.followup import follow_up_plan
+from triage.frames import records
 from triage.routing import CoAgencies, Eligibility, current_load, reroute_reason, route_cases
 
 
@@ -71,8 +72,12 @@ def route_stage(res: Resources, run_id: int | None = None,
     status.update({r.case_id: r.status for r in routes})
     counts = {s: sum(1 for v in status.values() if v == s)
               for s in ("assigned", "referred", "unroutable")}
-    return {"routed": len(changed), **counts, "tasks": len(tasks),
-            "overdue": len(overdue_tasks(res.engine, stamp)),
+    late = overdue_tasks(res.engine, stamp)
+    return {"routed": len(changed), **counts, "tasks": len(tasks), "overdue": len(late),
+            "overdue_list": [{"case_id": r["case_id"], "task": r["kind"], "level": r["level"],
+                              "due_at": f"{r['due_at']:%Y-%m-%d %H:%M}",
+                              "mediator_id": r["mediator_id"]}
+                             for r in records(late.head(50))],
             "agencies_changed": len(updates)}
 
 

@@ -20,8 +20,8 @@ class CostWeights(BaseModel):
 
     specialty: float = Field(default=3.0, ge=0)  # the case's type is not the mediator's specialty
     distance: float = Field(default=1.0, ge=0)  # per step: own village 0, town 1, district 2, beyond 3
-    keep: float = Field(default=10.0, ge=0)  # the case leaves the mediator who had it
-    load: float = Field(default=12.0, ge=0)  # grows with the square of the share of capacity used
+    keep: float = Field(default=15.0, ge=0)  # the case leaves the mediator who had it
+    load: float = Field(default=20.0, ge=0)  # grows with the square of the share of capacity used
 
 
 class CoAgencyRule(BaseModel):

@@ -43,4 +43,8 @@ def route_cases(
         else:
             inside.append(c)
     routes += assign(inside, mediators, cfg.weights, day, load, agencies)
+    level = {c.case_id: c.level for c in cases}
+    for r in routes:  # 四诊: the response the case's level gets
+        if r.status != "referred" and level[r.case_id] in cfg.response:
+            r.reasons.append(f"响应：{cfg.response[level[r.case_id]]}")
     return sorted(routes, key=lambda r: r.case_id)
