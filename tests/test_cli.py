@@ -137,3 +137,40 @@ def test_a_coordinator_reads_and_overrides_a_cases_risk(home: Path, tmp_path: Pa
     kept = runner.invoke(app, ["risk", "show", case_id])
     assert kept.output.startswith("风险等级：蓝（系统计算为黄）"), kept.output
     assert "张协调员" in kept.output
+
+
+def test_a_coordinator_works_a_cases_route_from_the_command_line(home: Path, tmp_path: Path) -> None:
+    from connectors.resources import open_resources
+    from connectors.store.access import sync_roster
+    from flows.stages import route_stage
+
+    path = write_csv(tmp_path / "jq.csv", POLICE_HEADERS, police_rows(3), "gbk")
+    assert runner.invoke(app, ["ingest", str(path), "--source", "police"]).exit_code == 0
+    _link_and_score()
+    res = open_resources()
+    sync_roster(res.engine, res.config.mediators)
+    route_stage(res)
+    out = tmp_path / "cases.csv"
+    assert runner.invoke(app, ["export", "cases", "--out", str(out)]).exit_code == 0
+    with out.open(encoding="utf-8") as fh:
+        row = next(csv.DictReader(fh))
+    case_id = row["case_id"]
+    assert row["route_status"] == "assigned" and row["referred_to"] == ""
+    shown = runner.invoke(app, ["route", "show", case_id])
+    assert shown.exit_code == 0 and "东三旗村" in shown.output and "备选" in shown.output
+    assert "成本" in shown.output and "响应：" in shown.output
+    # a mediator of another town is refused with the reason, not a traceback
+    refused = runner.invoke(app, ["route", "reassign", case_id, "THZ-T01", "--by", "张协调员",
+                                  "--reason", "熟悉"])
+    assert refused.exit_code == 2 and "不负责东三旗村" in refused.output
+    unknown = runner.invoke(app, ["route", "confirm", "C9999999", "--by", "张协调员"])
+    assert unknown.exit_code == 2 and "没有编号为 C9999999 的案件" in unknown.output
+    mine = runner.invoke(app, ["route", "reassign", case_id, "BQJ-V035", "--by", "张协调员",
+                               "--reason", "本村调委会熟悉双方"])
+    assert mine.exit_code == 0, mine.output
+    closed = runner.invoke(app, ["case", "close", case_id, "--outcome", "调解成功", "--by", "张协调员"])
+    assert closed.exit_code == 0
+    events = runner.invoke(app, ["case", "events", case_id])
+    assert "reassigned" in events.output and "closed" in events.output and "张协调员" in events.output
+    tasks = runner.invoke(app, ["followup", "list"])
+    assert tasks.exit_code == 0
