@@ -81,10 +81,12 @@ def _red_case(res: Resources) -> None:
     stages.route_stage(res)
 
 
-def test_alerts_arrive_once_per_receiver_through_failures(res: Resources, server: str) -> None:
+def test_alerts_arrive_once_per_receiver_through_failures(res: Resources, server: str,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     _red_case(res)
+    monkeypatch.setenv("TRIAGE_TEST_ROBOT", f"{server}/ok")
     routing = res.config.routing.model_copy(update={"alerts": res.config.routing.alerts.model_copy(
-        update={"receivers": {"司法所": f"{server}/ok", "派出所": f"{server}/flaky",
+        update={"receivers": {"司法所": "env:TRIAGE_TEST_ROBOT", "派出所": f"{server}/flaky",
                               "调解员": f"{server}/down"},
                 "attempts": 3, "backoff_seconds": 60, "timeout_seconds": 0.5,
                 "case_url": "https://triage.example/cases/{case_id}"})})

@@ -3,6 +3,7 @@ mediator and the co-agencies, then every delivery that is due sent through the w
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +29,8 @@ def alert_stage(res: Resources, webhook: Webhook | None = None,
             url = cfg.receivers.get(d["receiver"]) or (
                 cfg.receivers.get(MEDIATORS) if d["receiver"] not in cfg.receivers
                 and res.config.mediator(d["receiver"]) is not None else None)
+            if url is not None and url.startswith("env:"):
+                url = os.environ.get(url[4:]) or None  # a robot's URL carries its key
             if url is None:
                 record(res.engine, d["id"], stamp, None, cfg.attempts, cfg.backoff_seconds,
                        no_channel=True)

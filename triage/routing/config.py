@@ -67,7 +67,8 @@ class AlertConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    receivers: dict[str, str] = Field(default_factory=dict)  # receiver (agency, mediator id, 调解员) → URL
+    # receiver (agency, mediator id, 调解员) → URL, or env:NAME for a URL that holds a key
+    receivers: dict[str, str] = Field(default_factory=dict)
     case_url: str = "triage risk show {case_id}"  # the link to the case an alert carries
     attempts: int = Field(default=5, ge=1)  # then the delivery is listed as undelivered
     backoff_seconds: float = Field(default=30.0, ge=0)  # doubled after each failure
@@ -76,9 +77,9 @@ class AlertConfig(BaseModel):
     @field_validator("receivers")
     @classmethod
     def _urls(cls, v: dict[str, str]) -> dict[str, str]:
-        bad = [k for k, url in v.items() if not re.match(r"https?://", url)]
+        bad = [k for k, url in v.items() if not re.match(r"https?://|env:[A-Za-z_][A-Za-z0-9_]*$", url)]
         if bad:
-            raise ValueError(f"[alerts.receivers] need http(s) URLs: {bad}")
+            raise ValueError(f"[alerts.receivers] need http(s) URLs or env:VARIABLE: {bad}")
         return v
 
 
