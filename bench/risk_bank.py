@@ -2,6 +2,7 @@
 
     python bench/risk_bank.py                    # both halves
     python bench/risk_bank.py --misses 40        # and the misses of the development half
+    python bench/risk_bank.py --bank tests/risk_bank2/bank.jsonl   # a second bank, all held out
 
 Whoever tunes the lexicon looks at the development half only (even ids) and reports
 the held-out half (odd ids) as the measure: the bank stays text nobody fitted to.
@@ -39,16 +40,20 @@ LEVEL_OF = {"threat": "红", "weapon": "红", "suicide": "红", "dv_injury": "�
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--misses", type=int, default=0, help="show this many misses of the even half")
+    ap.add_argument("--bank", type=Path, default=BANK, help="the bank to score (JSON lines)")
+    ap.add_argument("--misses-of", choices=("even", "all"), default="even",
+                    help="whose misses --misses shows: the development half, or all (a bank "
+                         "already spent as held-out)")
     args = ap.parse_args()
     scorer = RiskScorer(load_config(REPO_DATA).risk)
-    rows = [json.loads(line) for line in BANK.read_text("utf-8").splitlines() if line.strip()]
+    rows = [json.loads(line) for line in args.bank.read_text("utf-8").splitlines() if line.strip()]
     for name, part in (("all", rows), ("development (even ids)", [r for r in rows if _even(r)]),
                        ("held out (odd ids)", [r for r in rows if not _even(r)])):
         print(f"== {name}")
         report(scorer, part)
     shown = 0
     for r in rows:
-        if shown >= args.misses or not _even(r):
+        if shown >= args.misses or (args.misses_of == "even" and not _even(r)):
             continue
         a = scorer.score([{"id": 1, "description": r["text"]}])
         if a.level != r["level"]:
