@@ -101,6 +101,9 @@ class NegationConfig(BaseModel):
     boundaries: list[str] = Field(default_factory=list)  # 但, 随后, 就: a negation's scope ends here
     refutations: list[str] = Field(default_factory=list)  # 系误传, 与事实不符: what came before is denied
     past: list[str] = Field(default_factory=list)  # 十年前: the clause tells history
+    # 小说, 段子, 哈哈, 听邻居说: the whole sentence is a story, a joke or hearsay (unless
+    # negated right before: 不是开玩笑)
+    scenes: list[str] = Field(default_factory=list)
 
 
 class Deadline(BaseModel):

@@ -70,6 +70,7 @@ class TextSignals:
         self._boundaries = _alternation(neg.boundaries)
         self._refutations = _alternation(neg.refutations)
         self._past = _alternation(neg.past)
+        self._scenes = _alternation(neg.scenes)
         people = sorted(cfg.words.get("person", []), key=len, reverse=True)
         self._person = re.compile("|".join([*(cfg.expand(p) for p in people), NAMED]))
 
@@ -93,16 +94,30 @@ class TextSignals:
         out = []
         for s in SENTENCE.finditer(text):
             body = s.group(0)
+            if self._scene(body):
+                out.append(s.span())
+                continue
             if body.rstrip().endswith(("？", "?", "吗")):
                 # what is asked is its last clause; what the asker tells before it is told
                 tail = max((i for i, ch in enumerate(body.rstrip()[:-1]) if ch in "，,；;"),
                            default=-1)
                 out.append((s.start() + tail + 1, s.end()))
                 continue
-            at = self._starts(self._refutations, body)
+            at = [i for i in self._starts(self._refutations, body) if not self._negated_at(body, i)]
             if at:
                 out.append((s.start(), s.start() + max(at)))
         return out
+
+    def _scene(self, sentence: str) -> bool:
+        """The sentence is a story, a joke or hearsay: a scene word not negated right before
+        it (不是开玩笑 is no joke)."""
+        if self._scenes is None:
+            return False
+        return any(not self._negated_at(sentence, m.start()) for m in self._scenes.finditer(sentence))
+
+    def _negated_at(self, text: str, at: int) -> bool:
+        """A negation just before ``at`` (这不是开玩笑, 并非误传): the word it precedes is denied."""
+        return self._negation is not None and self._negation.search(text[max(0, at - 3):at]) is not None
 
     @staticmethod
     def _governed(m: re.Match[str], markers: Sequence[int], cut: Sequence[int]) -> bool:

@@ -1,0 +1,61 @@
+"""The detector on the sentence banks it was developed on: floors that keep what was gained.
+
+``tests/risk_bank`` (both halves, read during tuning) and ``tests/risk_bank3`` (negated,
+hedged and decoy sentences, read during tuning) guard against regressions.
+``tests/risk_bank2`` is held out: its misses are not read, and no test fits it; its
+figures are reported by ``bench/risk_bank.py --bank tests/risk_bank2/bank.jsonl``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from triage.domain import RISK_LEVELS
+from triage.risk import RiskScorer
+
+HERE = Path(__file__).resolve().parent
+RED = {"threat", "weapon", "suicide", "dv_injury", "strangulation", "order_breach"}
+
+
+def _rows(name: str) -> list[dict]:
+    return [json.loads(line) for line in (HERE / name / "bank.jsonl").read_text("utf-8").splitlines()
+            if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def scorer(config) -> RiskScorer:
+    return RiskScorer(config.risk)
+
+
+def _level(scorer: RiskScorer, text: str) -> str:
+    return scorer.score([{"id": 1, "description": text}]).level
+
+
+def test_every_red_flag_of_the_development_bank_is_mostly_caught(scorer: RiskScorer) -> None:
+    rows = _rows("risk_bank")
+    for flag in sorted(RED):
+        carried = [r for r in rows if flag in r["signals"]]
+        caught = sum(_level(scorer, r["text"]) == "红" for r in carried)
+        assert caught / len(carried) >= 0.93, (flag, caught, len(carried))
+
+
+def test_negated_hedged_and_decoy_sentences_stay_quiet(scorer: RiskScorer) -> None:
+    rank = RISK_LEVELS.index
+    for name in ("risk_bank", "risk_bank3"):
+        quiet = [r for r in _rows(name) if r["kind"] in ("negated", "hedged", "decoy")]
+        over = [r["id"] for r in quiet if rank(_level(scorer, r["text"])) > rank(r["level"])]
+        assert len(over) / len(quiet) <= 0.02, (name, over)
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("我在写一部悬疑小说，凶手用绳子勒死被害人后伪造现场。", "蓝"),
+    ("他说要弄死我，这不是开玩笑。", "红"),
+    ("我妈说再不结婚就打断我的腿，哈哈。", "蓝"),
+    ("他说要打断我的腿，不是调侃，我很害怕。", "红"),
+])
+def test_a_story_a_joke_or_hearsay_is_no_fact_unless_denied(scorer: RiskScorer, text: str,
+                                                            level: str) -> None:
+    assert _level(scorer, text) == level
