@@ -7,6 +7,7 @@ files) so whoever maintains the deployment can fix it without reading code.
 from __future__ import annotations
 
 import csv
+import io
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,19 +66,60 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 
 def read_csv_rows(path: Path) -> list[dict[str, str]]:
+    """A configuration CSV as rows, in UTF-8 (with or without BOM) or GBK as Excel saves it."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            return [{k: (v or "").strip() for k, v in row.items() if k} for row in
-                    csv.DictReader(fh)]
+        raw = path.read_bytes()
     except FileNotFoundError as exc:
         raise ConfigError(f"配置文件不存在: {path}") from exc
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            content = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ConfigError(f"配置文件编码无法识别 {path}：请另存为 UTF-8 或 GBK（CSV）")
+    return [{k.strip(): (v or "").strip() for k, v in row.items() if k}
+            for row in csv.DictReader(io.StringIO(content, newline=""))]
+
+
+def problems(exc: ValidationError) -> str:
+    """A validation error as a deployer reads it: each column and what is wrong with it,
+    never the value itself (a roster cell holds names and phones)."""
+    lines = []
+    for err in exc.errors(include_url=False, include_input=False):
+        where = ".".join(str(x) for x in err["loc"]) or "整行"
+        lines.append(f"  {where} 列: {_chinese(err)}")
+    return "\n".join(lines)
+
+
+_MESSAGES = {
+    "missing": "缺少此项", "int_parsing": "应为整数", "int_type": "应为整数", "float_parsing": "应为数字",
+    "float_type": "应为数字", "bool_parsing": "应为 true/false（或 是/否、1/0）", "string_type": "应为文字",
+    "string_too_short": "不能为空", "list_type": "应为列表", "dict_type": "应为表", "too_short": "不能为空",
+    "extra_forbidden": "不认识的配置项（拼写错误？）", "date_from_datetime_parsing": "应为日期 YYYY-MM-DD",
+    "date_parsing": "应为日期 YYYY-MM-DD", "literal_error": "取值不在允许范围内",
+}
+
+
+def _chinese(err: Any) -> str:
+    ctx = err.get("ctx") or {}
+    kind = err["type"]
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        sign = {"greater_than": ">", "greater_than_equal": "≥", "less_than": "<",
+                "less_than_equal": "≤"}[kind]
+        bound = next(iter(ctx.values()), "")
+        return f"应 {sign} {bound}"
+    return _MESSAGES.get(kind, err["msg"])
 
 
 def _validated(path: Path, model: Any, content: Any) -> Any:
     try:
         return model.model_validate(content)
     except ValidationError as exc:
-        raise ConfigError(f"配置文件无效 {path}:\n{exc}") from exc
+        raise ConfigError(f"配置文件无效 {path}:\n{problems(exc)}") from None
 
 
 def load_gazetteer(data_dir: Path) -> Gazetteer:
@@ -115,7 +157,7 @@ def load_roster(path: Path, gazetteer: Gazetteer) -> list[MediatorSpec]:
                 "active": (row.get("active") or "1").lower() not in ("0", "false", "否", "no"),
             })
         except ValidationError as exc:
-            raise ConfigError(f"{where}:\n{exc}") from exc
+            raise ConfigError(f"{where}:\n{problems(exc)}") from None
         if spec.mediator_id in seen:
             raise ConfigError(f"{where}: mediator_id 重复 {spec.mediator_id}")
         seen.add(spec.mediator_id)

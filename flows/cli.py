@@ -10,12 +10,13 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from connectors.config import ConfigError
 from connectors.settings import Settings
 from flows import cli_routing
-from triage.domain import SOURCE_LABELS
+from triage.domain import SOURCE_LABELS, SOURCES
 
 app = typer.Typer(
     help="矛盾纠纷多部门研判分流（五共）流水线 / Multi-agency dispute triage pipeline.",
@@ -33,10 +34,18 @@ def _quiet_prefect(verbose: bool) -> None:
 
 
 def _run_flow(kind: str, verbose: bool) -> dict[str, Any]:
+    from connectors.config import load_config
+
+    load_config(Settings().data_dir)  # a configuration error is told before Prefect starts
     _quiet_prefect(verbose)
+    from connectors.store.lock import RunLocked
     from flows.nightly import nightly
 
-    return nightly(kind=kind)
+    try:
+        return nightly(kind=kind)
+    except RunLocked as busy:
+        console.print(f"[red]未运行[/red]：{busy}")
+        raise typer.Exit(code=3) from busy
 
 
 def _print_summary(summary: dict[str, Any], settings: Settings) -> None:
@@ -60,10 +69,14 @@ def _print_summary(summary: dict[str, Any], settings: Settings) -> None:
     link = summary.get("link", {})
     risk = summary.get("risk", {})
     route = summary.get("route", {})
-    console.print(f"案件 / cases: {link.get('cases', 0)}（新建 {link.get('created', 0)}，"
-                  f"合并 {link.get('merged', 0)}）")
-    console.print("风险 / risk: " + "，".join(f"{k} {risk.get(k, 0)}" for k in ("红", "橙", "黄", "蓝"))
-                  + f"；告警 {risk.get('alerts', 0)}")
+    if summary.get("nothing_new"):
+        console.print("没有新的或更正的线索：案件与风险等级保持上次运行的结果 / nothing new: "
+                      "cases and levels stand")
+    else:
+        console.print(f"案件 / cases: {link.get('cases', 0)}（新建 {link.get('created', 0)}，"
+                      f"合并 {link.get('merged', 0)}）")
+        console.print("风险 / risk: " + "，".join(f"{k} {risk.get(k, 0)}" for k in ("红", "橙", "黄", "蓝"))
+                      + f"；告警 {risk.get('alerts', 0)}")
     if risk.get("quiet"):
         console.print(f"  其中 {risk['quiet']} 个案件 {risk.get('fade_days', 90)} 天内没有新线索，"
                       "此前的风险信号只作历史显示 / quiet cases: earlier signals shown as history")
@@ -134,6 +147,9 @@ def ingest(
     from connectors.resources import open_resources
     from flows.stages import ingest_paths
 
+    if source is not None and source not in SOURCES:
+        console.print(f"[red]未知的来源[/red] {source!r}；可选：{'、'.join(SOURCES)} / unknown source")
+        raise typer.Exit(code=2)
     res = open_resources()
     summary = ingest_paths(res, files, source)
     for f in summary.files:
@@ -153,7 +169,14 @@ def pull(
     from connectors.resources import open_resources
     from flows.stages import pull_http_sources
 
-    summary = pull_http_sources(open_resources(), None, names)
+    res = open_resources()
+    known = [src.name for src in res.config.http_sources]
+    unknown = [n for n in names or [] if n not in known]
+    if unknown:
+        console.print(f"[red]未配置的接口来源[/red] {'、'.join(unknown)}；已配置：{'、'.join(known) or '无'}"
+                      " (data/config/http_sources.toml)")
+        raise typer.Exit(code=2)
+    summary = pull_http_sources(res, None, names)
     if not summary.sources:
         console.print("没有已配置的接口来源 / no HTTP sources configured (data/config/http_sources.toml)")
         return
@@ -354,5 +377,6 @@ def main() -> None:
     try:
         app()
     except ConfigError as exc:
-        console.print(f"[red]配置错误 / configuration error[/red]: {exc}")
+        console.print(f"[red]配置错误 / configuration error[/red]: {escape(str(exc))}",
+                      soft_wrap=True, highlight=False)
         sys.exit(2)

@@ -240,7 +240,55 @@ def alerts_send() -> None:
 
 
 def register(app: typer.Typer) -> None:
+    app.command("status")(status)
     app.add_typer(route_app, name="route")
     app.add_typer(case_app, name="case")
     app.add_typer(followup_app, name="followup")
     app.add_typer(alerts_app, name="alerts")
+
+
+def status() -> None:
+    """运行状态：最近的运行、收件箱待处理文件、逾期任务、未送达告警 /
+    The last runs, what waits in the inbox, overdue follow-ups, undelivered alerts."""
+    from sqlalchemy import select
+    from sqlmodel import Session, col
+
+    from connectors.sources.dropfolder import pending_files
+    from connectors.store.access import now
+    from connectors.store.outbox import undelivered
+    from connectors.store.routing import overdue_tasks
+    from connectors.store.schema import Run
+    from triage.domain import SOURCE_LABELS
+
+    res = _res()
+    with Session(res.engine) as s:
+        runs = s.execute(select(Run).order_by(col(Run.id).desc()).limit(5)).scalars().all()
+    table = Table(title="最近的运行 / last runs")
+    for c in ("编号", "类型", "开始", "用时", "结果", "新线索", "案件", "已分派"):
+        table.add_column(c)
+    labels = {"completed": "完成", "failed": "[red]失败[/red]", "running": "进行中或中断"}
+    for r in runs:
+        counts = r.counts or {}
+        took = f"{(r.finished_at - r.started_at).total_seconds():.0f} 秒" if r.finished_at else "-"
+        table.add_row(str(r.id), r.kind, f"{r.started_at:%Y-%m-%d %H:%M}", took,
+                      labels.get(r.status, r.status),
+                      str((counts.get("ingest") or {}).get("leads_new", "-")),
+                      str((counts.get("link") or {}).get("cases", "-")),
+                      str((counts.get("route") or {}).get("assigned", "-")))
+    console.print(table)
+    waiting = pending_files(res.settings)
+    settle = res.config.ingest.settle_seconds
+    fresh = {p for p, _ in waiting} - {p for p, _ in pending_files(res.settings, settle)}
+    by_source: dict[str, int] = {}
+    for _path, hint in waiting:
+        key = SOURCE_LABELS.get(hint or "", "未分类")
+        by_source[key] = by_source.get(key, 0) + 1
+    console.print(f"收件箱 / inbox: {len(waiting)} 个文件待处理"
+                  + (f"（{'，'.join(f'{k} {v}' for k, v in by_source.items())}）" if waiting else "")
+                  + (f"，其中 {len(fresh)} 个仍在写入" if fresh else ""), highlight=False)
+    late = overdue_tasks(res.engine, now())
+    console.print(f"逾期跟进任务 / overdue follow-ups: {len(late)}"
+                  + ("（triage followup list --overdue）" if len(late) else ""), highlight=False)
+    lost = undelivered(res.engine)
+    console.print(f"未送达告警 / undelivered alerts: {len(lost)}"
+                  + ("（triage alerts list）" if len(lost) else ""), highlight=False)

@@ -9,7 +9,8 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from connectors.resources import open_resources
 from connectors.settings import Settings
-from connectors.store.access import finish_run, start_run, sync_roster
+from connectors.store.access import finish_run, start_run, sync_roster, unlinked_leads
+from connectors.store.lock import run_lock
 from flows import stages
 
 
@@ -53,10 +54,18 @@ def share(settings: Settings, run_id: int, summary: dict[str, Any]) -> list[str]
 
 
 @flow(name="nightly-triage", log_prints=False)
-def nightly(kind: str = "nightly", dry_run: bool = False) -> dict[str, Any]:
-    """Run every stage over what waits in the drop folder; return the run summary."""
-    logger = get_run_logger()
+def nightly(kind: str = "nightly", dry_run: bool = False, wait_seconds: int = 0) -> dict[str, Any]:
+    """Run every stage over what waits in the drop folder; return the run summary. One run
+    at a time per store: another run waits up to ``wait_seconds`` for the lock, else it is
+    refused with who holds it (``RunLocked``)."""
     settings = Settings()
+    res = open_resources(settings, migrate=False)
+    with run_lock(res.engine, kind, wait_seconds=wait_seconds):
+        return _run(settings, kind, dry_run)
+
+
+def _run(settings: Settings, kind: str, dry_run: bool) -> dict[str, Any]:
+    logger = get_run_logger()
     mediators = prepare(settings)
     res = open_resources(settings, migrate=False)
     run_id = start_run(res.engine, kind, {"dry_run": dry_run})
@@ -70,8 +79,12 @@ def nightly(kind: str = "nightly", dry_run: bool = False) -> dict[str, Any]:
         for src in got.sources:
             if src["status"] != "ok":
                 logger.warning("HTTP source %s failed: %s", src["name"], src["error"])
-        summary["link"] = link(settings, run_id)
-        summary["risk"] = score(settings, run_id, got.new_lead_ids)
+        if got.leads_new or got.leads_updated or unlinked_leads(res.engine):
+            summary["link"] = link(settings, run_id)
+            summary["risk"] = score(settings, run_id, got.new_lead_ids)
+        else:  # nothing new: cases and levels stand as the last run left them
+            logger.info("no new or corrected leads: linking and scoring skipped")
+            summary["nothing_new"] = True
         summary["route"] = route(settings, run_id)
         if not dry_run:
             summary["alerts"] = alert(settings, run_id)
@@ -110,6 +123,7 @@ def _markdown(summary: dict[str, Any]) -> str:
         *[f"- 接口 {src['name']}：{'成功' if src['status'] == 'ok' else '失败'}，"
           f"{src['pages']} 页 {src['records']} 条" + (f"，{src['error']}" if src['error'] else "")
           for src in ing.get("sources", [])],
+        "- 没有新的或更正的线索：案件与风险等级保持上次运行的结果" if summary.get("nothing_new") else
         f"- 案件 {summary.get('link', {}).get('cases', 0)}；"
         + "，".join(f"{RISK_LABELS.get(k, k)} {v}" for k, v in risk.items() if k != "fade_days"),
         _route_line(summary.get("route", {})),

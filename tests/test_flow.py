@@ -79,3 +79,72 @@ timeout = 2
     assert ing["leads_new"] == 4 + 11 and ing["balanced"]
     assert [f["kind"] for f in ing["files"]] == ["file", "http_page", "http_page", "http_page"]
     assert summary["link"]["cases"] > 0
+
+
+def test_watch_takes_a_settled_file_to_its_alert_and_leaves_one_still_copying(
+        prefect_api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import time
+
+    from flows.watch import watch
+
+    from .exports import POLICE_HEADERS, write_csv
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("TRIAGE_HOME", str(home))
+    monkeypatch.delenv("TRIAGE_DATABASE_URL", raising=False)
+    assert watch() == {"nothing_new": True}  # an empty inbox: exits at once
+    red = write_csv(home / "inbox" / "police" / "警情_红.csv", POLICE_HEADERS, [[
+        "J2026000001", "2026-12-06 21:14:05", "王晓明", "13812345678", "",
+        "北京市昌平区北七家镇东三旗村12号", "纠纷-家庭纠纷",
+        "报警人称长期遭丈夫家暴，今晚其丈夫手持菜刀堵门，扬言要砍死她", "已处置", "北七家派出所"]])
+    landed = time.time() - 60
+    os.utime(red, (landed, landed))
+    copying = write_csv(home / "inbox" / "police" / "警情_复制中.csv", POLICE_HEADERS, [[
+        "J2026000002", "2026-12-06 22:00:00", "李某", "", "", "北京市昌平区北七家镇东三旗村3号",
+        "纠纷-邻里纠纷", "报警人称与邻居因停车发生口角", "已调解", "北七家派出所"]])
+    out = watch()
+    assert out["ingest"]["leads_new"] == 1 and out["risk"]["红"] == 1
+    assert out["alerts"]["queued"] >= 3  # coordinators, the lead mediator, the police ...
+    assert out["route"]["assigned"] == 1
+    assert copying.exists() and not red.exists()
+    assert not any((home / "outputs").rglob("*.xlsx"))  # no ledgers on the watch path
+
+
+def test_a_second_run_with_nothing_new_skips_linking_and_scoring(
+        prefect_api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    monkeypatch.setenv("TRIAGE_HOME", str(home))
+    monkeypatch.delenv("TRIAGE_DATABASE_URL", raising=False)
+    drop_demo(home / "inbox", 15, 4)
+    first = nightly(kind="test")
+    assert first["link"]["cases"] > 0 and not first.get("nothing_new")
+    again = nightly(kind="test")
+    assert again["nothing_new"] and "link" not in again and "risk" not in again
+    assert again["route"]["routed"] == 0
+
+
+def test_a_run_while_another_holds_the_store_is_refused_with_who(
+        prefect_api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import sys
+
+    from connectors.store.lock import RunLocked
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("TRIAGE_HOME", str(home))
+    monkeypatch.delenv("TRIAGE_DATABASE_URL", raising=False)
+    home.mkdir(parents=True)
+    url = f"sqlite:///{(home / 'triage.db').resolve()}"
+    hold = ("import sys, time\nfrom connectors.store.db import make_engine\n"
+            "from connectors.store.lock import run_lock\n"
+            "with run_lock(make_engine(sys.argv[1]), 'nightly'):\n"
+            "    print('locked', flush=True)\n    time.sleep(30)\n")
+    proc = subprocess.Popen([sys.executable, "-c", hold, url], stdout=subprocess.PIPE, text=True,
+                            cwd=Path(__file__).resolve().parent.parent)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+        with pytest.raises(RunLocked, match="nightly"):
+            nightly(kind="manual")
+    finally:
+        proc.kill()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -15,17 +16,25 @@ IGNORED_PREFIXES = (".", "~$", "~")
 IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload", ".report.txt")
 
 
-def pending_files(settings: Settings) -> list[tuple[Path, str | None]]:
-    """Files waiting in the inbox, with the source their subfolder suggests."""
+def pending_files(settings: Settings, settle_seconds: float = 0.0,
+                  now: float | None = None) -> list[tuple[Path, str | None]]:
+    """Files waiting in the inbox, with the source their subfolder suggests. A file modified
+    less than ``settle_seconds`` ago may still be copying and waits for the next run (as do
+    temporary names: ``~$…``, ``….part``, ``….tmp``)."""
     found: list[tuple[Path, str | None]] = []
     inbox = settings.inbox
     if not inbox.exists():
         return found
+    cutoff = (time.time() if now is None else now) - settle_seconds
+
+    def wanted(path: Path) -> bool:
+        return _wanted(path) and (settle_seconds <= 0 or path.stat().st_mtime <= cutoff)
+
     for entry in sorted(inbox.iterdir()):
         if entry.is_dir():
             hint = entry.name if entry.name in SOURCES else None
-            found.extend((p, hint) for p in sorted(entry.rglob("*")) if _wanted(p))
-        elif _wanted(entry):
+            found.extend((p, hint) for p in sorted(entry.rglob("*")) if wanted(p))
+        elif wanted(entry):
             found.append((entry, None))
     return found
 

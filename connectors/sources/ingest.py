@@ -47,6 +47,7 @@ class IngestOptions(BaseModel):
     limits: ReadLimits = Field(default_factory=ReadLimits)
     chunk_rows: int = Field(default=20_000, gt=0)
     workers: int = Field(default=0, ge=0)  # worker processes; 0: one per CPU core; 1: none
+    settle_seconds: float = Field(default=10.0, ge=0)  # a file changed more recently is still being copied
 
     def worker_count(self) -> int:
         """Worker processes to normalize chunks in (1: normalize in this process).

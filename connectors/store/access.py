@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, Select, select
+from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col
 
-from connectors.store.schema import Lead, Mediator, Run
+from connectors.store.schema import CaseLink, Lead, Mediator, Run
 from triage.routing import MediatorSpec
 
 CHUNK = 500
@@ -65,6 +65,13 @@ def upsert(
         else:
             stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
         session.execute(stmt)
+
+
+def unlinked_leads(engine: Engine) -> int:
+    """Leads no case holds yet (ingested by hand, or a run that stopped before linking)."""
+    with Session(engine) as s:
+        return int(s.execute(select(func.count()).select_from(Lead).where(
+            ~col(Lead.id).in_(select(col(CaseLink.lead_id))))).scalar_one())
 
 
 def sync_roster(engine: Engine, mediators: Sequence[MediatorSpec]) -> int:

@@ -18,13 +18,15 @@ json_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout. Bound values are
+    never put into error messages (``hide_parameters``): a failing row holds names and phones,
+    and errors reach logs and Prefect's run pages."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=json_dumps,
-                               **kwargs)
+                               hide_parameters=True, **kwargs)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -35,7 +37,26 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, json_serializer=json_dumps, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, json_serializer=json_dumps,
+                           hide_parameters=True, **kwargs)
+    event.listen(engine, "handle_error", _without_row_values)
+    return engine
+
+
+def _without_row_values(context: Any) -> None:
+    """PostgreSQL's own message quotes the refused row (DETAIL: Failing row contains …, Key
+    (…)=(…)): keep the message, drop those lines, before anything logs or shows it."""
+    orig = context.original_exception
+    message = str(orig)
+    if "DETAIL:" not in message:
+        return
+    kept = [line for line in message.splitlines() if not line.lstrip().startswith("DETAIL:")]
+    redacted = "\n".join(kept) + "\n（出错行的内容已隐去）"
+    orig.args = (redacted,)
+    wrapped = context.sqlalchemy_exception
+    if wrapped is not None and wrapped.args:
+        wrapped.args = (f"({type(orig).__module__}.{type(orig).__name__}) {redacted}",
+                        *wrapped.args[1:])
 
 
 def alembic_config(engine: Engine) -> Config:

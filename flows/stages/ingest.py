@@ -116,9 +116,11 @@ def ingest_paths(
     return summary
 
 
-def ingest_inbox(res: Resources, run_id: int | None = None) -> IngestSummary:
-    """Ingest everything waiting in the drop folder."""
-    pending = dropfolder.pending_files(res.settings)
+def ingest_inbox(res: Resources, run_id: int | None = None,
+                 settle_seconds: float = 0.0) -> IngestSummary:
+    """Ingest everything waiting in the drop folder (files changed within ``settle_seconds``
+    wait: they may still be copying)."""
+    pending = dropfolder.pending_files(res.settings, settle_seconds)
     return ingest_paths(res, [p for p, _ in pending], None, run_id, move=True,
                         hints=[h for _, h in pending])
 
