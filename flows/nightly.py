@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -98,7 +99,36 @@ def _run(settings: Settings, kind: str, dry_run: bool) -> dict[str, Any]:
         {k: v for k, v in f.items() if k != "moved_to"} for f in summary["ingest"]["files"]],
         description="每个文件：数据行 = 新线索 + 更正 + 重复 + 拒收")
     create_markdown_artifact(key="run-summary", markdown=_markdown(summary))
+    create_table_artifact(key="run-figures", table=_figures(summary),
+                          description="本次运行的数字（不含个人信息）/ this run in figures")
+    if summary.get("outputs"):
+        create_markdown_artifact(key="run-outputs", markdown=_outputs(summary["outputs"]))
     return summary
+
+
+def _figures(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """The figures a coordinator checks each morning, one row each."""
+    ing, link = summary.get("ingest", {}), summary.get("link", {})
+    risk, route, alerts = summary.get("risk", {}), summary.get("route", {}), summary.get("alerts", {})
+    rows = [("数据行", ing.get("rows_in")), ("新线索", ing.get("leads_new")),
+            ("更正", ing.get("leads_updated")), ("拒收行", ing.get("rejected")),
+            ("隔离文件", ing.get("quarantined")), ("新建案件", link.get("created")),
+            ("合并案件", link.get("merged")), ("拆分案件", link.get("split")),
+            *[(f"{lvl}色案件", risk.get(lvl)) for lvl in ("红", "橙", "黄", "蓝")],
+            ("本次分派", route.get("routed")), ("在办·已分派", route.get("assigned")),
+            ("在办·转办", route.get("referred")), ("在办·待人工指派", route.get("unroutable")),
+            ("告警送达", alerts.get("sent")), ("告警未送达", alerts.get("undelivered")),
+            ("逾期跟进任务", route.get("overdue"))]
+    return [{"项目": name, "数量": "-" if value is None else value} for name, value in rows]
+
+
+def _outputs(paths: list[str]) -> str:
+    folder = Path(paths[0]).parent if paths else None
+    lines = [f"# 本次输出（{len(paths)} 个文件）", f"文件夹：`{folder}`", ""]
+    lines += [f"- [{Path(p).name}]({Path(p).resolve().as_uri()})" for p in paths[:50]]
+    if len(paths) > 50:
+        lines.append(f"- ……另有 {len(paths) - 50} 个")
+    return "\n".join(lines)
 
 
 def _counts(summary: dict[str, Any]) -> dict[str, Any]:

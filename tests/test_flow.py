@@ -148,3 +148,38 @@ def test_a_run_while_another_holds_the_store_is_refused_with_who(
             nightly(kind="manual")
     finally:
         proc.kill()
+
+
+def test_relearn_relinks_in_full_keeps_decisions_and_logs_each_split_with_its_leads(
+        prefect_api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from collections import Counter
+
+    from sqlalchemy import select
+    from sqlmodel import Session
+
+    from connectors.resources import open_resources
+    from connectors.settings import Settings
+    from connectors.store.linking import decide
+    from connectors.store.schema import CaseEvent, CaseLink
+    from flows.relearn import relearn
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("TRIAGE_HOME", str(home))
+    monkeypatch.delenv("TRIAGE_DATABASE_URL", raising=False)
+    drop_demo(home / "inbox", 30, 6)
+    nightly(kind="test")
+    engine = open_resources(Settings()).engine
+    with Session(engine) as s:
+        links = dict(s.execute(select(CaseLink.lead_id, CaseLink.case_id)).all())
+    big = next(c for c, n in Counter(links.values()).most_common() if n >= 2)
+    a, b = sorted(lead for lead, c in links.items() if c == big)[:2]
+    decide(engine, a, b, "split", "李协调")
+    out = relearn(wait_seconds=0)
+    assert out["link"]["cases"] > 0
+    with Session(engine) as s:
+        after = dict(s.execute(select(CaseLink.lead_id, CaseLink.case_id)).all())
+        splits = s.execute(select(CaseEvent).where(CaseEvent.kind == "split")).scalars().all()
+        details = [e.detail for e in splits]
+    assert after[a] != after[b]  # the coordinator's keep-apart holds in a full relink
+    assert splits and all(d and d["lead_ids"] and d["reason"] for d in details)
+    assert any(a in d["lead_ids"] or b in d["lead_ids"] for d in details)

@@ -78,10 +78,17 @@ def save_links(engine: Engine, leads: pd.DataFrame, previous: dict[int, str],
                 status="merged", merged_into=merged_into.get(cid), updated_at=stamp))
         if result.events:
             s.execute(CaseEvent.__table__.insert(), [  # type: ignore[attr-defined]
-                {**e, "run_id": run_id, "at": stamp, "detail": None} for e in result.events])
+                {**e, "run_id": run_id, "at": stamp, "detail": _detail(e)} for e in result.events])
         reviews = [{**r, "status": "pending", "run_id": run_id} for r in result.review]
         upsert(s, LinkReview, reviews, ["lead_a", "lead_b"], update=["score", "evidence", "run_id"])
         _save_persons(s, leads, result.person_of, stamp)
+
+
+def _detail(event: dict[str, Any]) -> dict[str, Any] | None:
+    detail = event.get("detail")
+    if event["kind"] == "split" and detail:
+        return {**detail, "by": "系统", "reason": "重新关联：这些线索与原案件其余线索不再匹配"}
+    return detail
 
 
 def _score(result: LinkResult, lead_id: int) -> float:

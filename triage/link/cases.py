@@ -54,8 +54,11 @@ def assign_case_ids(
             cid = new_case_id(comp[0], taken)
             taken.add(cid)
             was = sorted({previous[lid] for lid in comp if lid in previous})
-            events.append({"kind": "split" if was else "created", "case_id": cid,
-                           "other_case_id": was[0] if was else None})
+            event: dict[str, Any] = {"kind": "split" if was else "created", "case_id": cid,
+                                     "other_case_id": was[0] if was else None}
+            if was:  # what left which case: the leads, for whoever checks the split
+                event["detail"] = {"lead_ids": list(comp), "from": was}
+            events.append(event)
         for lid in comp:
             case_of[lid] = cid
     return case_of, events
