@@ -18,8 +18,8 @@ from __future__ import annotations
 import csv
 import json
 import tomllib
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -533,7 +533,8 @@ def _split(n: int, parts: int) -> list[tuple[int, int]]:
 
 def write_demo_exports(outdir: Path, cases: int, seed: int, *, units_path: Path | None = None,
                        sources_dir: Path | None = None, formats: str = "mixed",
-                       outside: float = 0.0) -> DemoManifest:
+                       outside: float = 0.0,
+                       select: Callable[[pd.DataFrame], pd.Series] | None = None) -> DemoManifest:
     """Generate ``cases`` disputes and write their agency exports and truth into ``outdir``.
 
     Writes ``outdir/<source>/`` export files, ``outdir/truth.csv`` (``source, source_ref,
@@ -541,6 +542,7 @@ def write_demo_exports(outdir: Path, cases: int, seed: int, *, units_path: Path 
     ``formats``: ``mixed`` (every messy form, bad rows and re-exported overlaps), ``csv``
     (UTF-8) or ``xlsx`` (one format, no bad rows, no overlap, for benchmarks). ``outside``:
     the share of disputes in neighbouring towns the three towns' deployment does not serve.
+    ``select``: which of the generated leads to write (a history and its next night, say).
     """
     if formats not in ("mixed", "csv", "xlsx"):
         raise ValueError(f"formats must be mixed, csv or xlsx, not {formats!r}")
@@ -548,6 +550,8 @@ def write_demo_exports(outdir: Path, cases: int, seed: int, *, units_path: Path 
     units = load_units(units_path)
     fields_by_source = _load_fields(sources_dir or DATA_DIR / "sources")
     data: SyntheticData = generate(cases, seed, units=units, outside=outside)
+    if select is not None:
+        data = replace(data, leads=data.leads[select(data.leads)].reset_index(drop=True))
     outdir.mkdir(parents=True, exist_ok=True)
     manifest = DemoManifest(outdir=outdir, cases=cases, seed=seed, formats=formats,
                             total_leads=len(data.leads))

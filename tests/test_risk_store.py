@@ -75,3 +75,40 @@ def test_an_override_holds_across_nights_until_a_new_red_flag(res: Resources) ->
         history = s.exec(select(RiskAssessment).where(RiskAssessment.case_id == case)).all()
     assert "降级后新红色线索" in kinds and "新增红色风险" in kinds  # red on arrival alerts too
     assert [h.override_level for h in history if not h.is_current][-1] == "黄"
+
+
+def test_a_night_scores_only_what_changed_and_agrees_with_scoring_everything(
+        res: Resources) -> None:
+    """Incremental scoring (cases the night touched, their persons' cases, cases crossing the
+    fading line) leaves every case where scoring all of them again would."""
+    import shutil
+
+    import pandas as pd
+
+    from samples.exports import write_demo_exports
+
+    def latest(leads: pd.DataFrame) -> pd.Series:
+        return pd.to_datetime(leads["reported_at"]).rank(method="first") > len(leads) * 0.85
+
+    for name, pick in (("history", lambda leads: ~latest(leads)), ("night", latest)):
+        staging = res.settings.home / f"stage-{name}"
+        manifest = write_demo_exports(staging, 80, 21, formats="csv", select=pick)
+        for f in manifest.files:
+            target = res.settings.inbox / f.source / Path(f.path).name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(f.path, target)
+        got = stages.ingest_inbox(res)
+        link_stage(res)
+        out = stages.score_stage(res, None, got.new_lead_ids)
+        if name == "night":
+            assert 0 < out["scored"] < out["红"] + out["橙"] + out["黄"] + out["蓝"]
+    with Session(res.engine) as s:
+        night = {a.case_id: (a.level, a.score) for a in s.exec(
+            select(RiskAssessment).where(RiskAssessment.is_current == True))}  # noqa: E712
+    stages.score_stage(res, None, (), full=True)
+    with Session(res.engine) as s:
+        full = {a.case_id: (a.level, a.score) for a in s.exec(
+            select(RiskAssessment).where(RiskAssessment.is_current == True))}  # noqa: E712
+    assert {c: v for c, v in night.items() if c in full} == full
+    # and a second run with nothing new scores nothing
+    assert stages.score_stage(res, None, ())["scored"] == 0

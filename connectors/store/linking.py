@@ -57,7 +57,7 @@ def save_links(engine: Engine, leads: pd.DataFrame, previous: dict[int, str],
         e["case_id"] for e in result.events}
     with Session(engine) as s, s.begin():
         cases = [{**c, "status": "open", "merged_into": None, "created_run_id": run_id,
-                  "created_at": stamp, "updated_at": stamp}
+                  "created_at": stamp, "updated_at": stamp, "risk_stale": True}
                  for c in case_summaries(leads[leads["case_id"].isin(touched_cases)])]
         if cases:
             upsert(s, Case, cases, ["id"], update=[c for c in cases[0] if c not in (

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import NaiveDatetime
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -194,6 +195,8 @@ class Case(SQLModel, table=True):
     last_reported_at: NaiveDatetime | None = None
     risk_level: str | None = Field(default=None, max_length=2)
     risk_score: float | None = None
+    # linking changed the case since it was last scored: the next run scores it
+    risk_stale: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})
     created_run_id: int | None = Field(default=None, foreign_key="run.id")
     created_at: NaiveDatetime
     updated_at: NaiveDatetime
@@ -269,6 +272,7 @@ class RiskAssessment(SQLModel, table=True):
     follow_up_by: NaiveDatetime | None = None  # the level's follow-up deadline
     is_current: bool = True
     assessed_at: NaiveDatetime
+    as_of: NaiveDatetime | None = None  # the present its time rules were measured against
 
 
 class Mediator(SQLModel, table=True):

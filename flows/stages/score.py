@@ -3,7 +3,6 @@ explanation; and a coordinator's override of one case."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -12,7 +11,14 @@ import pandas as pd
 
 from connectors.resources import Resources
 from connectors.store.access import now
-from connectors.store.risk import current_assessment, save_assessments, scoring_inputs
+from connectors.store.risk import (
+    current_assessment,
+    newest_report,
+    open_levels,
+    save_assessments,
+    scoring_inputs,
+    scoring_targets,
+)
 from triage.domain import RISK_LEVELS
 from triage.followup import new_lead_alert
 from triage.frames import records
@@ -20,7 +26,7 @@ from triage.risk import RiskConfig, RiskScorer, apply_override, assess_cases, du
 
 STORED = ("case_id", "run_id", "level", "score", "computed_level", "signals", "history",
           "override_level", "override_by", "override_reason", "override_at", "override_from",
-          "note", "explanation", "level_since", "follow_up_by", "is_current", "assessed_at")
+          "note", "explanation", "level_since", "follow_up_by", "is_current", "assessed_at", "as_of")
 
 
 def _finish(record: dict[str, Any], prev: Mapping[str, Any], cfg: RiskConfig,
@@ -35,33 +41,31 @@ def _finish(record: dict[str, Any], prev: Mapping[str, Any], cfg: RiskConfig,
     return {k: record.get(k) for k in STORED}
 
 
-def as_of(leads: pd.DataFrame, stamp: datetime) -> datetime:
-    """The present that signals fade against: the newest lead's report time, never later
-    than now (a store fed every day is at today; one holding last year's exports is at
-    their end, so its cases do not all look quiet)."""
-    newest = pd.to_datetime(leads["reported_at"], errors="coerce").max()
-    return stamp if pd.isna(newest) else min(stamp, newest.to_pydatetime())
-
-
 def score_stage(res: Resources, run_id: int | None = None,
-                new_lead_ids: Sequence[int] = ()) -> dict[str, int]:
-    """Assess every linked case; alert when a new lead touches an open high-risk case, and
-    when a new red flag lifts a coordinator's lowered level."""
-    leads, before = scoring_inputs(res.engine)
-    if leads.empty:
-        return {}
+                new_lead_ids: Sequence[int] = (), *, full: bool = False) -> dict[str, int]:
+    """Assess the cases whose inputs changed (all of them on the first run, or ``full``);
+    alert when a new lead touches an open high-risk case, and when a new red flag lifts a
+    coordinator's lowered level."""
     cfg = res.config.risk
+    h = cfg.history
+    targets = None if full else scoring_targets(
+        res.engine, (h.fade_days, h.escalation_days, h.prior_red_days))
+    leads, before = scoring_inputs(res.engine, targets) if targets != set() else (pd.DataFrame(), {})
+    if leads.empty:
+        return {**_levels(res), "scored": 0, "alerts": 0, "fade_days": cfg.history.fade_days}
     scorer = RiskScorer(cfg)
     stamp = now()
     cases = {str(cid): records(group) for cid, group in leads.groupby("case_id")}
-    assessed, keys = assess_cases(scorer, cases, now=as_of(leads, stamp))
+    newest = newest_report(res.engine)
+    present = stamp if newest is None else min(stamp, newest)
+    assessed, keys = assess_cases(scorer, cases, now=present)
     rows, alerts = [], []
     new_ids = set(new_lead_ids)
     for cid, rows_of_case in cases.items():
         prev = before.get(cid, {})
         updated = {int(r["id"]): scorer.facts(r).updated for r in rows_of_case}
         record = reassess(assessed[cid], prev, updated)
-        row = _finish({"case_id": cid, "run_id": run_id, **record}, prev, cfg, stamp)
+        row = _finish({"case_id": cid, "run_id": run_id, **record, "as_of": present}, prev, cfg, stamp)
         rows.append(row)
         alert = new_lead_alert(cid, prev.get("level"), row["level"],
                                [r for r in rows_of_case if int(r["id"]) in new_ids],
@@ -72,11 +76,15 @@ def score_stage(res: Resources, run_id: int | None = None,
             alerts.append({"case_id": cid, "lead_id": None, "level": row["level"],
                            "kind": "降级后新红色线索", "message": f"案件 {cid}：{row['note']}",
                            "run_id": run_id, "created_at": stamp})
-    save_assessments(res.engine, rows, alerts)
-    counts = Counter(r["level"] for r in rows)
+    save_assessments(res.engine, rows, alerts, only_cases=targets is not None)
     quiet = sum(1 for a in assessed.values() if a.history and not a.signals)
-    return {**{lvl: counts.get(lvl, 0) for lvl in reversed(RISK_LEVELS)}, "alerts": len(alerts),
-            "key_persons": len(keys), "quiet": quiet, "fade_days": cfg.history.fade_days}
+    return {**_levels(res), "scored": len(rows), "alerts": len(alerts), "key_persons": len(keys),
+            "quiet": quiet, "fade_days": cfg.history.fade_days}
+
+
+def _levels(res: Resources) -> dict[str, int]:
+    counts = open_levels(res.engine)
+    return {lvl: counts.get(lvl, 0) for lvl in reversed(RISK_LEVELS)}
 
 
 def override_case(res: Resources, case_id: str, level: str, by: str,
