@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sys
@@ -41,11 +42,24 @@ def _run_flow(kind: str, verbose: bool) -> dict[str, Any]:
     from connectors.store.lock import RunLocked
     from flows.nightly import nightly
 
+    progress = logging.getLogger("triage.progress")
+    handler = _ConsoleLines()
+    progress.addHandler(handler)
+    progress.setLevel(logging.INFO)
     try:
         return nightly(kind=kind)
     except RunLocked as busy:
         console.print(f"[red]未运行[/red]：{busy}")
         raise typer.Exit(code=3) from busy
+    finally:
+        progress.removeHandler(handler)
+
+
+class _ConsoleLines(logging.Handler):
+    """Each stage as it starts and ends, so a long run is never silent."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        console.print(f"[dim]{escape(record.getMessage())}[/dim]", highlight=False)
 
 
 def _print_summary(summary: dict[str, Any], settings: Settings) -> None:

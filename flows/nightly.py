@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +58,17 @@ def share(settings: Settings, run_id: int, summary: dict[str, Any]) -> list[str]
     return [str(p) for p in paths]
 
 
+PROGRESS = logging.getLogger("triage.progress")  # stage by stage, for whoever started the run
+
+
+@contextmanager
+def _stage(name: str) -> Iterator[None]:
+    PROGRESS.info("%s …", name)
+    started = time.perf_counter()
+    yield
+    PROGRESS.info("%s 完成（%.1f 秒）", name, time.perf_counter() - started)
+
+
 @flow(name="nightly-triage", log_prints=False)
 def nightly(kind: str = "nightly", dry_run: bool = False, wait_seconds: int = 0) -> dict[str, Any]:
     """Run every stage over what waits in the drop folder; return the run summary. One run
@@ -72,7 +87,10 @@ def _run(settings: Settings, kind: str, dry_run: bool) -> dict[str, Any]:
     run_id = start_run(res.engine, kind, {"dry_run": dry_run})
     summary: dict[str, Any] = {"run_id": run_id, "mediators": mediators}
     try:
-        got = ingest(settings, run_id)
+        with _stage("导入 / ingest"):
+            got = ingest(settings, run_id)
+            PROGRESS.info("  数据行 %s：新线索 %s，更正 %s，重复 %s，拒收 %s", got.rows_in, got.leads_new,
+                          got.leads_updated, got.leads_unchanged, got.rejected)
         summary["ingest"] = stages.summary_dict(got)
         logger.info("ingested %s rows: %s new, %s updated, %s unchanged, %s rejected; "
                     "%s files quarantined", got.rows_in, got.leads_new, got.leads_updated,
@@ -81,16 +99,22 @@ def _run(settings: Settings, kind: str, dry_run: bool) -> dict[str, Any]:
             if src["status"] != "ok":
                 logger.warning("HTTP source %s failed: %s", src["name"], src["error"])
         if got.leads_new or got.leads_updated or unlinked_leads(res.engine):
-            summary["link"] = link(settings, run_id)
-            summary["risk"] = score(settings, run_id, got.new_lead_ids)
+            with _stage("关联 / link"):
+                summary["link"] = link(settings, run_id)
+            with _stage("风险 / score"):
+                summary["risk"] = score(settings, run_id, got.new_lead_ids)
         else:  # nothing new: cases and levels stand as the last run left them
             logger.info("no new or corrected leads: linking and scoring skipped")
+            PROGRESS.info("没有新的或更正的线索：跳过关联与风险评估")
             summary["nothing_new"] = True
-        summary["route"] = route(settings, run_id)
+        with _stage("分派 / route"):
+            summary["route"] = route(settings, run_id)
         if not dry_run:
-            summary["alerts"] = alert(settings, run_id)
+            with _stage("告警 / alerts"):
+                summary["alerts"] = alert(settings, run_id)
         if not dry_run:
-            summary["outputs"] = share(settings, run_id, summary)
+            with _stage("输出 / outputs"):
+                summary["outputs"] = share(settings, run_id, summary)
     except Exception:
         finish_run(res.engine, run_id, _counts(summary), "failed")
         raise

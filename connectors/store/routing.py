@@ -12,15 +12,17 @@ import pandas as pd
 from sqlalchemy import Engine, func, select, update
 from sqlmodel import Session, col
 
-from connectors.store.access import leads_frame, read_frame, select_columns
+from connectors.store.access import read_frame, select_columns
 from connectors.store.schema import (
     Assignment,
     Case,
     CaseEvent,
     CaseLink,
     FollowUpTask,
+    Lead,
     RiskAssessment,
 )
+from triage.frames import records
 from triage.routing import CaseToRoute, CurrentRoute, Route
 
 
@@ -36,6 +38,7 @@ class RoutingInputs:
     level_since: dict[str, datetime]  # since when each case has had its level
     task_keys: set[tuple[str, str, datetime]] = field(default_factory=set)  # (case, level, since)
     reopened: list[str] = field(default_factory=list)  # closed cases a new lead opened again
+    scored_in: dict[str, int] = field(default_factory=dict)  # the run of each case's assessment
 
 
 def _dt(v: Any) -> datetime | None:
@@ -45,39 +48,66 @@ def _dt(v: Any) -> datetime | None:
 
 
 def routing_inputs(engine: Engine) -> RoutingInputs:
-    """Every open case, its signals and text, its route in force, and its task keys."""
+    """Every open case with its signals (texts come from ``case_texts``, for the cases that
+    need them), its route in force, what changed, and its task keys."""
+    cases = read_frame(engine, select_columns(
+        Case, "id", "village_code", "town", "dispute_type", "risk_level", "district", "village",
+        "outcome").where(col(Case.status) == "open"))
+    open_ids = set(cases["id"])
+    assess = read_frame(engine, select_columns(
+        RiskAssessment, "case_id", "signals", "level_since", "run_id").where(
+        col(RiskAssessment.is_current).is_(True)))
+    assess = assess[assess["case_id"].isin(open_ids)]
+    routes = read_frame(engine, select_columns(
+        Assignment, "case_id", "route_status", "mediator_id", "status", "level", "assigned_at",
+        "co_agencies", "rejected_agencies").where(col(Assignment.is_current).is_(True)))
+    routes = routes[routes["case_id"].isin(open_ids)]
     with Session(engine) as s:
-        cases = s.execute(select(Case).where(col(Case.status) == "open")).scalars().all()
-        open_ids = {c.id for c in cases}
-        assess = {a.case_id: a for a in s.execute(select(RiskAssessment).where(
-            col(RiskAssessment.is_current).is_(True))).scalars().all() if a.case_id in open_ids}
-        routes = [a for a in s.execute(select(Assignment).where(
-            col(Assignment.is_current).is_(True))).scalars().all() if a.case_id in open_ids]
         changed: dict[str, datetime] = {str(k): v for k, v in s.execute(
             select(col(CaseEvent.case_id), func.max(col(CaseEvent.at))).where(
                 col(CaseEvent.kind).in_(["merged", "split"])).group_by(col(CaseEvent.case_id)))}
         tasks = s.execute(select(col(FollowUpTask.case_id), col(FollowUpTask.level),
                                  col(FollowUpTask.level_since))).all()
-    leads = leads_frame(engine, ("id", "description"))
-    links = read_frame(engine, select_columns(CaseLink, "lead_id", "case_id"))
-    texts = (leads.merge(links, left_on="id", right_on="lead_id")
-             .groupby("case_id")["description"].apply(lambda d: "。".join(x for x in d if x)))
-    current = {a.case_id: CurrentRoute(a.case_id, a.route_status, a.mediator_id,
-                                       a.status == "confirmed", a.level, a.assigned_at)
-               for a in routes}
+    current = {r["case_id"]: CurrentRoute(
+        r["case_id"], r["route_status"], _str(r["mediator_id"]), r["status"] == "confirmed",
+        _str(r["level"]), _dt(r["assigned_at"]) or datetime.min) for r in records(routes)}
+    signals = {r["case_id"]: tuple(x["signal"] for x in (r["signals"] or []))
+               for r in records(assess)}
     routed = [CaseToRoute(
-        c.id, c.village_code, c.town, c.dispute_type, c.risk_level or "蓝",
-        tuple(x["signal"] for x in (assess[c.id].signals or [])) if c.id in assess else (),
-        texts.get(c.id, ""), c.district, c.village,
-        current[c.id].mediator_id if c.id in current else None) for c in cases]
+        c["id"], _str(c["village_code"]), _str(c["town"]), c["dispute_type"],
+        _str(c["risk_level"]) or "蓝", signals.get(c["id"], ()), "", _str(c["district"]),
+        _str(c["village"]), current[c["id"]].mediator_id if c["id"] in current else None)
+        for c in records(cases)]
     return RoutingInputs(
         routed, current,
-        {a.case_id: list(a.co_agencies or []) for a in routes},
-        {a.case_id: list(a.rejected_agencies or []) for a in routes},
+        {r["case_id"]: list(r["co_agencies"] or []) for r in records(routes)},
+        {r["case_id"]: list(r["rejected_agencies"] or []) for r in records(routes)},
         {k: v for k, v in changed.items() if k in open_ids},
-        {k: a.level_since for k, a in assess.items() if a.level_since is not None},
+        {r["case_id"]: ls for r in records(assess) if (ls := _dt(r["level_since"])) is not None},
         {(t[0], t[1], t[2]) for t in tasks if t[1] is not None and t[2] is not None},
-        [c.id for c in cases if c.outcome is not None])
+        [c["id"] for c in records(cases) if _str(c["outcome"]) is not None],
+        {r["case_id"]: int(r["run_id"]) for r in records(assess) if _str(r["run_id"]) is not None})
+
+
+def case_texts(engine: Engine, case_ids: Iterable[str]) -> dict[str, str]:
+    """The descriptions of each case's leads, joined, for the co-agency words."""
+    wanted = set(case_ids)
+    if not wanted:
+        return {}
+    links = read_frame(engine, select_columns(CaseLink, "lead_id", "case_id"))
+    links = links[links["case_id"].isin(wanted)]
+    ids = sorted(int(i) for i in links["lead_id"])
+    parts = [read_frame(engine, select_columns(Lead, "id", "description").where(
+        col(Lead.id).in_(ids[i:i + 900]))) for i in range(0, len(ids), 900)]
+    if not parts:
+        return {}
+    leads = pd.concat(parts, ignore_index=True).merge(links, left_on="id", right_on="lead_id")
+    return {str(k): v for k, v in leads.groupby("case_id")["description"].apply(
+        lambda d: "。".join(x for x in d if isinstance(x, str) and x)).items()}
+
+
+def _str(v: Any) -> Any:
+    return None if v is None or (not isinstance(v, (str, list, dict)) and pd.isna(v)) else v
 
 
 def save_routes(engine: Engine, routes: Sequence[Route], why: Mapping[str, str],

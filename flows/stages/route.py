@@ -3,12 +3,14 @@ kept current, follow-up tasks once per level reached, and the overdue tasks coun
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from connectors.resources import Resources
 from connectors.store.access import now
 from connectors.store.routing import (
+    case_texts,
     mark_reopened,
     overdue_tasks,
     routing_inputs,
@@ -37,6 +39,11 @@ def route_stage(res: Resources, run_id: int | None = None,
                                 got.changed_at.get(case.case_id), elig)
         if reason is not None:
             why[case.case_id] = reason
+    # co-agency words are read where a route is made or a case was scored again this run
+    # (on a run without an id, everywhere): other cases' texts have not changed
+    fresh = {c.case_id for c in got.cases if run_id is None or got.scored_in.get(c.case_id) == run_id}
+    texts = case_texts(res.engine, set(why) | fresh)
+    got.cases = [replace(c, text=texts.get(c.case_id, "")) for c in got.cases]
     batch = [c for c in got.cases if c.case_id in why]
     load = current_load(got.current.values(), rerouted=why)
     co = CoAgencies(cfg.routing.co_agency, cfg.risk, cut)
@@ -59,7 +66,7 @@ def route_stage(res: Resources, run_id: int | None = None,
     agencies = {r.case_id: r.co_agencies for r in routes}
     updates = {}
     for case in got.cases:
-        if case.case_id in moved or case.case_id not in got.current:
+        if case.case_id in moved or case.case_id not in got.current or case.case_id not in fresh:
             continue
         joined, reasons = co.for_case(case, got.rejected.get(case.case_id, ()))
         agencies[case.case_id] = joined
