@@ -42,8 +42,8 @@ def score(settings: Settings, run_id: int, new_lead_ids: list[int]) -> dict[str,
 
 
 @task
-def route(settings: Settings, run_id: int) -> dict[str, int]:
-    return stages.route_stage(open_resources(settings, migrate=False), run_id)
+def route(settings: Settings, run_id: int, retry: bool = True) -> dict[str, int]:
+    return stages.route_stage(open_resources(settings, migrate=False), run_id, retry=retry)
 
 
 @task(retries=1, retry_delay_seconds=5)

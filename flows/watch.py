@@ -38,7 +38,7 @@ def watch() -> dict[str, Any]:
                 if got.leads_new or got.leads_updated:
                     summary["link"] = link(settings, run_id)
                     summary["risk"] = score(settings, run_id, got.new_lead_ids)
-                    summary["route"] = route(settings, run_id)
+                    summary["route"] = route(settings, run_id, retry=False)
                     summary["alerts"] = alert(settings, run_id)
             except Exception:
                 finish_run(res.engine, run_id, _counts(summary), "failed")

@@ -148,7 +148,8 @@ def write_outputs(
     folder = outdir / day
     cases = case_table(engine, mediators)
     leads = lead_table(engine)
-    leads = leads.sort_values(["case_id", "reported_at"])
+    # ledgers are working lists: the leads of open cases (closed ones stay in the store)
+    leads = leads[leads["case_id"].isin(set(cases["case_id"]))].sort_values(["case_id", "reported_at"])
     def case_sheet(receiver: str, rows: pd.DataFrame = cases) -> pd.DataFrame:
         """The case rows for one receiver: risk evidence quotes descriptions, so it is
         masked as they are."""

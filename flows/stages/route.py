@@ -25,9 +25,11 @@ from triage.routing import CoAgencies, Eligibility, current_load, reroute_reason
 
 
 def route_stage(res: Resources, run_id: int | None = None,
-                at: datetime | None = None) -> dict[str, Any]:
+                at: datetime | None = None, *, retry: bool = True) -> dict[str, Any]:
     """Route the open cases that are new, changed, or whose mediator can no longer take them;
-    leave every other route as it stands. ``at`` is the present (tests set it)."""
+    leave every other route as it stands. Cases nobody could take, and referrals, are tried
+    again when ``retry`` (the nightly run; the watch path routes only what it brought).
+    ``at`` is the present (tests set it)."""
     stamp = at or now()
     cfg = res.config
     got = routing_inputs(res.engine)
@@ -37,7 +39,7 @@ def route_stage(res: Resources, run_id: int | None = None,
     for case in got.cases:
         reason = reroute_reason(case, got.current.get(case.case_id),
                                 got.changed_at.get(case.case_id), elig)
-        if reason is not None:
+        if reason is not None and (retry or reason not in ("再次尝试分派", "核对转办")):
             why[case.case_id] = reason
     # co-agency words are read where a route is made or a case was scored again this run
     # (on a run without an id, everywhere): other cases' texts have not changed
