@@ -162,7 +162,7 @@ def _counts(summary: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-RISK_LABELS = {"alerts": "告警", "key_persons": "重点人员", "quiet": "久无新线索的案件"}
+RISK_LABELS = {"alerts": "告警", "key_persons": "重点人员", "quiet": "久无新线索的案件", "scored": "本次评估"}
 
 
 def _markdown(summary: dict[str, Any]) -> str:
