@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Build bank.jsonl from src/*.txt (pipe format: style|kind|signals|actor|target|text|note)."""
 import glob, json, sys
+PREFIX = sys.argv[1] if len(sys.argv) > 1 else "B"  # the id letter: B (this bank), S, N …
 STY = {"po":"police","wf":"womens_federation","pe":"petition","hl":"hotline_12345","ju":"judgment","me":"mediation","ps":"post"}
 KND = {"pos":"positive","neg":"negated","hed":"hedged","dec":"decoy","neu":"neutral"}
 SIG = {"th":"threat","wp":"weapon","su":"suicide","di":"dv_injury","st":"strangulation","ob":"order_breach",
@@ -21,7 +22,7 @@ for fn in sorted(glob.glob("src/*.txt")):
             print(f"{fn}:{ln}: {len(f)} fields: {line}"); bad += 1; continue
         st, kd, sg, ac, tg, tx, nt = [x.strip() for x in f]
         try:
-            sigs = [SIG[s] for s in sg.split(",") if s]
+            sigs = [SIG[s.strip()] for s in sg.split(",") if s.strip() and s.strip() != "-"]
             style, kind = STY[st], KND[kd]
         except KeyError as e:
             print(f"{fn}:{ln}: bad code {e}"); bad += 1; continue
@@ -36,6 +37,6 @@ if bad: sys.exit(f"{bad} bad lines")
 with open("bank.jsonl", "w", encoding="utf-8") as out:
     for i, o in enumerate(rows, 1):
         o.pop("_src")
-        d = {"id": f"B{i:04d}", **o}
+        d = {"id": f"{PREFIX}{i:04d}", **o}
         out.write(json.dumps(d, ensure_ascii=False) + "\n")
 print(f"wrote {len(rows)} rows")
