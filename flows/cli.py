@@ -46,6 +46,7 @@ def _run_flow(kind: str, verbose: bool) -> dict[str, Any]:
     handler = _ConsoleLines()
     progress.addHandler(handler)
     progress.setLevel(logging.INFO)
+    progress.propagate = False  # said once, here; Prefect's console handler would say it again
     try:
         return nightly(kind=kind)
     except RunLocked as busy:
@@ -53,6 +54,7 @@ def _run_flow(kind: str, verbose: bool) -> dict[str, Any]:
         raise typer.Exit(code=3) from busy
     finally:
         progress.removeHandler(handler)
+        progress.propagate = True
 
 
 class _ConsoleLines(logging.Handler):
