@@ -70,21 +70,21 @@ def _stage(name: str) -> Iterator[None]:
 
 
 @flow(name="nightly-triage", log_prints=False)
-def nightly(kind: str = "nightly", dry_run: bool = False, wait_seconds: int = 0) -> dict[str, Any]:
+def nightly(kind: str = "nightly", wait_seconds: int = 0) -> dict[str, Any]:
     """Run every stage over what waits in the drop folder; return the run summary. One run
     at a time per store: another run waits up to ``wait_seconds`` for the lock, else it is
     refused with who holds it (``RunLocked``)."""
     settings = Settings()
     res = open_resources(settings, migrate=False)
     with run_lock(res.engine, kind, wait_seconds=wait_seconds):
-        return _run(settings, kind, dry_run)
+        return _run(settings, kind)
 
 
-def _run(settings: Settings, kind: str, dry_run: bool) -> dict[str, Any]:
+def _run(settings: Settings, kind: str) -> dict[str, Any]:
     logger = get_run_logger()
     mediators = prepare(settings)
     res = open_resources(settings, migrate=False)
-    run_id = start_run(res.engine, kind, {"dry_run": dry_run})
+    run_id = start_run(res.engine, kind, {})
     summary: dict[str, Any] = {"run_id": run_id, "mediators": mediators}
     try:
         with _stage("导入 / ingest"):
@@ -109,12 +109,10 @@ def _run(settings: Settings, kind: str, dry_run: bool) -> dict[str, Any]:
             summary["nothing_new"] = True
         with _stage("分派 / route"):
             summary["route"] = route(settings, run_id)
-        if not dry_run:
-            with _stage("告警 / alerts"):
-                summary["alerts"] = alert(settings, run_id)
-        if not dry_run:
-            with _stage("输出 / outputs"):
-                summary["outputs"] = share(settings, run_id, summary)
+        with _stage("告警 / alerts"):
+            summary["alerts"] = alert(settings, run_id)
+        with _stage("输出 / outputs"):
+            summary["outputs"] = share(settings, run_id, summary)
     except Exception:
         finish_run(res.engine, run_id, _counts(summary), "failed")
         raise

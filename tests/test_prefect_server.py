@@ -84,11 +84,11 @@ def test_deployments_run_on_a_worker_rerun_then_watch(server: dict[str, str], db
     home = tmp_path / "home"
     env = {**server, "TRIAGE_HOME": str(home), "TRIAGE_DATABASE_URL": db_url}
     manifest = drop_demo(home / "inbox", 20, 3)
-    _run(env, "nightly-triage/rerun", "kind=manual")
+    _run(env, "rerun-triage/rerun", "wait_seconds=0")
     engine = make_engine(db_url)
     with Session(engine) as s:
         runs = s.execute(select(Run.kind, Run.status)).all()
-    assert ("manual", "completed") in [tuple(r) for r in runs]
+    assert ("rerun", "completed") in [tuple(r) for r in runs]
     assert _count(engine, select(func.count()).select_from(Lead)) == manifest.total_leads
     assert _count(engine, select(func.count()).select_from(Assignment)) > 0
     # the watch path: a red incident dropped into the inbox reaches its alert

@@ -59,7 +59,8 @@ def open_levels(engine: Engine) -> dict[str, int]:
             .group_by(col(Case.risk_level))).all() if level}
 
 
-def scoring_targets(engine: Engine, horizons: Collection[int]) -> set[str] | None:
+def scoring_targets(engine: Engine, horizons: Collection[int],
+                    also: Collection[str] = ()) -> set[str] | None:
     """The open cases a night must score again, with the cases that share a person with them
     (whose history they read), or None when every case must be scored (nothing scored yet).
 
@@ -76,7 +77,7 @@ def scoring_targets(engine: Engine, horizons: Collection[int]) -> set[str] | Non
                           .where(col(Case.status) == "open")).all()
     newest = newest_report(engine)
     present = min(newest, now()) if newest else now()
-    targets = {cid for cid, stale in cases if stale or as_of.get(cid) is None}
+    targets = {cid for cid, stale in cases if stale or as_of.get(cid) is None or cid in also}
     links = read_frame(engine, select_columns(CaseLink, "lead_id", "case_id"))
     times = read_frame(engine, select_columns(Lead, "id", "reported_at", "person_id"))
     joined = times.merge(links, left_on="id", right_on="lead_id")

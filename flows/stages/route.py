@@ -3,6 +3,7 @@ kept current, follow-up tasks once per level reached, and the overdue tasks coun
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -25,7 +26,8 @@ from triage.routing import CoAgencies, Eligibility, current_load, reroute_reason
 
 
 def route_stage(res: Resources, run_id: int | None = None,
-                at: datetime | None = None, *, retry: bool = True) -> dict[str, Any]:
+                at: datetime | None = None, *, retry: bool = True,
+                again: Collection[str] = ()) -> dict[str, Any]:
     """Route the open cases that are new, changed, or whose mediator can no longer take them;
     leave every other route as it stands. Cases nobody could take, and referrals, are tried
     again when ``retry`` (the nightly run; the watch path routes only what it brought).
@@ -41,6 +43,9 @@ def route_stage(res: Resources, run_id: int | None = None,
                                 got.changed_at.get(case.case_id), elig)
         if reason is not None and (retry or reason not in ("再次尝试分派", "核对转办")):
             why[case.case_id] = reason
+        elif case.case_id in again and not (case.case_id in got.current
+                                            and got.current[case.case_id].confirmed):
+            why[case.case_id] = "协调员重跑"
     # co-agency words are read where a route is made or a case was scored again this run
     # (on a run without an id, everywhere): other cases' texts have not changed
     fresh = {c.case_id for c in got.cases if run_id is None or got.scored_in.get(c.case_id) == run_id}
@@ -57,7 +62,7 @@ def route_stage(res: Resources, run_id: int | None = None,
     changed = []
     for r in routes:
         cur = got.current.get(r.case_id)
-        if cur is not None and why[r.case_id] in ("再次尝试分派", "核对转办") and (
+        if cur is not None and why[r.case_id] in ("再次尝试分派", "核对转办", "协调员重跑") and (
                 cur.route_status, cur.mediator_id) == (r.status, r.mediator_id):
             continue
         changed.append(r)

@@ -3,7 +3,7 @@ explanation; and a coordinator's override of one case."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -42,14 +42,15 @@ def _finish(record: dict[str, Any], prev: Mapping[str, Any], cfg: RiskConfig,
 
 
 def score_stage(res: Resources, run_id: int | None = None,
-                new_lead_ids: Sequence[int] = (), *, full: bool = False) -> dict[str, int]:
-    """Assess the cases whose inputs changed (all of them on the first run, or ``full``);
-    alert when a new lead touches an open high-risk case, and when a new red flag lifts a
-    coordinator's lowered level."""
+                new_lead_ids: Sequence[int] = (), *, full: bool = False,
+                also: Collection[str] = ()) -> dict[str, int]:
+    """Assess the cases whose inputs changed (all of them on the first run, or ``full``), and
+    ``also`` these (a rerun's range); alert when a new lead touches an open high-risk case,
+    and when a new red flag lifts a coordinator's lowered level."""
     cfg = res.config.risk
     h = cfg.history
     targets = None if full else scoring_targets(
-        res.engine, (h.fade_days, h.escalation_days, h.prior_red_days))
+        res.engine, (h.fade_days, h.escalation_days, h.prior_red_days), also)
     leads, before = scoring_inputs(res.engine, targets) if targets != set() else (pd.DataFrame(), {})
     if leads.empty:
         return {**_levels(res), "scored": 0, "alerts": 0, "fade_days": cfg.history.fade_days}

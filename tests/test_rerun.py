@@ -1,0 +1,75 @@
+"""The rerun: a dry run changes nothing and says what would change; a real rerun over the
+same range gives the same levels and routes, and a coordinator's confirmed route holds."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from connectors.resources import open_resources
+from connectors.settings import REPO_DATA, Settings
+from connectors.store import decisions
+from connectors.store.schema import Assignment, Case
+from flows.rerun import DryRunRefused, _dry_run, cases_in_range, run_stages
+
+from .exports import drop_demo
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.endswith((".lock", "-wal", "-shm"))}
+
+
+def _state(res) -> dict[str, tuple]:  # type: ignore[no-untyped-def]
+    with Session(res.engine) as s:
+        cases = dict(s.execute(select(Case.id, Case.risk_level).where(col(Case.status) == "open")).all())
+        routes = {a.case_id: (a.id, a.mediator_id, a.route_status) for a in s.execute(
+            select(Assignment).where(col(Assignment.is_current).is_(True))).scalars()}
+    return {c: (lvl, routes.get(c)) for c, lvl in cases.items()}
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Settings:
+    settings = Settings(home=tmp_path / "home", database_url=None, data_dir=REPO_DATA)
+    res = open_resources(settings)
+    drop_demo(settings.inbox, 50, 13)
+    run_stages(res, None, ["ingest", "link", "score", "route", "outputs"], set())
+    return settings
+
+
+def test_a_dry_run_changes_nothing_and_reports_what_would_change(home: Settings) -> None:
+    drop_demo(home.inbox, 60, 14)  # new exports wait in the inbox
+    before = _tree(home.home)
+    report = _dry_run(home, ["ingest", "link", "score", "route", "alerts", "outputs"], None, None, None)
+    assert _tree(home.home) == before  # store, inbox, index and outputs untouched
+    assert report["dry_run"] and report["ingest"]["leads_new"] > 0
+    assert report["would_change_levels"] >= 0 and "would_change_routes" in report
+
+
+def test_a_dry_run_on_postgresql_is_refused_with_the_reason(tmp_path: Path, db_url: str) -> None:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("the refusal concerns PostgreSQL")
+    settings = Settings(home=tmp_path / "h", database_url=db_url, data_dir=REPO_DATA)
+    open_resources(settings)
+    with pytest.raises(DryRunRefused, match="SQLite"):
+        _dry_run(settings, ["score"], None, None, None)
+
+
+def test_a_rerun_of_a_range_is_reproducible_and_keeps_a_confirmed_route(home: Settings) -> None:
+    res = open_resources(home)
+    cases = cases_in_range(res, None, None, ["police"])
+    assert cases
+    first = _state(res)
+    confirmed = next(c for c in sorted(cases) if first[c][1] and first[c][1][1])
+    decisions.confirm(res.engine, confirmed, "李协调")
+    run_stages(res, None, ["score", "route"], cases)
+    once = _state(res)
+    run_stages(res, None, ["score", "route"], cases)
+    twice = _state(res)
+    assert once == twice  # same levels, same routes, not even rewritten
+    assert {c: v[0] for c, v in once.items()} == {c: v[0] for c, v in first.items()}
+    assert once[confirmed][1] == first[confirmed][1]
