@@ -32,13 +32,38 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _prefect_database() -> str | None:
+    """A PostgreSQL database of its own for the Prefect server, as production runs it (with
+    pg_trgm), or None where the machine has no PostgreSQL for tests."""
+    from .conftest import _postgres_url
+
+    try:
+        url = _postgres_url()
+    except pytest.skip.Exception:
+        return None
+    import psycopg
+
+    plain = url.replace("+psycopg", "")
+    name = f"prefect_{os.getpid()}"
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    with psycopg.connect(plain.rsplit("/", 1)[0] + f"/{name}", autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    return url.replace("+psycopg", "+asyncpg").rsplit("/", 1)[0] + f"/{name}"
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """A Prefect server on 127.0.0.1 with this repository's prefect.yaml deployed."""
+    """A Prefect server on 127.0.0.1, its own database in PostgreSQL where the machine has
+    it, with this repository's prefect.yaml deployed."""
     home = tmp_path_factory.mktemp("prefect")
     port = _free_port()
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
            "TRIAGE_CODE_DIR": str(ROOT), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    database = _prefect_database()
+    if database:
+        env["PREFECT_API_DATABASE_CONNECTION_URL"] = database
     env.pop("PREFECT_API_KEY", None)
     proc = subprocess.Popen([PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -61,6 +86,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     finally:
         proc.terminate()
         proc.wait(30)
+        if database:
+            import psycopg
+
+            admin = database.replace("+asyncpg", "").rsplit("/", 1)
+            with psycopg.connect(admin[0] + "/postgres", autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {admin[1]} WITH (FORCE)")
 
 
 def _run(env: dict[str, str], deployment: str, *params: str) -> None:
