@@ -90,11 +90,20 @@ class HeaderMatch:
         return not self.missing_required and self.score >= 3
 
 
+HEADER_MAX_CHARS = 64  # a longer cell is data (a description), never a header
+
+
+def header_keys(headers: Sequence[object]) -> list[str]:
+    """Each cell's comparison key; a cell too long to be a header gets none."""
+    return [header_key(h) if len(str(h or "")) <= HEADER_MAX_CHARS else "" for h in headers]
+
+
 def match_headers(
     headers: Sequence[object], spec: SourceSpec, hidden: Collection[int] = (),
-    *, canonical_names: bool = False,
+    *, canonical_names: bool = False, keys: Sequence[str] | None = None,
 ) -> HeaderMatch:
-    """Match one header row against one source spec.
+    """Match one header row against one source spec (``keys``: the row's ``header_keys``,
+    when the caller already has them).
 
     When two columns name the same field, the first visible one wins: a hidden
     column (an old copy an office kept) is read only when no visible column has it.
@@ -102,8 +111,8 @@ def match_headers(
     syn = spec.synonyms(canonical_names=canonical_names)
     columns: dict[str, int] = {}
     recognized = 0
-    for idx, h in enumerate(headers):
-        field = syn.get(header_key(h))
+    for idx, key in enumerate(header_keys(headers) if keys is None else keys):
+        field = syn.get(key) if key else None
         if field:
             recognized += 1
         if field and (field not in columns or (columns[field] in hidden and idx not in hidden)):
@@ -118,8 +127,9 @@ def identify(
 ) -> HeaderMatch | None:
     """The best usable source for a header row; the hint breaks ties."""
     best: HeaderMatch | None = None
+    keys = header_keys(headers)  # once per row, not once per source
     for spec in specs:
-        m = match_headers(headers, spec, hidden)
+        m = match_headers(headers, spec, hidden, keys=keys)
         if not m.usable:
             continue
         key = (m.score, m.source == hint)
