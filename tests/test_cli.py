@@ -174,3 +174,28 @@ def test_a_coordinator_works_a_cases_route_from_the_command_line(home: Path, tmp
     assert "reassigned" in events.output and "closed" in events.output and "张协调员" in events.output
     tasks = runner.invoke(app, ["followup", "list"])
     assert tasks.exit_code == 0
+
+
+def test_status_shows_runs_the_inbox_overdue_and_undelivered_without_prefect(
+        home: Path, tmp_path: Path) -> None:
+    import sys
+
+    write_csv(home / "inbox" / "police" / "jq.csv", POLICE_HEADERS, police_rows(2), "gbk")
+    path = write_csv(tmp_path / "jq2.csv", POLICE_HEADERS, police_rows(2, start=5), "gbk")
+    assert runner.invoke(app, ["ingest", str(path), "--source", "police"]).exit_code == 0
+    shown = runner.invoke(app, ["status"])
+    assert shown.exit_code == 0, shown.output
+    assert "1 个文件待处理" in shown.output and "派出所 1" in shown.output
+    assert "逾期跟进任务 / overdue follow-ups: 0" in shown.output
+    assert "未送达告警 / undelivered alerts: 0" in shown.output
+    # and it starts no Prefect: in a fresh process, no flow machinery is imported
+    import os
+    import subprocess
+
+    code = ("import atexit, sys\n"
+            "atexit.register(lambda: print('FLOWS' if 'prefect.flows' in sys.modules else 'NO-FLOWS'))\n"
+            "sys.argv = ['triage', 'status']\nfrom flows.cli import main\nmain()\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "TRIAGE_HOME": str(home)},
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.stdout.strip().endswith("NO-FLOWS"), done.stdout[-500:] + done.stderr[-500:]
