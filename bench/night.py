@@ -28,29 +28,15 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from memory import tree_rss_kb
 
 from connectors.resources import Resources, open_resources
 from connectors.settings import Settings
 from connectors.store.access import sync_roster
 from flows import stages
 from samples.exports import write_demo_exports
-
-
-def tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and its children, in kB (Linux /proc)."""
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text().split()
-            if entry.name == str(pid) or stat[3] == str(pid):
-                for line in (entry / "status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-        except (OSError, IndexError):
-            continue
-    return total
 
 
 class Clock:

@@ -49,15 +49,10 @@ def _res() -> Any:
 @route_app.command("show")
 def route_show(case_id: CaseId) -> None:
     """案件的分派、理由、成本和备选 / A case's route, reasons, cost and runners-up."""
-    from sqlalchemy import select
-    from sqlmodel import Session, col
-
-    from connectors.store.schema import Assignment
+    from connectors.store.routing import current_route
 
     res = _res()
-    with Session(res.engine) as s:
-        a = s.execute(select(Assignment).where(col(Assignment.case_id) == case_id,
-                                               col(Assignment.is_current).is_(True))).scalar_one_or_none()
+    a = current_route(res.engine, case_id)
     if a is None:
         console.print(f"案件 {case_id} 尚未分派 / not routed")
         raise typer.Exit(code=1)
@@ -92,19 +87,10 @@ def route_reassign(case_id: CaseId,
                    mediator_id: Annotated[str, typer.Argument(help="调解员编号 / mediator id")],
                    by: By, reason: Reason) -> None:
     """改派调解员（须写理由）/ Give the case to another mediator, with the reason."""
-    from sqlmodel import Session
-
     from connectors.store.decisions import reassign
-    from connectors.store.schema import Case
-    from triage.routing import CaseToRoute, Eligibility
 
     res = _res()
-    m = res.config.mediator(mediator_id)
-    with Session(res.engine) as s:
-        c = s.get(Case, case_id)
-    covers = bool(m and c and m in Eligibility(res.config.mediators, datetime.now().date()).covering(
-        CaseToRoute(c.id, c.village_code, c.town, c.dispute_type, c.risk_level or "蓝")))
-    _decide(lambda: reassign(res.engine, case_id, m, by, reason, covers))
+    _decide(lambda: reassign(res.engine, case_id, res.config.mediator(mediator_id), by, reason))
     console.print(f"已改派：案件 {case_id} → {mediator_id}（{reason}）")
 
 
@@ -160,22 +146,11 @@ def followup_list(overdue: Annotated[bool, typer.Option(
         "--overdue", help="只看逾期 / overdue only")] = False,
                   case_id: Annotated[str | None, typer.Option("--case", help="案件编号")] = None) -> None:
     """跟进任务及时限 / Follow-up tasks and their deadlines."""
-    from sqlalchemy import select
-    from sqlmodel import Session, col
-
     from connectors.store.access import now
-    from connectors.store.schema import Case, FollowUpTask
+    from connectors.store.routing import open_tasks
 
     stamp = now()
-    stmt = (select(FollowUpTask).join(Case, col(Case.id) == col(FollowUpTask.case_id))
-            .where(col(Case.status) == "open", col(FollowUpTask.status) == "open")
-            .order_by(col(FollowUpTask.due_at)))
-    if overdue:
-        stmt = stmt.where(col(FollowUpTask.due_at) < stamp)
-    if case_id:
-        stmt = stmt.where(col(FollowUpTask.case_id) == case_id)
-    with Session(_res().engine) as s:
-        tasks = s.execute(stmt).scalars().all()
+    tasks = open_tasks(_res().engine, stamp, overdue=overdue, case_id=case_id)
     table = Table(title=f"跟进任务（{'逾期 ' if overdue else ''}{len(tasks)} 项）")
     for c in ("编号", "案件", "等级", "任务", "时限", ""):
         table.add_column(c)
@@ -250,19 +225,14 @@ def register(app: typer.Typer) -> None:
 def status() -> None:
     """运行状态：最近的运行、收件箱待处理文件、逾期任务、未送达告警 /
     The last runs, what waits in the inbox, overdue follow-ups, undelivered alerts."""
-    from sqlalchemy import select
-    from sqlmodel import Session, col
-
     from connectors.sources.dropfolder import pending_files
-    from connectors.store.access import now
+    from connectors.store.access import last_runs, now
     from connectors.store.outbox import undelivered
     from connectors.store.routing import overdue_tasks
-    from connectors.store.schema import Run
     from triage.domain import SOURCE_LABELS
 
     res = _res()
-    with Session(res.engine) as s:
-        runs = s.execute(select(Run).order_by(col(Run.id).desc()).limit(5)).scalars().all()
+    runs = last_runs(res.engine)
     table = Table(title="最近的运行 / last runs")
     for c in ("编号", "类型", "开始", "用时", "结果", "新线索", "案件", "已分派"):
         table.add_column(c)

@@ -14,21 +14,18 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Sequence
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-import pandas as pd
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
-from sqlalchemy import select
-from sqlmodel import col
 
 from connectors.resources import Resources, open_resources
 from connectors.settings import Settings
-from connectors.store.access import finish_run, read_frame, select_columns, start_run, sync_roster
+from connectors.store.access import finish_run, start_run, sync_roster
 from connectors.store.lock import run_lock
-from connectors.store.schema import Assignment, Case, CaseLink, Lead
+from connectors.store.reruns import cases_in_range, levels_and_routes
 from flows import stages
 
 Source = Literal["police", "womens_federation", "petition", "hotline_12345"]
@@ -38,25 +35,6 @@ ALL_STAGES: tuple[Stage, ...] = ("ingest", "link", "score", "route", "alerts", "
 
 class DryRunRefused(RuntimeError):
     """A dry run that cannot be made without touching the store."""
-
-
-def cases_in_range(res: Resources, start: date | None, end: date | None,
-                   sources: Sequence[str] | None) -> set[str]:
-    """Open cases with a lead of these agencies reported within the range (days inclusive)."""
-    leads = read_frame(res.engine, select_columns(Lead, "id", "source", "reported_at"))
-    if sources:
-        leads = leads[leads["source"].isin(list(sources))]
-    at = pd.to_datetime(leads["reported_at"])
-    if start is not None:
-        leads = leads[at >= pd.Timestamp(datetime.combine(start, time.min))]
-        at = pd.to_datetime(leads["reported_at"])
-    if end is not None:
-        leads = leads[at <= pd.Timestamp(datetime.combine(end, time.max))]
-    links = read_frame(res.engine, select_columns(CaseLink, "lead_id", "case_id"))
-    open_ids = set(read_frame(res.engine, select_columns(Case, "id").where(
-        col(Case.status) == "open"))["id"])
-    chosen = links[links["lead_id"].isin(set(leads["id"]))]
-    return set(chosen["case_id"]) & open_ids
 
 
 def run_stages(res: Resources, run_id: int | None, chosen: Sequence[str],
@@ -82,15 +60,6 @@ def run_stages(res: Resources, run_id: int | None, chosen: Sequence[str],
     return out
 
 
-def _snapshot(res: Resources) -> pd.DataFrame:
-    cases = read_frame(res.engine, select_columns(Case, "id", "risk_level").where(
-        col(Case.status) == "open"))
-    routes = read_frame(res.engine, select(Assignment.case_id, Assignment.mediator_id,  # type: ignore[call-overload]
-                                           Assignment.route_status).where(
-        col(Assignment.is_current).is_(True)))
-    return cases.merge(routes, left_on="id", right_on="case_id", how="left").set_index("id")
-
-
 def _dry_run(settings: Settings, chosen: Sequence[str], start: date | None, end: date | None,
             sources: Sequence[str] | None) -> dict[str, Any]:
     """The rerun on a scratch copy of the home; the report of what it would change."""
@@ -98,16 +67,16 @@ def _dry_run(settings: Settings, chosen: Sequence[str], start: date | None, end:
     if live.engine.dialect.name != "sqlite":
         raise DryRunRefused("演练运行需要嵌入式 SQLite 数据库；PostgreSQL 上请先在测试库上运行 / "
                             "a dry run needs the embedded SQLite store")
-    before = _snapshot(live)
+    before = levels_and_routes(live.engine)
     with tempfile.TemporaryDirectory(prefix="triage-dry-") as scratch:
         home = Path(scratch) / "home"
         shutil.copytree(settings.home, home, ignore=shutil.ignore_patterns("*.run.lock", "outputs"))
         copy = Settings(home=home, database_url=None, data_dir=settings.data_dir,
                         link_key=settings.link_key, link_key_block=settings.link_key_block)
         res = open_resources(copy)
-        cases = cases_in_range(res, start, end, sources)
+        cases = cases_in_range(res.engine, start, end, sources)
         out = run_stages(res, None, [s for s in chosen if s != "alerts"], cases)
-        after = _snapshot(res)
+        after = levels_and_routes(res.engine)
     joined = before.merge(after, left_index=True, right_index=True, how="outer",
                           suffixes=("_now", "_then"))
     levels = joined[joined["risk_level_now"].fillna("") != joined["risk_level_then"].fillna("")]
@@ -141,7 +110,7 @@ def rerun(start: date | None = None, end: date | None = None,
         run_id = start_run(res.engine, "rerun", {"start": str(start), "end": str(end),
                                                   "sources": sources, "stages": chosen})
         try:
-            out = run_stages(res, run_id, chosen, cases_in_range(res, start, end, sources))
+            out = run_stages(res, run_id, chosen, cases_in_range(res.engine, start, end, sources))
         except Exception:
             finish_run(res.engine, run_id, {}, "failed")
             raise

@@ -26,6 +26,15 @@ def police_rows(n: int, start: int = 1) -> list[list[object]]:
     return rows
 
 
+def red_police_row(ref: str = "J2026000001", phone: str = "13812345678", id_number: str = "",
+                   text: str = "报警人称长期遭丈夫家暴，今晚其丈夫手持菜刀堵门，扬言要砍死她",
+                   ) -> list[object]:
+    """One police record of a red incident in 北七家镇东三旗村: domestic violence, a knife, a
+    threat to kill (brings in the women's federation and the police)."""
+    return [ref, "2026-12-06 21:14:05", "王晓明", phone, id_number, "北京市昌平区北七家镇东三旗村12号",
+            "纠纷-家庭纠纷", text, "已处置", "北七家派出所"]
+
+
 def write_csv(path: Path, headers: Sequence[str], rows: Sequence[Sequence[object]],
               encoding: str = "utf-8", title: str | None = None) -> Path:
     buf = io.StringIO()

@@ -21,7 +21,7 @@ from connectors.store.access import now, sync_roster
 from connectors.store.outbox import undelivered
 from flows import stages
 
-from .exports import POLICE_HEADERS, write_csv
+from .exports import POLICE_HEADERS, red_police_row, write_csv
 
 PHONE = "13812345678"
 ID_NUMBER = "110114198507061234"
@@ -68,11 +68,9 @@ def server() -> Iterator[str]:
 
 
 def _red_case(res: Resources) -> None:
-    write_csv(res.settings.inbox / "police" / "警情_红.csv", POLICE_HEADERS, [[
-        "J2026000001", "2026-12-06 21:14:05", "王晓明", PHONE, ID_NUMBER,
-        "北京市昌平区北七家镇东三旗村12号", "纠纷-家庭纠纷",
-        "报警人称长期遭丈夫家暴，今晚其丈夫酒后手持菜刀堵在门口，扬言要砍死她", "已处置",
-        "北七家派出所"]])
+    write_csv(res.settings.inbox / "police" / "警情_红.csv", POLICE_HEADERS, [red_police_row(
+        phone=PHONE, id_number=ID_NUMBER,
+        text="报警人称长期遭丈夫家暴，今晚其丈夫酒后手持菜刀堵在门口，扬言要砍死她")])
     sync_roster(res.engine, res.config.mediators)
     ingest = stages.ingest_inbox(res)
     stages.link_stage(res)

@@ -88,16 +88,13 @@ def test_watch_takes_a_settled_file_to_its_alert_and_leaves_one_still_copying(
 
     from flows.watch import watch
 
-    from .exports import POLICE_HEADERS, write_csv
+    from .exports import POLICE_HEADERS, red_police_row, write_csv
 
     home = tmp_path / "home"
     monkeypatch.setenv("TRIAGE_HOME", str(home))
     monkeypatch.delenv("TRIAGE_DATABASE_URL", raising=False)
     assert watch() == {"nothing_new": True}  # an empty inbox: exits at once
-    red = write_csv(home / "inbox" / "police" / "警情_红.csv", POLICE_HEADERS, [[
-        "J2026000001", "2026-12-06 21:14:05", "王晓明", "13812345678", "",
-        "北京市昌平区北七家镇东三旗村12号", "纠纷-家庭纠纷",
-        "报警人称长期遭丈夫家暴，今晚其丈夫手持菜刀堵门，扬言要砍死她", "已处置", "北七家派出所"]])
+    red = write_csv(home / "inbox" / "police" / "警情_红.csv", POLICE_HEADERS, [red_police_row()])
     landed = time.time() - 60
     os.utime(red, (landed, landed))
     copying = write_csv(home / "inbox" / "police" / "警情_复制中.csv", POLICE_HEADERS, [[

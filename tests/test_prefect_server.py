@@ -20,7 +20,7 @@ from sqlmodel import Session
 from connectors.store.db import make_engine
 from connectors.store.schema import Alert, AlertDelivery, Assignment, Lead, Run
 
-from .exports import POLICE_HEADERS, drop_demo, write_csv
+from .exports import POLICE_HEADERS, drop_demo, red_police_row, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFECT = str(Path(sys.executable).with_name("prefect"))
@@ -123,10 +123,8 @@ def test_deployments_run_on_a_worker_rerun_then_watch(server: dict[str, str], db
     assert _count(engine, select(func.count()).select_from(Lead)) == manifest.total_leads
     assert _count(engine, select(func.count()).select_from(Assignment)) > 0
     # the watch path: a red incident dropped into the inbox reaches its alert
-    red = write_csv(home / "inbox" / "police" / "警情_红.csv", POLICE_HEADERS, [[
-        "J2026000009", "2026-12-06 21:14:05", "王晓明", "13812345678", "",
-        "北京市昌平区北七家镇东三旗村12号", "纠纷-家庭纠纷",
-        "报警人称长期遭丈夫家暴，今晚其丈夫手持菜刀堵门，扬言要砍死她", "已处置", "北七家派出所"]])
+    red = write_csv(home / "inbox" / "police" / "警情_红.csv", POLICE_HEADERS,
+                    [red_police_row("J2026000009")])
     os.utime(red, (time.time() - 60, time.time() - 60))  # settled: not still being copied
     alerts_before = _count(engine, select(func.count()).select_from(Alert))
     _run(env, "watch-inbox/watch")

@@ -98,6 +98,15 @@ def start_run(engine: Engine, kind: str, params: Mapping[str, Any]) -> int:
         return run.id
 
 
+def last_runs(engine: Engine, n: int = 5) -> list[Run]:
+    """The latest runs, newest first, detached from their session."""
+    with Session(engine) as s:
+        runs = list(s.execute(select(Run).order_by(col(Run.id).desc()).limit(n)).scalars().all())
+        for r in runs:
+            s.expunge(r)
+        return runs
+
+
 def finish_run(engine: Engine, run_id: int, counts: Mapping[str, Any], status: str) -> None:
     with Session(engine) as s:
         run = s.get(Run, run_id)

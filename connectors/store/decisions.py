@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 from connectors.store.access import now
 from connectors.store.schema import Assignment, Case, CaseEvent, FollowUpTask
 from triage.domain import CASE_OUTCOMES
-from triage.routing import MediatorSpec
+from triage.routing import CaseToRoute, Eligibility, MediatorSpec
 
 
 class DecisionError(ValueError):
@@ -37,9 +37,13 @@ def _case(s: Session, case_id: str) -> Case:
     return case
 
 
+def _current(s: Session, case_id: str) -> Assignment | None:
+    return s.execute(select(Assignment).where(col(Assignment.case_id) == case_id,
+                                              col(Assignment.is_current).is_(True))).scalar_one_or_none()
+
+
 def _route(s: Session, case_id: str) -> Assignment:
-    a = s.execute(select(Assignment).where(col(Assignment.case_id) == case_id,
-                                           col(Assignment.is_current).is_(True))).scalar_one_or_none()
+    a = _current(s, case_id)
     if a is None:
         raise DecisionError(f"案件 {case_id} 尚未分派，请先运行一次（triage run）")
     return a
@@ -66,9 +70,10 @@ def confirm(engine: Engine, case_id: str, by: str) -> Assignment:
 
 
 def reassign(engine: Engine, case_id: str, mediator: MediatorSpec | None, by: str,
-             reason: str, covers: bool) -> Assignment:
+             reason: str, covers: bool | None = None) -> Assignment:
     """A coordinator's choice of mediator, with the reason; refused when the mediator does
-    not take the case's level or (unless ``covers``) its place."""
+    not take the case's level or its place (``covers``: whether the mediator's jurisdiction
+    holds the case, worked out from the roster when not given)."""
     _need(by, reason, reason_required=True)
     if mediator is None:
         raise DecisionError("名册中没有这位调解员，请检查编号（data/rosters/mediators.csv）")
@@ -79,10 +84,13 @@ def reassign(engine: Engine, case_id: str, mediator: MediatorSpec | None, by: st
         if not mediator.takes(level):
             raise DecisionError(f"{mediator.name}可承接 {'、'.join(mediator.levels)} 色案件，"
                                 f"本案为{level}色；请选择可承接的调解员或先调整等级")
+        if covers is None:
+            covers = mediator in Eligibility([mediator], now().date()).covering(CaseToRoute(
+                case.id, case.village_code, case.town, case.dispute_type, level))
         if not covers:
             raise DecisionError(f"{mediator.name}不负责{case.village or case.town or '该地'}；"
                                 "如确需跨属地指派，请先在名册中调整其负责范围")
-        old = _route(s, case_id) if _has_route(s, case_id) else None
+        old = _current(s, case_id)
         if old is not None:
             old.is_current = False
         a = Assignment(case_id=case_id, mediator_id=mediator.mediator_id,
@@ -98,11 +106,6 @@ def reassign(engine: Engine, case_id: str, mediator: MediatorSpec | None, by: st
         s.flush()
         s.expunge(a)
         return a
-
-
-def _has_route(s: Session, case_id: str) -> bool:
-    return s.execute(select(col(Assignment.id)).where(col(Assignment.case_id) == case_id,
-                                                 col(Assignment.is_current).is_(True))).first() is not None
 
 
 def reject_agency(engine: Engine, case_id: str, agency: str, by: str, reason: str) -> list[str]:

@@ -187,3 +187,30 @@ def overdue_tasks(engine: Engine, at: datetime) -> pd.DataFrame:
                    col(Case.status) == "open")
             .order_by(col(FollowUpTask.due_at)))
     return read_frame(engine, stmt)  # type: ignore[arg-type]
+
+
+def current_route(engine: Engine, case_id: str) -> Assignment | None:
+    """A case's route in force, detached from its session."""
+    with Session(engine) as s:
+        a = s.execute(select(Assignment).where(col(Assignment.case_id) == case_id,
+                                               col(Assignment.is_current).is_(True))).scalar_one_or_none()
+        if a is not None:
+            s.expunge(a)
+        return a
+
+
+def open_tasks(engine: Engine, at: datetime, *, overdue: bool = False,
+               case_id: str | None = None) -> list[FollowUpTask]:
+    """Open follow-up tasks of open cases, soonest due first (only overdue ones, or a case's)."""
+    stmt = (select(FollowUpTask).join(Case, col(Case.id) == col(FollowUpTask.case_id))
+            .where(col(Case.status) == "open", col(FollowUpTask.status) == "open")
+            .order_by(col(FollowUpTask.due_at)))
+    if overdue:
+        stmt = stmt.where(col(FollowUpTask.due_at) < at)
+    if case_id:
+        stmt = stmt.where(col(FollowUpTask.case_id) == case_id)
+    with Session(engine) as s:
+        tasks = list(s.execute(stmt).scalars().all())
+        for t in tasks:
+            s.expunge(t)
+        return tasks
