@@ -29,3 +29,9 @@ def word_tags() -> Mapping[str, str]:
     """jieba's dictionary, word → part of speech: names are tagged ``nr``."""
     cut("")
     return jieba.posseg.dt.word_tag_tab  # type: ignore[no-any-return]
+
+
+def word_freq() -> Mapping[str, int]:
+    """jieba's dictionary, word → frequency: a name is rare there, a word (孙子, 钱财) is not."""
+    cut("")
+    return jieba.dt.FREQ  # type: ignore[no-any-return]

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from triage.masking import scrub_text
+from triage.masking import scrub_numbers as scrub_text
 from triage.risk.config import Deadline
 
 
