@@ -94,14 +94,15 @@ def test_every_listed_date_form(ctx, value) -> None:
 # ----------------------------------------------------------------------------- hostile cells
 
 
-def test_formula_injection_is_defused_and_flagged(ctx) -> None:
+def test_formula_like_cells_are_kept_as_written_and_flagged(ctx) -> None:
+    """The store keeps what the agency wrote; outputs write it as text (test_share_outputs)."""
     lead = one(ctx, description='=HYPERLINK("http://evil.example","点此查看详情")',
                category="=cmd|' /C calc'!A0", disposition="@SUM(1+1)*cmd|' /C calc'!A0")
-    assert lead["description"] == 'HYPERLINK("http://evil.example","点此查看详情")'
-    assert lead["category_raw"] == "cmd|' /C calc'!A0"
-    assert not (lead["disposition"] or "").startswith(("=", "+", "-", "@"))
-    assert sorted(lead["flags"]) == ["疑似公式注入已去除:处警结果", "疑似公式注入已去除:简要案情",
-                                     "疑似公式注入已去除:警情类别"]
+    assert lead["description"] == '=HYPERLINK("http://evil.example","点此查看详情")'
+    assert lead["category_raw"] == "=cmd|' /C calc'!A0"
+    assert lead["disposition"] == "@SUM(1+1)*cmd|' /C calc'!A0"
+    assert sorted(lead["flags"]) == [f"疑似公式（原样保存，输出为文本）:{c}"
+                                     for c in ("处警结果", "简要案情", "警情类别")]
 
 
 def test_phone_numbers_and_placeholders_are_not_formulas(ctx) -> None:

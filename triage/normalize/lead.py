@@ -240,16 +240,13 @@ def _date_text(value: str | None) -> str | None:
         return value
 
 
-def defuse_cells(cells: dict[str, object], headers: Mapping[str, str]) -> list[str]:
-    """Strip formula-injection triggers from mapped text cells in place; flags saying where."""
-    flags = []
-    for fld, value in cells.items():
-        if isinstance(value, str) and value and value[0] in _FORMULA_START:
-            safe = defuse_formula(value)
-            if safe is not None:
-                cells[fld] = safe
-                flags.append(f"疑似公式注入已去除:{headers.get(fld, fld)}")
-    return flags
+def formula_flags(cells: Mapping[str, object], headers: Mapping[str, str]) -> list[str]:
+    """Flags naming the cells that look like a spreadsheet formula. The text is kept exactly as
+    the agency wrote it; every output writes it as text, so nothing ever evaluates it."""
+    return [f"疑似公式（原样保存，输出为文本）:{headers.get(fld, fld)}"
+            for fld, value in cells.items()
+            if isinstance(value, str) and value and value[0] in _FORMULA_START
+            and defuse_formula(value) is not None]
 
 
 def canonical_lead(
@@ -309,6 +306,9 @@ def canonical_lead(
         age = None
     urgency = texts.get("urgency")
     reporter = names[0] if names else None
+    written_name = texts.get("reporter_name")
+    if reporter is None and written_name:  # not a name, but what the agency wrote: kept as text
+        flags.append("报告人姓名无法识别:原样保存")
     extra = {k: t for k in EXTRA_FIELDS if (t := texts.get(k)) is not None}
     dtype, dtype_words = ctx.categories.decide(category, description)
     lead: dict[str, Any] = {
@@ -316,7 +316,7 @@ def canonical_lead(
         "source_ref": ref,
         "content_hash": content_hash(fingerprint),
         "reported_at": reported_at,
-        "reporter_name": reporter.text if reporter else None,
+        "reporter_name": reporter.text if reporter else written_name,
         "reporter_name_masked": bool(reporter and reporter.masked),
         "reporter_names": [n.text for n in names] or None,
         "reporter_phone": phones[0].number if phones else None,
@@ -384,10 +384,7 @@ def canonicalize(
         if texts.get("source_ref") is None and _is_totals(row):
             batch.rejected.append({"row_index": idx, "reason": "合计行，不是数据行", "column": None})
             continue
-        flags = defuse_cells(cells, header_of)
-        if flags:  # the stripped text is what the lead keeps
-            texts.update({f: _clean(f, cells[f]) for f, v in zip(fields, raw_t, strict=True)
-                          if cells[f] is not v})
+        flags = formula_flags(cells, header_of)
         if idx in scrubbed:
             cols = "、".join(headers[i] if i < len(headers) and headers[i] else f"列{i + 1}"
                             for i in scrubbed[idx])
