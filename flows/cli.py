@@ -251,6 +251,45 @@ def pull(
         raise typer.Exit(code=2)
 
 
+@app.command()
+def report(
+    run: Annotated[int | None, typer.Option("--run", help="运行编号（triage status 可查）/ run number")] = None,
+    day: Annotated[str | None, typer.Option("--date", help="日期，如 2026-12-07 / a date")] = None,
+) -> None:
+    """重新生成某次运行或某天的台账、派单和简报 / Write the outputs of a past run or date again."""
+    from datetime import datetime as _dt
+
+    from connectors.resources import open_resources
+    from connectors.store.sharing import runs_of_day
+    from flows.stages.share import report_stage
+
+    if (run is None) == (day is None):
+        console.print("[red]请给出 --run 或 --date 之一[/red]（例：triage report --date 2026-12-07）")
+        raise typer.Exit(code=2)
+    res = open_resources()
+    if day is not None:
+        try:
+            when = _dt.strptime(day, "%Y-%m-%d")
+        except ValueError:
+            console.print(f"[red]日期格式不对[/red] {day!r}；请写成 2026-12-07")
+            raise typer.Exit(code=2) from None
+        runs = [int(r) for r in runs_of_day(res.engine, when)["id"]]
+        if not runs:
+            console.print(f"[red]{day} 没有运行记录[/red]（triage status 可查看最近的运行）")
+            raise typer.Exit(code=2)
+    else:
+        runs = [run] if run is not None else []
+    paths: list[Path] = []
+    for r in runs:
+        try:
+            paths += report_stage(res, r)
+        except LookupError as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(code=2) from None
+    for p in dict.fromkeys(paths):
+        console.print(str(p))
+
+
 @app.command("demo-data")
 def demo_data(
     outdir: Annotated[Path, typer.Argument(help="输出文件夹 / output folder")],
@@ -272,7 +311,7 @@ def export_cases_cmd(
 ) -> None:
     """每条线索一行：来源、编号、案件、报告人、类型、地点、风险、调解员 /
     One row per lead with its case, risk and mediator."""
-    from connectors.outputs.ledger import export_cases
+    from connectors.outputs.export import export_cases
     from connectors.resources import open_resources
 
     n = export_cases(open_resources().engine, out)

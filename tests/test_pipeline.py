@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from connectors.outputs.ledger import EXPORT_COLUMNS, export_cases
+from connectors.outputs.export import EXPORT_COLUMNS, export_cases
 from connectors.resources import Resources
 from connectors.store.access import sync_roster
 from connectors.store.schema import Assignment, Case, CaseLink, Lead, RejectedRow, RiskAssessment
@@ -83,25 +83,27 @@ def test_second_run_changes_nothing_and_case_ids_are_stable(res: Resources) -> N
 
 
 def test_outputs_are_masked_for_their_receiver(res: Resources, tmp_path: Path) -> None:
+    """On each database: the other agencies' phones and IDs never reach the 12345 ledger, the
+    briefing or the export (tests/test_share_outputs.py checks every receiver in detail)."""
     drop_demo(res.settings.inbox, 40, 3)
     out = _run(res)
     names = [p.name for p in out["outputs"]]
-    assert any(n.startswith("台账_派出所") for n in names)
-    assert any(n.startswith("台账_12345") for n in names)
-    assert any(n.startswith("工作清单_") for n in names)
+    assert any(n.startswith("派出所台账") for n in names)
+    assert any(n.startswith("派单_") for n in names)
     with Session(res.engine) as s:
-        phones = {p for (ps,) in s.execute(select(Lead.phones)) for p in (ps or [])
-                  if "*" not in p}
+        phones = {p for (ps,) in s.execute(select(Lead.phones).where(Lead.source != "hotline_12345"))
+                  for p in (ps or []) if "*" not in p}
         ids = {i for (i,) in s.execute(select(Lead.reporter_id).where(
-            Lead.reporter_id_valid == True)) if i}  # noqa: E712
-    hotline = next(p for p in out["outputs"] if p.name.startswith("台账_12345"))
-    cells = {str(c) for ws in load_workbook(hotline, read_only=True).worksheets
+            Lead.reporter_id_valid == True, Lead.source != "hotline_12345")) if i}  # noqa: E712
+    hotline = next(p for p in out["outputs"] if p.name.startswith("12345台账"))
+    wb = load_workbook(hotline, read_only=True)
+    cells = {str(c) for ws in wb.worksheets if ws.title != "本部门线索"
              for row in ws.iter_rows(values_only=True) for c in row if c is not None}
     text = "\n".join(cells)
-    assert "风险说明" in cells and any(c.startswith("风险等级：") for c in cells)
+    assert "风险说明" in cells
     assert phones and not any(p in text for p in phones)
     assert ids and not any(i in text for i in ids)
-    briefing = next(p for p in out["outputs"] if p.suffix == ".md").read_text("utf-8")
+    briefing = next(p for p in out["outputs"] if p.suffix == ".html").read_text("utf-8")
     assert not any(p in briefing for p in phones)
 
     export = tmp_path / "cases.csv"

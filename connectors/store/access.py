@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import Engine, Executable, Select, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col
 
@@ -28,7 +28,7 @@ def now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def read_frame(engine: Engine, stmt: Select[Any]) -> pd.DataFrame:
+def read_frame(engine: Engine, stmt: Executable) -> pd.DataFrame:
     """Run a select and return its rows as a DataFrame (JSON columns decoded)."""
     with engine.connect() as conn:
         result = conn.execute(stmt)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -125,6 +126,14 @@ class MediatorSpec(BaseModel):
     off_days: list[int] = Field(default_factory=list)  # weekdays, Monday 0
     leave: list[tuple[date, date]] = Field(default_factory=list)
     languages: list[str] = Field(default_factory=list)
+    # how the organization's work lists are written: one workbook for the organization with a
+    # sheet per mediator, or one workbook per mediator (按单位 / 按人)
+    worklist: Literal["organization", "mediator"] = "organization"
+
+    @field_validator("worklist", mode="before")
+    @classmethod
+    def _worklist(cls, v: object) -> object:
+        return {"按单位": "organization", "按人": "mediator", "": "organization"}.get(str(v).strip(), v)
 
     @field_validator("specialties")
     @classmethod
