@@ -16,7 +16,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 TOWN_CODES = {"110114115000": "北七家镇", "110112114000": "台湖镇", "110102020000": "广安门外街道"}
 COLUMNS = ["mediator_id", "name", "phone", "organization", "org_kind", "town", "villages",
            "home_village", "specialties", "max_level", "levels", "capacity", "active", "off_days",
-           "leave", "languages"]
+           "leave", "languages", "worklist"]
 
 
 def _read(path: Path) -> list[dict[str, str]]:

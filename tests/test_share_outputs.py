@@ -301,3 +301,17 @@ def test_report_writes_a_past_run_again_and_refuses_mistakes_plainly(
                         (["report"], "请给出 --run 或 --date")):
         wrong = runner.invoke(app, args)
         assert wrong.exit_code == 2 and words in wrong.output and "Traceback" not in wrong.output
+
+
+def test_work_lists_follow_the_rosters_choice(night: dict[str, Any]) -> None:
+    """Village committees of a town share one named workbook (a sheet per mediator); the
+    judicial office's staff sit in their organization's; nobody's cases are elsewhere."""
+    books = [p for p in night["paths"] if p.parent.name == "调解员派单"]
+    assert any("村居调委会" in p.name for p in books) and any("司法所" in p.name for p in books)
+    roster = {m.mediator_id: m for m in night["res"].config.mediators}
+    for book in books:
+        for ws in load_workbook(book, read_only=True).worksheets:
+            mid = ws.title.rsplit("_", 1)[-1]
+            group = roster[mid].worklist
+            expected = roster[mid].organization if group == "organization" else group
+            assert f"派单_{expected}_" in book.name, (book.name, ws.title)

@@ -163,8 +163,9 @@ def _tasks_text(tasks: pd.DataFrame) -> dict[str, str]:
 
 def worklists(folder: Path, masker: Masker, roster: Sequence[MediatorSpec], cases: pd.DataFrame,
               leads: pd.DataFrame, tasks: pd.DataFrame, suffix: str) -> list[Path]:
-    """派单: per organization a workbook with a sheet per mediator, or one per mediator, as the
-    roster's ``worklist`` column says. Rows are cases, with every agency's lead in one cell."""
+    """派单: per organization a workbook with a sheet per mediator, one per mediator, or a named
+    workbook for several organizations, as the roster's ``worklist`` column says. Rows are cases,
+    with every agency's lead in one cell."""
     assigned = cases[cases["mediator_id"].notna() & (cases["route_status"] == "assigned")]
     if assigned.empty:
         return []
@@ -180,7 +181,9 @@ def worklists(folder: Path, masker: Masker, roster: Sequence[MediatorSpec], case
         s = spec.get(mid)
         name = str(g["mediator_name"].iloc[0])
         org = (s.organization if s and s.organization else "未注明单位")
-        key = f"{org}" if (s is None or s.worklist == "organization") else f"{org}_{name}_{mid}"
+        choice = s.worklist if s else "organization"
+        key = org if choice == "organization" else f"{org}_{name}_{mid}" if choice == "mediator" \
+            else choice
         books.setdefault(key, []).append((f"{name}_{mid}", g))
     written = []
     for key, sheets in sorted(books.items()):

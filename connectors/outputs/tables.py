@@ -44,7 +44,7 @@ def signals_text(signals: Any) -> str:
     for s in signals:
         quotes = []
         for e in s.get("evidence", [])[:3]:
-            said = e.get("text") or e.get("words") or ""
+            said = e.get("text") or str(e.get("words") or "").replace("=", "：")  # 家暴标记：是
             where = " ".join(str(x) for x in (e.get("source"), str(e.get("date") or "")[5:]) if x)
             if said:
                 quotes.append(f"{where}：“{said}”" if where else f"“{said}”")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -126,14 +125,16 @@ class MediatorSpec(BaseModel):
     off_days: list[int] = Field(default_factory=list)  # weekdays, Monday 0
     leave: list[tuple[date, date]] = Field(default_factory=list)
     languages: list[str] = Field(default_factory=list)
-    # how the organization's work lists are written: one workbook for the organization with a
-    # sheet per mediator, or one workbook per mediator (按单位 / 按人)
-    worklist: Literal["organization", "mediator"] = "organization"
+    # where the mediator's work list goes: the organization's workbook, a sheet each (按单位, the
+    # default), a workbook of their own (按人), or a named workbook shared by several
+    # organizations, e.g. every village committee of a town (北七家镇村居调委会)
+    worklist: str = "organization"
 
     @field_validator("worklist", mode="before")
     @classmethod
     def _worklist(cls, v: object) -> object:
-        return {"按单位": "organization", "按人": "mediator", "": "organization"}.get(str(v).strip(), v)
+        text = str(v or "").strip()
+        return {"按单位": "organization", "": "organization", "按人": "mediator"}.get(text, text)
 
     @field_validator("specialties")
     @classmethod
