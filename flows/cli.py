@@ -16,7 +16,7 @@ from rich.table import Table
 
 from connectors.config import ConfigError
 from connectors.settings import Settings
-from flows import cli_routing
+from flows import cli_routing, cli_web
 from triage.domain import SOURCE_LABELS, SOURCES
 
 app = typer.Typer(
@@ -474,6 +474,7 @@ def risk_set(
 
 
 cli_routing.register(app)
+cli_web.register(app)
 
 
 def main() -> None:
@@ -483,3 +484,7 @@ def main() -> None:
         console.print(f"[red]配置错误 / configuration error[/red]: {escape(str(exc))}",
                       soft_wrap=True, highlight=False)
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -14,7 +14,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from connectors.resources import open_resources
 from connectors.settings import Settings
-from connectors.store.access import finish_run, start_run, sync_roster, unlinked_leads
+from connectors.store.access import finish_run, start_run, sync_roster, unlinked_leads, waiting_decisions
 from connectors.store.lock import run_lock
 from flows import stages
 
@@ -98,7 +98,7 @@ def _run(settings: Settings, kind: str) -> dict[str, Any]:
         for src in got.sources:
             if src["status"] != "ok":
                 logger.warning("HTTP source %s failed: %s", src["name"], src["error"])
-        if got.leads_new or got.leads_updated or unlinked_leads(res.engine):
+        if got.leads_new or got.leads_updated or unlinked_leads(res.engine) or waiting_decisions(res.engine):
             with _stage("关联 / link"):
                 summary["link"] = link(settings, run_id)
             with _stage("风险 / score"):

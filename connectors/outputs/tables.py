@@ -137,17 +137,22 @@ class Masker:
 
     @classmethod
     def of(cls, inputs: ShareInputs, policy: MaskingPolicy, finder: NameFinder) -> Masker:
+        return cls.for_frames(inputs.leads, inputs.cases, policy, finder)
+
+    @classmethod
+    def for_frames(cls, leads: pd.DataFrame, cases: pd.DataFrame, policy: MaskingPolicy,
+                   finder: NameFinder) -> Masker:
+        """From the leads (with ``case_id``) and the cases (with ``signals``) being shown."""
         names: dict[str, set[str]] = {}
-        for cid, rn, rns, parties in zip(inputs.leads["case_id"], inputs.leads["reporter_name"],
-                                         inputs.leads["reporter_names"], inputs.leads["parties"],
-                                         strict=True):
+        for cid, rn, rns, parties in zip(leads["case_id"], leads["reporter_name"],
+                                         leads["reporter_names"], leads["parties"], strict=True):
             bucket = names.setdefault(cid, set())
             bucket.update(n for n in [rn, *(rns if isinstance(rns, list) else []),
                                       *(parties if isinstance(parties, list) else [])]
                           if isinstance(n, str) and len(n) >= 2 and "某" not in n)
-        dv = set(inputs.leads.loc[inputs.leads["dv_flag"].fillna(False).astype(bool), "case_id"])
+        dv = set(leads.loc[leads["dv_flag"].fillna(False).astype(bool), "case_id"])
         wanted = set(policy.dv_signals)
-        for cid, signals in zip(inputs.cases["case_id"], inputs.cases["signals"], strict=True):
+        for cid, signals in zip(cases["case_id"], cases["signals"], strict=True):
             if isinstance(signals, list) and any(s.get("signal") in wanted for s in signals):
                 dv.add(cid)
         return cls(policy, finder, {k: tuple(v) for k, v in names.items()}, frozenset(dv))

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, Executable, Select, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col
 
-from connectors.store.schema import CaseLink, Lead, Mediator, Run
+from connectors.store.schema import CaseLink, Lead, LinkReview, Mediator, Run
 from triage.routing import MediatorSpec
 
 CHUNK = 500
@@ -72,6 +72,18 @@ def unlinked_leads(engine: Engine) -> int:
     with Session(engine) as s:
         return int(s.execute(select(func.count()).select_from(Lead).where(
             ~col(Lead.id).in_(select(col(CaseLink.lead_id))))).scalar_one())
+
+
+def waiting_decisions(engine: Engine) -> int:
+    """Coordinators' merge or split decisions made since the last linking: a run links for them
+    even with nothing new to ingest."""
+    with Session(engine) as s:
+        last = s.execute(select(func.max(col(CaseLink.linked_at)))).scalar()
+        stmt = select(func.count()).select_from(LinkReview).where(
+            col(LinkReview.status).in_(["merge", "split"]), col(LinkReview.decided_at).is_not(None))
+        if last is not None:
+            stmt = stmt.where(col(LinkReview.decided_at) > last)
+        return int(s.execute(stmt).scalar_one())
 
 
 def sync_roster(engine: Engine, mediators: Sequence[MediatorSpec]) -> int:

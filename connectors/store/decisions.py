@@ -120,7 +120,28 @@ def reject_agency(engine: Engine, case_id: str, agency: str, by: str, reason: st
             raise DecisionError(f"案件 {case_id} 的共调单位中没有 {agency}（现有：{have}）")
         a.co_agencies = [x for x in (a.co_agencies or []) if x != agency]
         a.rejected_agencies = sorted({*(a.rejected_agencies or []), agency})
+        a.added_agencies = [x for x in (a.added_agencies or []) if x != agency] or None
         _event(s, "agency_rejected", case_id, stamp, by=by, reason=reason, agency=agency)
+        return list(a.co_agencies)
+
+
+def add_agency(engine: Engine, case_id: str, agency: str, by: str, reason: str,
+               known: Sequence[str]) -> list[str]:
+    """A co-agency the coordinator brings in for this case (one of ``known``, the agencies of
+    the routing rules), kept by every later run."""
+    _need(by, reason, reason_required=True)
+    if agency not in known:
+        raise DecisionError(f"未知的共调单位 {agency}；可选：{'、'.join(known)}")
+    stamp = now()
+    with Session(engine) as s, s.begin():
+        _case(s, case_id)
+        a = _route(s, case_id)
+        if agency in (a.co_agencies or []):
+            raise DecisionError(f"{agency} 已是案件 {case_id} 的共调单位")
+        a.co_agencies = sorted({*(a.co_agencies or []), agency})
+        a.added_agencies = sorted({*(a.added_agencies or []), agency})
+        a.rejected_agencies = [x for x in (a.rejected_agencies or []) if x != agency] or None
+        _event(s, "agency_added", case_id, stamp, by=by, reason=reason, agency=agency)
         return list(a.co_agencies)
 
 

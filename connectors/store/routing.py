@@ -39,6 +39,7 @@ class RoutingInputs:
     task_keys: set[tuple[str, str, datetime]] = field(default_factory=set)  # (case, level, since)
     reopened: list[str] = field(default_factory=list)  # closed cases a new lead opened again
     scored_in: dict[str, int] = field(default_factory=dict)  # the run of each case's assessment
+    added: dict[str, list[str]] = field(default_factory=dict)  # co-agencies a coordinator brought in
 
 
 def _dt(v: Any) -> datetime | None:
@@ -60,7 +61,7 @@ def routing_inputs(engine: Engine) -> RoutingInputs:
     assess = assess[assess["case_id"].isin(open_ids)]
     routes = read_frame(engine, select_columns(
         Assignment, "case_id", "route_status", "mediator_id", "status", "level", "assigned_at",
-        "co_agencies", "rejected_agencies").where(col(Assignment.is_current).is_(True)))
+        "co_agencies", "rejected_agencies", "added_agencies").where(col(Assignment.is_current).is_(True)))
     routes = routes[routes["case_id"].isin(open_ids)]
     with Session(engine) as s:
         changed: dict[str, datetime] = {str(k): v for k, v in s.execute(
@@ -86,7 +87,9 @@ def routing_inputs(engine: Engine) -> RoutingInputs:
         {r["case_id"]: ls for r in records(assess) if (ls := _dt(r["level_since"])) is not None},
         {(t[0], t[1], t[2]) for t in tasks if t[1] is not None and t[2] is not None},
         [c["id"] for c in records(cases) if _str(c["outcome"]) is not None],
-        {r["case_id"]: int(r["run_id"]) for r in records(assess) if _str(r["run_id"]) is not None})
+        {r["case_id"]: int(r["run_id"]) for r in records(assess) if _str(r["run_id"]) is not None},
+        {r["case_id"]: list(r["added_agencies"]) for r in records(routes)
+         if isinstance(r["added_agencies"], list) and r["added_agencies"]})
 
 
 def case_texts(engine: Engine, case_ids: Iterable[str]) -> dict[str, str]:
@@ -112,7 +115,8 @@ def _str(v: Any) -> Any:
 
 def save_routes(engine: Engine, routes: Sequence[Route], why: Mapping[str, str],
                 levels: Mapping[str, str], rejected: Mapping[str, Sequence[str]],
-                run_id: int | None, stamp: datetime) -> int:
+                run_id: int | None, stamp: datetime,
+                added: Mapping[str, Sequence[str]] | None = None) -> int:
     """Replace these cases' current routes and log each change as a case event with the
     reason (``why``); returns how many were written."""
     with Session(engine) as s, s.begin():
@@ -127,7 +131,8 @@ def save_routes(engine: Engine, routes: Sequence[Route], why: Mapping[str, str],
                 reasons=r.reasons, runners_up=r.runners_up, run_id=run_id, assigned_at=stamp,
                 route_status=r.status, referred_to=r.referred_to, level=levels.get(r.case_id),
                 cost=r.cost or None, route_reason=why.get(r.case_id),
-                rejected_agencies=list(rejected.get(r.case_id, [])) or None))
+                rejected_agencies=list(rejected.get(r.case_id, [])) or None,
+                added_agencies=list((added or {}).get(r.case_id, [])) or None))
             kind = {"assigned": "routed", "referred": "referred"}.get(r.status, "unroutable")
             events.append({"kind": kind, "case_id": r.case_id, "run_id": run_id, "at": stamp,
                            "other_case_id": None, "detail": {

@@ -318,6 +318,7 @@ class Assignment(SQLModel, table=True):
     cost: dict[str, Any] | None = _json()  # the cost breakdown of the chosen mediator
     route_reason: str | None = None  # why the case was routed this time (new, merged, leave …)
     rejected_agencies: list[str] | None = _json()  # co-agencies a coordinator ruled out
+    added_agencies: list[str] | None = _json()  # co-agencies a coordinator brought in
     decided_by: str | None = Field(default=None, max_length=64)  # who confirmed or reassigned
     decided_at: NaiveDatetime | None = None
     decision_reason: str | None = None
@@ -406,3 +407,64 @@ class StoredSecret(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=64)
     value: str = Field(max_length=256)
     created_at: NaiveDatetime
+
+
+class AppUser(SQLModel, table=True):
+    """A person who signs in to the workbench, with the role that bounds what they see and do."""
+
+    __tablename__ = "app_user"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True)  # the login name
+    display_name: str | None = Field(default=None, max_length=64)
+    role: str = Field(max_length=16)  # coordinator | mediator | liaison | admin
+    agency: str | None = Field(default=None, max_length=32)  # a liaison's agency (police …)
+    mediator_id: str | None = Field(default=None, max_length=32)  # a mediator's roster id
+    password_hash: str = Field(max_length=256)  # argon2id
+    active: bool = True
+    created_at: NaiveDatetime
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser: the cookie holds a random token, the store only its hash."""
+
+    __tablename__ = "web_session"
+    token_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    csrf: str = Field(max_length=64)
+    created_at: NaiveDatetime
+    expires_at: NaiveDatetime
+
+
+class LoginAttempt(SQLModel, table=True):
+    """A sign-in try: wrong passwords in a row lock the login for a while."""
+
+    __tablename__ = "login_attempt"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, index=True)
+    ok: bool
+    at: NaiveDatetime
+
+
+class AuditLog(SQLModel, table=True):
+    """Every workbench action: who, when, what, on which case (no personal data)."""
+
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: NaiveDatetime
+    user_name: str = Field(max_length=64)
+    action: str = Field(max_length=32)
+    target: str | None = Field(default=None, max_length=64)
+    detail: dict[str, Any] | None = _json()
+
+
+class MediatorLeave(SQLModel, table=True):
+    """Leave marked on the workbench; routing adds it to the roster's own."""
+
+    __tablename__ = "mediator_leave"
+    id: int | None = Field(default=None, primary_key=True)
+    mediator_id: str = Field(max_length=32, index=True)
+    first_day: date
+    last_day: date
+    by: str = Field(max_length=64)
+    reason: str | None = None
+    at: NaiveDatetime

@@ -19,10 +19,12 @@ from connectors.store.routing import (
     save_tasks,
     update_agencies,
 )
+from connectors.store.workbench import web_leave
 from connectors.tokenizer import cut
 from triage.followup import follow_up_plan
 from triage.frames import records
 from triage.routing import CoAgencies, Eligibility, current_load, reroute_reason, route_cases
+from triage.routing.config import with_web_leave
 
 
 def route_stage(res: Resources, run_id: int | None = None,
@@ -36,7 +38,7 @@ def route_stage(res: Resources, run_id: int | None = None,
     cfg = res.config
     got = routing_inputs(res.engine)
     mark_reopened(res.engine, got.reopened, run_id, stamp)
-    elig = Eligibility(cfg.mediators, stamp.date())
+    elig = Eligibility(with_web_leave(cfg.mediators, web_leave(res.engine)), stamp.date())
     why = {}
     for case in got.cases:
         reason = reroute_reason(case, got.current.get(case.case_id),
@@ -54,9 +56,13 @@ def route_stage(res: Resources, run_id: int | None = None,
     batch = [c for c in got.cases if c.case_id in why]
     load = current_load(got.current.values(), rerouted=why)
     co = CoAgencies(cfg.routing.co_agency, cfg.risk, cut)
-    routes = route_cases(batch, cfg.mediators, cfg.routing, day=stamp.date(),
+    mediators = with_web_leave(cfg.mediators, web_leave(res.engine))
+    routes = route_cases(batch, mediators, cfg.routing, day=stamp.date(),
                          served=cfg.served_towns, offices=cfg.offices, co=co, load=load,
                          rejected=got.rejected)
+    # co-agencies a coordinator brought in stay with the case, whatever its signals say
+    routes = [replace(r, co_agencies=sorted({*r.co_agencies, *got.added[r.case_id]}))
+              if r.case_id in got.added and r.status == "assigned" else r for r in routes]
     # a re-check that changes nothing (still unroutable, still referred to the same office)
     # writes nothing: the route in force stands
     changed = []
@@ -67,7 +73,7 @@ def route_stage(res: Resources, run_id: int | None = None,
             continue
         changed.append(r)
     level = {c.case_id: c.level for c in got.cases}
-    save_routes(res.engine, changed, why, level, got.rejected, run_id, stamp)
+    save_routes(res.engine, changed, why, level, got.rejected, run_id, stamp, got.added)
     # co-agencies follow the case's signals on the routes that stand
     moved = {r.case_id for r in changed}
     agencies = {r.case_id: r.co_agencies for r in routes}
@@ -76,6 +82,8 @@ def route_stage(res: Resources, run_id: int | None = None,
         if case.case_id in moved or case.case_id not in got.current or case.case_id not in fresh:
             continue
         joined, reasons = co.for_case(case, got.rejected.get(case.case_id, ()))
+        if case.case_id in got.added:
+            joined = sorted({*joined, *got.added[case.case_id]})
         agencies[case.case_id] = joined
         if joined != got.agencies.get(case.case_id, []):
             updates[case.case_id] = (joined, reasons)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -224,3 +225,12 @@ class MediatorSpec(BaseModel):
         off day does not move them)."""
         why = self.absent(day)
         return None if why == "今日轮休" else why
+
+
+def with_web_leave(mediators: Sequence[MediatorSpec],
+                   extra: Mapping[str, Sequence[tuple[date, date]]]) -> list[MediatorSpec]:
+    """The roster with leave marked on the workbench added to each mediator's own."""
+    if not extra:
+        return list(mediators)
+    return [m.model_copy(update={"leave": [*m.leave, *extra[m.mediator_id]]})
+            if m.mediator_id in extra else m for m in mediators]

@@ -1,0 +1,1 @@
+"""The coordinators' workbench (``triage serve``): pages on the pipeline's store."""
