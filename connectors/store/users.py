@@ -77,7 +77,7 @@ def add_user(engine: Engine, name: str, role: str, password: str, *, display_nam
 
 def locked_until(engine: Engine, name: str, at: datetime | None = None) -> datetime | None:
     """When the login opens again after too many wrong passwords, or None when it is open."""
-    at = at or now()
+    at = at or datetime.now()
     with Session(engine) as s:
         last_ok = s.execute(select(func.max(col(LoginAttempt.at))).where(
             col(LoginAttempt.name) == name, col(LoginAttempt.ok).is_(True))).scalar()
@@ -94,7 +94,7 @@ def locked_until(engine: Engine, name: str, at: datetime | None = None) -> datet
 def sign_in(engine: Engine, name: str, password: str) -> User:
     """The user, when the password is right and the login is not locked; else ``UserError``."""
     name = name.strip()[:64]
-    stamp = now()
+    stamp = datetime.now()  # to the microsecond: attempts within one second keep their order
     until = locked_until(engine, name, stamp)
     if until is not None:
         raise UserError(f"密码错误次数过多，请于 {until:%H:%M} 后再试")
