@@ -140,9 +140,13 @@ def test_later_nights_link_incrementally_and_keep_decisions(res: Resources) -> N
         after = dict(s.execute(select(CaseLink.lead_id, CaseLink.case_id)).all())
     kept = sum(1 for lid, cid in before.items() if after[lid] == cid)
     assert kept / len(before) >= 0.95
-    # a coordinator merges two leads of different cases: the next run keeps them together
-    a, b = sorted(before)[0], sorted(before)[-1]
-    assert after[a] != after[b]
+    # a coordinator merges two leads of different cases, each with other leads: the next run
+    # joins the two cases whole and keeps them together
+    sizes = pd.Series(after).value_counts()
+    big = [c for c in sizes.index if sizes[c] >= 2][:2]
+    a = min(lid for lid, cid in after.items() if cid == big[0])
+    b = min(lid for lid, cid in after.items() if cid == big[1])
+    joined = {lid for lid, cid in after.items() if cid in big}
     decide(res.engine, a, b, "merge", "测试协调员")
     older = load_index(models)
     assert older is not None
@@ -162,7 +166,20 @@ def test_later_nights_link_incrementally_and_keep_decisions(res: Resources) -> N
     with Session(res.engine) as s:
         final = dict(s.execute(select(CaseLink.lead_id, CaseLink.case_id)).all())
     assert final[a] == final[b]
+    assert {final[lid] for lid in joined} == {final[a]}  # whole cases, not one lead
     assert all(r["lead_a"] != a or r["lead_b"] != b for r in pending_reviews(res.engine))
+    # keeping two leads of one case apart splits that case, and the split holds
+    c, d = sorted(lid for lid in joined if final[lid] == final[a])[:2]
+    decide(res.engine, c, d, "split", "测试协调员")
+    link_stage(res)
+    with Session(res.engine) as s:
+        split = dict(s.execute(select(CaseLink.lead_id, CaseLink.case_id)).all())
+    assert split[c] != split[d]
+    drop_demo(res.settings.inbox, 10, 23)
+    _run(res)
+    with Session(res.engine) as s:
+        later = dict(s.execute(select(CaseLink.lead_id, CaseLink.case_id)).all())
+    assert later[c] != later[d] and later[a] == later[b]
 
 
 def _rewrite_meta(path: Path, drop: str) -> None:

@@ -254,12 +254,15 @@ def link(
     cannot += local.pairs(splits)
     must = local.pairs(merges)
     if new_rows is not None:
-        # A night's leads may join or merge earlier cases but never split them:
-        # only a full rebuild (or a coordinator) takes a case apart.
+        # A night's leads may join or merge earlier cases but never split them: only a full
+        # rebuild or a coordinator takes a case apart. A case holding both leads of a "keep
+        # apart" decision is clustered again from the evidence, with the two kept apart.
+        torn = {previous.get(int(a)) for a, b in splits
+                if previous.get(int(a)) is not None and previous.get(int(a)) == previous.get(int(b))}
         first_row: dict[str, int] = {}
         for r, lid in enumerate(wids.tolist()):
             cid = previous.get(int(lid))
-            if cid is not None:
+            if cid is not None and cid not in torn:
                 must.append((first_row.setdefault(cid, r), r))
     clusters = cluster(len(work), pairs, prob, config.clusters, cannot, must)
     clusters.root = merge_on_combined_evidence(
@@ -342,6 +345,8 @@ def _region(touching: np.ndarray, new_rows: np.ndarray, ids: np.ndarray,
     partners = set(touching.ravel().tolist()) - set(new_rows.tolist())
     # a corrected lead brings its own case too: the case moves with it or not at all
     cases = {previous.get(int(ids[r])) for r in partners | set(new_rows.tolist())} - {None}
+    # a coordinator's decision acts on whole cases: both leads' cases are re-clustered
+    cases |= {previous.get(int(x)) for pair in (*merges, *splits) for x in pair} - {None}
     decided = row_of.rows(x for pair in (*merges, *splits) for x in pair)
     members = row_of.rows(lid for lid, cid in previous.items() if cid in cases)
     return distinct(np.concatenate([new_rows, np.fromiter(partners, dtype=np.int64,
