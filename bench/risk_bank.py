@@ -83,11 +83,12 @@ def report(scorer: RiskScorer, rows: list[dict[str, object]]) -> None:
         if r["kind"] in ("negated", "hedged", "decoy"):
             quiet += 1
             over += rank(got) > rank(r["level"])
-    print(f"{len(rows)} sentences; exact level {exact / len(rows):.3f}; 红 recall {red_tp / red_true:.3f}, "
-          f"precision {red_tp / max(red_pred, 1):.3f}")
-    print(f"negated, hedged or decoy scored above their label: {over}/{quiet} = {over / quiet:.3f}")
+    print(f"{len(rows)} sentences; exact level {exact / len(rows):.3f}; 红 recall "
+          f"{red_tp / max(red_true, 1):.3f}, precision {red_tp / max(red_pred, 1):.3f}")
+    print(f"negated, hedged or decoy scored above their label: {over}/{quiet} = {over / max(quiet, 1):.3f}")
     for s in LEVEL_OF:
-        print(f"  {s:<14} {reached[s]:>4}/{carried[s]:<4} reach {LEVEL_OF[s]}: {reached[s] / carried[s]:.3f}")
+        if carried[s]:
+            print(f"  {s:<14} {reached[s]:>4}/{carried[s]:<4} reach {LEVEL_OF[s]}: {reached[s] / carried[s]:.3f}")
 
 
 if __name__ == "__main__":

@@ -104,6 +104,15 @@ class NegationConfig(BaseModel):
     # 小说, 段子, 哈哈, 听邻居说: the whole sentence is a story, a joke or hearsay (unless
     # negated right before: 不是开玩笑)
     scenes: list[str] = Field(default_factory=list)
+    # A sentence that says it is over and has not come back (戒酒后一年多没再发生过) tells history,
+    # unless it also tells it came back (又, 昨晚): regular expressions, like ``scenes``
+    resolved: list[str] = Field(default_factory=list)
+    relapse: list[str] = Field(default_factory=list)
+    # A what-if followed by advice (如果他以后动手，应该先验伤还是先报警) asks, it tells nothing;
+    # unless someone is quoted or retold saying it (对方称如果不还钱就……)
+    conditional: list[str] = Field(default_factory=list)
+    advice: list[str] = Field(default_factory=list)
+    speech: list[str] = Field(default_factory=list)
 
 
 class Deadline(BaseModel):

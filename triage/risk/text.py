@@ -48,6 +48,12 @@ def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, words))) if words else None
 
 
+def _regexes(patterns: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern of several regular expressions (``scenes``, ``resolved`` …), or None."""
+    patterns = [p for p in patterns if p]
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
 class TextSignals:
     """Finds the text signals of descriptions; built once per run from the configuration."""
 
@@ -68,9 +74,12 @@ class TextSignals:
         self._pseudo = _alternation([*neg.pseudo, *listed])
         self._hedges = _alternation(neg.hedges)
         self._boundaries = _alternation(neg.boundaries)
-        self._refutations = _alternation(neg.refutations)
-        self._past = _alternation(neg.past)
-        self._scenes = _alternation(neg.scenes)
+        self._refutations = _regexes(neg.refutations)
+        self._past = _regexes(neg.past)
+        self._scenes = _regexes(neg.scenes)
+        self._resolved, self._relapse = _regexes(neg.resolved), _regexes(neg.relapse)
+        self._conditional, self._advice = _regexes(neg.conditional), _regexes(neg.advice)
+        self._speech = _regexes(neg.speech)
         people = sorted(cfg.words.get("person", []), key=len, reverse=True)
         self._person = re.compile("|".join([*(cfg.expand(p) for p in people), NAMED]))
 
@@ -94,7 +103,7 @@ class TextSignals:
         out = []
         for s in SENTENCE.finditer(text):
             body = s.group(0)
-            if self._scene(body):
+            if self._scene(body) or self._resolved_past(body) or self._what_if(body):
                 out.append(s.span())
                 continue
             if body.rstrip().endswith(("？", "?", "吗")):
@@ -114,6 +123,22 @@ class TextSignals:
         if self._scenes is None:
             return False
         return any(not self._negated_at(sentence, m.start()) for m in self._scenes.finditer(sentence))
+
+    def _resolved_past(self, sentence: str) -> bool:
+        """It happened once and is over (戒酒后已经一年多没再发生过), and nothing says it is back."""
+        return (self._resolved is not None and self._resolved.search(sentence) is not None
+                and (self._relapse is None or self._relapse.search(sentence) is None))
+
+    def _what_if(self, sentence: str) -> bool:
+        """A what-if with advice (若一方日后以轻生相要挟，应立即联系社区): asked or advised, not told;
+        a quotation or a retold saying (对方称如果不还钱就……) is a conditional threat instead."""
+        if self._conditional is None or self._advice is None:
+            return False
+        bare = QUOTE.sub(lambda m: BLANK * len(m.group(0)), sentence)
+        cond = self._conditional.search(bare)
+        if cond is None or self._advice.search(bare, cond.end()) is None:
+            return False
+        return self._speech is None or self._speech.search(bare, 0, cond.start()) is None
 
     def _negated_at(self, text: str, at: int) -> bool:
         """A negation just before ``at`` (这不是开玩笑, 并非误传): the word it precedes is denied."""
