@@ -42,6 +42,8 @@ from flows.pool import pooled
 from samples.exports import load_units
 from samples.synthetic import generate
 from triage.link import link
+from triage.link.factors import FACTORS
+from triage.link.regularize import violations
 from triage.normalize.lead import NormalizeContext, RowRejected, canonical_lead
 
 FIELDS = ("source_ref", "reported_at", "reporter_name", "reporter_phone", "reporter_id",
@@ -166,6 +168,8 @@ def main() -> None:
     print(f"ours: {ours_s:.1f}s, peak {sampler.peak_kb / 1024:.0f} MB with workers, "
           f"stats {result.stats}")
     print("ours: " + ", ".join(f"{k} {v:.4f}" for k, v in ours.items()))
+    broken = violations(FACTORS, result.model.weights())
+    print(f"weight orders: {len(broken)} broken" + "".join(f"\n  {b}" for b in broken[:10]))
     if args.splink:
         from splink_baseline import run_splink
 

@@ -379,13 +379,17 @@ def weights() -> None:
         console.print("尚未运行关联 / no linking run yet")
         raise typer.Exit(code=1)
     table = Table(title=f"关联权重 / linking weights (prior {model.prior:.2e})")
-    for c in ("字段", "等级", "m", "u", "权重(bit)"):
+    for c in ("字段", "等级", "m", "u", "同一案件的对数", "随机对数", "权重(bit)"):
         table.add_column(c)
     for f in model.to_dict()["fields"]:
         for lv in f["levels"]:
             table.add_row(f["label"], lv["level"], f"{lv['m']:.4f}", f"{lv['u']:.6f}",
+                          "-" if lv.get("m_count") is None else f"{lv['m_count']:.0f}",
+                          "-" if lv.get("u_count") is None else f"{lv['u_count']:.0f}",
                           f"{lv['weight']:+.2f}")
     console.print(table)
+    console.print("权重按同一案件的对数收缩（对数少的等级更接近 0），并保证一致程度越高权重不降低 / "
+                  "weights shrink where few matched pairs inform them, and never fall as agreement rises")
     if model.repeat is not None:
         repeat = Table(title=f"同一报告人：同一纠纷还是另一纠纷 / one reporter: the same quarrel or "
                              f"another (share alike {model.repeat.prior:.2f}, "

@@ -22,19 +22,24 @@ class Field:
     name: str
     label: str  # Chinese, for evidence a coordinator reads
     levels: tuple[str, ...]  # label of each level, from 0 up
+    # Levels ordered by agreement, so a weight may never fall as agreement rises; from
+    # ``agree_from`` on, the levels are agreement and never weigh less than not knowing.
+    ordered: bool = True
+    agree_from: int | None = None
 
 
 FIELDS: tuple[Field, ...] = (
-    Field("phone", "电话", ("不同", "脱敏号码相符", "号码相同")),
-    Field("id_number", "身份证号", ("不同", "脱敏号码相符", "号码相同")),
+    Field("phone", "电话", ("不同", "脱敏号码相符", "号码相同"), agree_from=1),
+    Field("id_number", "身份证号", ("不同", "脱敏号码相符", "号码相同"), agree_from=1),
     Field("party", "当事人", ("不同", "不同姓且均未提及他人", "同姓但对方不同", "一人同姓", "指认对方但所指不一",
-                               "互为对方同姓", "双方同姓", "提及对方姓名", "提及对方全名", "同名同音")),
-    Field("place", "地点", ("不同镇街", "同镇街", "同村/社区")),
-    Field("house", "门牌/楼号", ("不同", "相邻", "相同")),
-    Field("dispute_type", "纠纷类型", ("不同", "相同")),
-    Field("subject", "纠纷事由", ("不同", "部分相同", "相同")),
+                               "互为对方同姓", "双方同姓", "提及对方姓名", "提及对方全名", "同名同音"),
+          ordered=False),
+    Field("place", "地点", ("不同镇街", "同镇街", "同村/社区"), agree_from=2),
+    Field("house", "门牌/楼号", ("不同", "相邻", "相同"), agree_from=2),
+    Field("dispute_type", "纠纷类型", ("不同", "相同"), agree_from=1),
+    Field("subject", "纠纷事由", ("不同", "部分相同", "相同"), agree_from=1),
     Field("time", "时间间隔", ("45天以上", "15-45天", "3-14天", "3天内")),
-    Field("amount", "金额", ("不同", "相同")),
+    Field("amount", "金额", ("不同", "相同"), agree_from=1),
 )
 FIELD_INDEX = {f.name: i for i, f in enumerate(FIELDS)}
 

@@ -24,6 +24,7 @@ from triage.link.model import (
     MatchModel,
     estimate_anchored,
     frequency_adjustment,
+    level_counts,
     level_frequencies,
     match_probability,
 )
@@ -238,7 +239,7 @@ def link(
         extra = _adjustments(enc, pairs, gamma, shared, model)
         model = estimate_anchored(gamma, level_frequencies(rgamma), n * (n - 1) / 2,
                                   iterations=config.em_iterations, extra=extra,
-                                  repeat_veto=config.repeat_veto)
+                                  repeat_veto=config.repeat_veto, u_count=level_counts(rgamma))
         model.surname_reference, model.village_reference = references
     else:
         extra = _adjustments(enc, pairs, gamma, shared, model)

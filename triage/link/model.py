@@ -10,13 +10,14 @@ model (``repeat``): the same person may call about another quarrel.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from triage.link.compare import FIELD_INDEX, FIELDS
 from triage.link.factors import FACTORS, Factor
+from triage.link.regularize import monotone, shrink
 from triage.link.repeat import VETO, RepeatModel, estimate_repeat, quarrel_indices
 
 
@@ -32,6 +33,8 @@ class MatchModel:
     surname_reference: float = 0.0  # mean frequency of a surname shared by random pairs
     village_reference: float = 0.0  # mean frequency of a village shared by random pairs
     repeat: RepeatModel | None = None  # one reporter's pairs: the same quarrel or another
+    m_count: list[list[float]] | None = None  # matched pairs (soft counts) behind each m
+    u_count: list[list[float]] | None = None  # random pairs behind each u
 
     @classmethod
     def initial(cls) -> MatchModel:
@@ -54,7 +57,10 @@ class MatchModel:
             "repeat": self.repeat.to_dict() if self.repeat is not None else None,
             "fields": [{"field": f.name, "label": f.label, "levels": [
                 {"level": lvl, "m": round(self.m[i][k], 6), "u": round(self.u[i][k], 6),
-                 "weight": round(w[i][k], 3)} for k, lvl in enumerate(f.levels)]}
+                 "weight": round(w[i][k], 3),
+                 "m_count": round(self.m_count[i][k], 1) if self.m_count else None,
+                 "u_count": round(self.u_count[i][k], 1) if self.u_count else None}
+                for k, lvl in enumerate(f.levels)]}
                 for i, f in enumerate(FACTORS)],
         }
 
@@ -67,8 +73,14 @@ class MatchModel:
         m = [[lv["m"] for lv in f["levels"]] for f in d["fields"]]
         u = [[lv["u"] for lv in f["levels"]] for f in d["fields"]]
         repeat = RepeatModel.from_dict(d["repeat"]) if d.get("repeat") else None
+        first = d["fields"][0]["levels"][0]
+        m_count = [[lv["m_count"] for lv in f["levels"]] for f in d["fields"]] \
+            if first.get("m_count") is not None else None
+        u_count = [[lv["u_count"] for lv in f["levels"]] for f in d["fields"]] \
+            if first.get("u_count") is not None else None
         return cls(m, u, d["prior"], d.get("iterations", 0), d.get("pairs", 0),
-                   d.get("surname_reference", 0.0), d.get("village_reference", 0.0), repeat)
+                   d.get("surname_reference", 0.0), d.get("village_reference", 0.0), repeat,
+                   m_count, u_count)
 
 
 def _tables(model: MatchModel) -> list[np.ndarray]:
@@ -121,6 +133,15 @@ def _frequencies(f: Factor, gamma: np.ndarray, least: int = 1) -> np.ndarray | N
     return counts / counts.sum()
 
 
+def level_counts(gamma: np.ndarray) -> list[list[float]]:
+    """Pairs at each level per factor (random pairs: the counts behind u)."""
+    out = []
+    for f in FACTORS:
+        code = f.codes(gamma)
+        out.append(np.bincount(code[code >= 0], minlength=len(f.levels)).astype(float).tolist())
+    return out
+
+
 def level_frequencies(gamma: np.ndarray) -> list[list[float]]:
     """Share of each level per factor, smoothed: u from random pairs."""
     base = MatchModel.initial()
@@ -167,7 +188,8 @@ def _anchor_sets(gamma: np.ndarray) -> list[tuple[np.ndarray, frozenset[str]]]:
 def estimate_anchored(gamma: np.ndarray, u: list[list[float]], total_pairs: float,
                       min_anchors: int = 30, iterations: int = 30,
                       extra: np.ndarray | None = None, refine: int = 2,
-                      repeat_veto: float = VETO) -> MatchModel:
+                      repeat_veto: float = VETO,
+                      u_count: list[list[float]] | None = None) -> MatchModel:
     """m from anchor pairs, u from random pairs, prior by EM over all pairs.
 
     Each factor's m comes from the anchors that do not use any of its fields:
@@ -189,8 +211,8 @@ def estimate_anchored(gamma: np.ndarray, u: list[list[float]], total_pairs: floa
             if freq is not None:
                 estimates.append(freq)
         m.append(np.mean(estimates, axis=0).tolist() if estimates else base.m[i])
-    model = _fit_prior(MatchModel(m, u, 1e-4, 0, len(gamma)), gamma, total_pairs, iterations,
-                       extra)
+    model = _fit_prior(MatchModel(m, u, 1e-4, 0, len(gamma), u_count=u_count), gamma, total_pairs,
+                       iterations, extra)
     # m again from a fixed sample of the pairs: frequencies need no more, memory stays flat
     sample, sample_extra = gamma, extra
     if len(gamma) > REFINE_SAMPLE:
@@ -200,6 +222,7 @@ def estimate_anchored(gamma: np.ndarray, u: list[list[float]], total_pairs: floa
     for _ in range(refine):
         model = _fit_prior(_leave_one_out(model, sample, sample_extra), gamma, total_pairs,
                            iterations, extra)
+    model = _fit_prior(regularized(model), gamma, total_pairs, iterations, extra)
     quarrel = quarrel_indices()
     model.repeat = estimate_repeat(sample, [model.m[i] for i in quarrel],
                                    [model.u[i] for i in quarrel], veto=repeat_veto)
@@ -216,8 +239,7 @@ def _fit_prior(model: MatchModel, gamma: np.ndarray, total_pairs: float, iterati
         p = match_probability(model, gamma, extra)
         prior = float(np.clip(p.sum() / max(total_pairs, 1.0), 1e-9, 0.5))
         done = abs(prior - model.prior) < 1e-3 * model.prior
-        model = MatchModel(model.m, model.u, prior, it, len(gamma), model.surname_reference,
-                           model.village_reference)
+        model = replace(model, prior=prior, iterations=it, pairs=len(gamma))
         if done:
             break
     return model
@@ -231,12 +253,27 @@ def _leave_one_out(model: MatchModel, gamma: np.ndarray, extra: np.ndarray | Non
     bits = contrib.sum(axis=1) + math.log2(model.prior / (1 - model.prior))
     if extra is not None:
         bits = bits + extra
-    m = []
+    m, seen = [], []
     for i, fac in enumerate(FACTORS):
         w = 1.0 / (1.0 + np.power(2.0, -np.clip(bits - contrib[:, i], -60, 60)))
         code = fac.codes(gamma)
         known = code >= 0
-        counts = np.bincount(code[known], weights=w[known], minlength=len(fac.levels)) + 0.5
+        raw = np.bincount(code[known], weights=w[known], minlength=len(fac.levels))
+        counts = raw + 0.5
         m.append((counts / counts.sum()).tolist())
+        seen.append(raw.tolist())
     return MatchModel(m, model.u, model.prior, model.iterations, model.pairs,
-                      model.surname_reference, model.village_reference)
+                      model.surname_reference, model.village_reference, m_count=seen,
+                      u_count=model.u_count)
+
+
+def regularized(model: MatchModel) -> MatchModel:
+    """The model with each factor's weights shrunk by their matched-pair counts and made
+    monotone (``regularize``); m is rewritten so that log2(m/u) gives those weights."""
+    if model.m_count is None:
+        return model
+    m = []
+    for i, (fac, ws) in enumerate(zip(FACTORS, model.weights(), strict=True)):
+        w = monotone(fac, shrink(np.array(ws), np.array(model.m_count[i])), np.array(model.m_count[i]))
+        m.append((np.array(model.u[i]) * np.power(2.0, w)).tolist())
+    return replace(model, m=m)

@@ -1,0 +1,74 @@
+"""Linking weights that make sense: no level rests on a handful of pairs, more agreement never
+weighs less, and every fitted model is checked for it."""
+
+from __future__ import annotations
+
+import jieba
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from triage.link import link
+from triage.link.factors import FACTORS
+from triage.link.model import MatchModel
+from triage.link.regularize import monotone, pava, shrink, violations
+
+from .test_linking import CONFIG
+from .test_linking import synthetic as synthetic  # the fixture
+
+TYPE_SUBJECT = next(f for f in FACTORS if f.name == "dispute_type+subject")
+ID = next(f for f in FACTORS if f.name == "id_number")
+
+
+@given(st.lists(st.floats(-20, 20), min_size=1, max_size=12))
+def test_pava_is_non_decreasing_and_keeps_the_weighted_mean(values: list[float]) -> None:
+    v = np.array(values)
+    w = np.arange(1, len(v) + 1, dtype=float)
+    out = pava(v, w)
+    assert np.all(np.diff(out) >= -1e-9)
+    assert abs((out * w).sum() - (v * w).sum()) < 1e-6 * max(1.0, abs((v * w).sum()))
+
+
+def test_the_reported_type_and_subject_weights_come_out_in_order() -> None:
+    """Issue 16: 不同/未知 and 相同/未知 at +7.38 above 相同/相同 at +5.87, resting on minimum counts."""
+    labels = TYPE_SUBJECT.levels
+    w = np.zeros(len(labels))
+    n = np.full(len(labels), 200.0)
+    for label, weight, count in (("不同 / 未知", 7.38, 1.0), ("相同 / 未知", 7.38, 1.0),
+                                 ("相同 / 相同", 5.87, 400.0), ("相同 / 部分相同", 3.0, 300.0),
+                                 ("相同 / 不同", -1.0, 200.0), ("不同 / 不同", -4.0, 200.0)):
+        w[labels.index(label)], n[labels.index(label)] = weight, count
+    assert violations([TYPE_SUBJECT], [w.tolist()])
+    fixed = monotone(TYPE_SUBJECT, shrink(w, n), n)
+    assert not violations([TYPE_SUBJECT], [fixed.tolist()])
+    at = {label: fixed[labels.index(label)] for label in labels}
+    assert at["相同 / 相同"] >= at["相同 / 未知"] and at["未知 / 未知"] == 0.0
+    assert at["不同 / 未知"] <= 1e-9 and at["相同 / 未知"] >= -1e-9
+
+
+def test_a_full_id_that_agrees_never_counts_less_than_a_masked_one() -> None:
+    w, n = np.array([-6.0, 7.89, 7.20]), np.array([900.0, 40.0, 300.0])
+    fixed = monotone(ID, w, n)
+    assert fixed[2] >= fixed[1] >= 0 > fixed[0]
+    assert violations([ID], [w.tolist()]) and not violations([ID], [fixed.tolist()])
+
+
+def test_every_fitted_model_keeps_the_orders_and_says_its_counts(synthetic: pd.DataFrame) -> None:
+    result = link(synthetic.drop(columns=["truth"]), {}, jieba.lcut, CONFIG)
+    model = result.model
+    assert violations(FACTORS, model.weights()) == []
+    assert model.m_count is not None and model.u_count is not None
+    again = MatchModel.from_dict(model.to_dict())
+    assert again.m_count is not None and np.allclose(
+        np.concatenate([np.array(x) for x in again.m_count]),
+        np.concatenate([np.round(np.array(x), 1) for x in model.m_count]))
+    levels = model.to_dict()["fields"][0]["levels"]
+    assert {"m_count", "u_count", "weight"} <= set(levels[0])
+
+
+@pytest.mark.parametrize("weights", [[-1.0, 0.5, 0.2], [0.0, -0.1, -0.2]])
+def test_violations_are_named_in_words(weights: list[float]) -> None:
+    out = violations([ID], [weights])
+    assert out and all(o.startswith("身份证号") for o in out)
