@@ -327,45 +327,61 @@ app.add_typer(review_app, name="review")
 def review_list(
     limit: Annotated[int, typer.Option(help="最多显示几条 / how many")] = 20,
 ) -> None:
-    """列出待确认的线索对及依据 / List uncertain lead pairs with their evidence."""
+    """列出待确认的线索对及依据（案件编号和各部门原始编号，与台账一致）/ Uncertain pairs, by the
+    case and record numbers the ledgers show."""
     from connectors.resources import open_resources
-    from connectors.store.linking import pending_reviews
+    from connectors.store.workbench import reviews
 
     table = Table(title="待确认关联 / pending links")
-    for c in ("线索A", "案件A", "线索B", "案件B", "概率", "依据"):
+    for c in ("案件A", "线索A（部门 原始编号）", "案件B", "线索B（部门 原始编号）", "把握", "依据"):
         table.add_column(c)
-    for r in pending_reviews(open_resources().engine, limit):
+    for r in reviews(open_resources().engine, limit).to_dict("records"):
+        a, b = r["a"], r["b"]
         why = "，".join(f"{e['label']}{e['level']}({e['weight']:+.1f})" for e in (r["evidence"] or [])[:4])
-        table.add_row(str(r["lead_a"]), str(r["case_a"]), str(r["lead_b"]), str(r["case_b"]),
-                      f"{r['score']:.2f}", why)
+        table.add_row(str(a["case_id"]), f"{SOURCE_LABELS.get(a['source'], a['source'])} {a['source_ref']}",
+                      str(b["case_id"]), f"{SOURCE_LABELS.get(b['source'], b['source'])} {b['source_ref']}",
+                      f"{r['score']:.0%}", why)
     console.print(table)
+    console.print("确认：triage review merge <原始编号A> <原始编号B> --by 姓名 --reason 理由"
+                  "（两部门编号相同时写 派出所:J2024000123）")
 
 
-def _decide(lead_a: int, lead_b: int, decision: str, by: str) -> None:
+def _decide(ref_a: str, ref_b: str, decision: str, by: str, reason: str | None) -> None:
     from connectors.resources import open_resources
-    from connectors.store.linking import decide
+    from connectors.store.linking import decide, find_lead
 
-    decide(open_resources().engine, lead_a, lead_b, decision, by)
-    word = "合并" if decision == "merge" else "拆分"
-    console.print(f"已记录：线索 {lead_a} 与 {lead_b} {word}（{by}），下次运行时生效并一直保留。")
+    engine = open_resources().engine
+    try:
+        decide(engine, find_lead(engine, ref_a), find_lead(engine, ref_b), decision, by, reason)
+    except ValueError as exc:
+        console.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(code=2) from None
+    word = "合并为同一案件" if decision == "merge" else "分开，不是同一纠纷"
+    console.print(f"已记录：{ref_a} 与 {ref_b} {word}（{by}）；下次运行时两边的案件整体生效，并一直保留。")
+
+
+RefA = Annotated[str, typer.Argument(help="一条线索的原始编号（台账“线索”表）/ a record number")]
+RefB = Annotated[str, typer.Argument(help="另一条线索的原始编号 / the other record number")]
 
 
 @review_app.command("merge")
 def review_merge(
-    lead_a: int, lead_b: int,
+    ref_a: RefA, ref_b: RefB,
     by: Annotated[str, typer.Option(help="协调员姓名 / coordinator")] = "协调员",
+    reason: Annotated[str | None, typer.Option(help="理由 / why")] = None,
 ) -> None:
-    """确认两条线索是同一案件 / The two leads are one case."""
-    _decide(lead_a, lead_b, "merge", by)
+    """确认两条线索是同一纠纷，两边的案件合并 / The two leads are one dispute: their cases join."""
+    _decide(ref_a, ref_b, "merge", by, reason)
 
 
 @review_app.command("split")
 def review_split(
-    lead_a: int, lead_b: int,
+    ref_a: RefA, ref_b: RefB,
     by: Annotated[str, typer.Option(help="协调员姓名 / coordinator")] = "协调员",
+    reason: Annotated[str | None, typer.Option(help="理由 / why")] = None,
 ) -> None:
-    """确认两条线索不是同一案件 / The two leads are different cases."""
-    _decide(lead_a, lead_b, "split", by)
+    """确认两条线索不是同一纠纷，分开 / The two leads are different disputes: kept apart."""
+    _decide(ref_a, ref_b, "split", by, reason)
 
 
 @app.command()

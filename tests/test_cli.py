@@ -73,11 +73,29 @@ def test_review_and_weights_commands(home: Path, tmp_path: Path) -> None:
     shown = runner.invoke(app, ["weights"])
     assert shown.exit_code == 0, shown.output
     assert "电话" in shown.output and "号码相同" in shown.output
-    merged = runner.invoke(app, ["review", "merge", "1", "2", "--by", "王协调"])
-    assert merged.exit_code == 0, merged.output
-    assert "合并" in merged.output
+    assert "同一案件的对数" in shown.output  # the counts behind each weight
+    # decisions name leads by the agencies' record numbers, as the ledgers show them
+    split = runner.invoke(app, ["review", "split", "J2024000001", "派出所:J2024000002", "--by", "王协调",
+                                "--reason", "两次不同的争执"])
+    assert split.exit_code == 0, split.output
+    assert "分开" in split.output
+    from sqlalchemy import select
+    from sqlmodel import Session
+
+    from connectors.store.schema import CaseEvent
+    with Session(res.engine) as s:
+        events = s.execute(select(CaseEvent.kind, CaseEvent.detail).where(
+            CaseEvent.kind == "review_split")).all()
+    assert events and events[0][1]["by"] == "王协调" and events[0][1]["reason"] == "两次不同的争执"
+    assert events[0][1]["lead"].startswith("派出所 J2024")
+    for args, words in ((["review", "merge", "J2024000001", "J9999"], "找不到原始编号 J9999"),
+                        (["review", "merge", "J2024000001", "J2024000001"], "同一条线索"),
+                        (["review", "merge", "J2024000001", "妇联:J2024000002"], "找不到原始编号")):
+        wrong = runner.invoke(app, args)
+        assert wrong.exit_code == 2 and words in wrong.output and "Traceback" not in wrong.output
     listed = runner.invoke(app, ["review", "list"])
     assert listed.exit_code == 0, listed.output
+    assert "原始编号" in listed.output
 
 
 def test_pull_reports_each_http_source(home: Path, tmp_path: Path,

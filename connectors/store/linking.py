@@ -12,6 +12,7 @@ from sqlmodel import Session, col
 
 from connectors.store.access import leads_frame, now, read_frame, select_columns, upsert
 from connectors.store.schema import Case, CaseEvent, CaseLink, Lead, LinkReview, Person
+from triage.domain import SOURCE_LABELS
 from triage.frames import records
 from triage.link import LinkResult
 from triage.link.cases import case_summaries
@@ -136,15 +137,50 @@ def pending_reviews(engine: Engine, limit: int = 50) -> list[dict[str, Any]]:
     return [r for r in out if r["case_a"] != r["case_b"]]
 
 
-def decide(engine: Engine, lead_a: int, lead_b: int, decision: str, by: str) -> None:
-    """Record a coordinator's merge or split; the next run applies it and keeps it."""
+def decide(engine: Engine, lead_a: int, lead_b: int, decision: str, by: str,
+           reason: str | None = None) -> None:
+    """Record a coordinator's merge or split, logged on both leads' cases with who and why;
+    the next run applies it to the whole cases and every later run keeps it."""
     if decision not in ("merge", "split"):
-        raise ValueError("decision must be merge or split")
+        raise ValueError("只能是 merge（合并）或 split（分开）")
+    if lead_a == lead_b:
+        raise ValueError("两边是同一条线索，请给出两条不同的线索")
     a, b = min(lead_a, lead_b), max(lead_a, lead_b)
     with Session(engine) as s, s.begin():
-        found = s.execute(select(col(Lead.id)).where(col(Lead.id).in_([a, b]))).scalars().all()
-        if len(set(found)) != 2:
-            raise ValueError(f"线索 {a} 或 {b} 不存在")
+        rows = s.execute(select(col(Lead.id), col(Lead.source), col(Lead.source_ref), col(CaseLink.case_id))
+                         .outerjoin(CaseLink, col(CaseLink.lead_id) == col(Lead.id))
+                         .where(col(Lead.id).in_([a, b]))).all()
+        if len(rows) != 2:
+            raise ValueError("找不到这两条线索中的一条，请用 triage review list 或台账中的原始编号")
+        cases = {int(r[0]): r[3] for r in rows}
+        if decision == "merge" and cases[a] is not None and cases[a] == cases[b]:
+            raise ValueError(f"两条线索已在同一案件 {cases[a]}")
+        stamp = now()
         upsert(s, LinkReview, [{"lead_a": a, "lead_b": b, "score": 0.0, "evidence": None,
-                                "status": decision, "decided_by": by, "decided_at": now()}],
+                                "status": decision, "decided_by": by, "decided_at": stamp}],
                ["lead_a", "lead_b"], update=["status", "decided_by", "decided_at"])
+        refs = {int(r[0]): f"{SOURCE_LABELS.get(r[1], r[1])} {r[2]}" for r in rows}
+        for lead, other in ((a, b), (b, a)):
+            if cases[lead] is not None:
+                s.add(CaseEvent(kind=f"review_{decision}", case_id=cases[lead],
+                                other_case_id=cases[other], at=stamp, detail={
+                                    "by": by, "reason": reason, "lead": refs[lead], "other": refs[other]}))
+
+
+def find_lead(engine: Engine, ref: str) -> int:
+    """A lead by the agency's record number as the ledgers show it (``J2024000123``, or
+    ``派出所:J2024000123`` where two agencies use one number); ValueError in words."""
+    label, _, number = ref.replace("：", ":").rpartition(":")
+    by_label = {v: k for k, v in SOURCE_LABELS.items()}
+    source = by_label.get(label.strip(), label.strip()) if label else None
+    with Session(engine) as s:
+        stmt = select(col(Lead.id), col(Lead.source)).where(col(Lead.source_ref) == number.strip())
+        if source:
+            stmt = stmt.where(col(Lead.source) == source)
+        found = s.execute(stmt).all()
+    if not found:
+        raise ValueError(f"找不到原始编号 {ref}（即台账“线索”表中的原始编号）")
+    if len(found) > 1:
+        both = "、".join(f"{SOURCE_LABELS.get(r[1], r[1])}:{number}" for r in found)
+        raise ValueError(f"原始编号 {number} 在几个部门都有，请写明部门：{both}")
+    return int(found[0][0])

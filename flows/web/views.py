@@ -36,7 +36,8 @@ EVENT_LABELS = {"created": "新建", "merged": "合并", "split": "拆分", "gro
                 "routed": "分派", "referred": "转办", "unroutable": "无法分派", "reassigned": "改派",
                 "confirmed": "确认分派", "agency_rejected": "排除共调单位", "agency_added": "增加共调单位",
                 "closed": "结案", "reopened": "重新打开", "agencies": "共调单位变化", "level": "调整等级",
-                "task_done": "跟进完成", "due_moved": "调整时限"}
+                "task_done": "跟进完成", "due_moved": "调整时限", "review_merge": "确认为同一纠纷",
+                "review_split": "确认不是同一纠纷"}
 
 
 def _res(request: Request) -> Resources:
@@ -264,10 +265,10 @@ def review_page(request: Request, v: Annotated[Viewer, Depends(viewer)], note: s
 
 @router.post("/review/{lead_a}/{lead_b}")
 def review_decide(request: Request, lead_a: int, lead_b: int, v: Annotated[Viewer, Depends(viewer)],
-                  decision: Text, csrf: Csrf = None) -> Response:
+                  decision: Text, reason: Annotated[str, Form()] = "", csrf: Csrf = None) -> Response:
     must_decide(v)
     return act(request, v, csrf, f"review_{decision}", f"{lead_a}/{lead_b}", "/review",
-               lambda: decide(_res(request).engine, lead_a, lead_b, decision, v.user.name))
+               lambda: decide(_res(request).engine, lead_a, lead_b, decision, v.user.name, reason or None))
 
 
 @router.get("/mediators", response_class=HTMLResponse)
