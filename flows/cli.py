@@ -181,14 +181,14 @@ def rerun_cmd(
         raise typer.Exit(code=2) from None
     from connectors.config import load_config
     from connectors.store.lock import RunLocked
-    from flows.rerun import DryRunRefused, rerun
+    from flows.rerun import rerun
 
     load_config(Settings().data_dir)
     _quiet_prefect(verbose)
     try:
         out = rerun(start=first, end=last, sources=source, stages=stage,  # type: ignore[arg-type]
                     dry_run=dry_run)
-    except (RunLocked, DryRunRefused) as exc:
+    except RunLocked as exc:
         console.print(f"[red]未运行[/red]：{escape(str(exc))}")
         raise typer.Exit(code=3) from exc
     if dry_run:

@@ -25,16 +25,13 @@ from connectors.resources import Resources, open_resources
 from connectors.settings import Settings
 from connectors.store.access import finish_run, start_run, sync_roster
 from connectors.store.lock import run_lock
+from connectors.store.copy import copy_store
 from connectors.store.reruns import cases_in_range, levels_and_routes
 from flows import stages
 
 Source = Literal["police", "womens_federation", "petition", "hotline_12345"]
 Stage = Literal["ingest", "link", "score", "route", "alerts", "outputs"]
 ALL_STAGES: tuple[Stage, ...] = ("ingest", "link", "score", "route", "alerts", "outputs")
-
-
-class DryRunRefused(RuntimeError):
-    """A dry run that cannot be made without touching the store."""
 
 
 def run_stages(res: Resources, run_id: int | None, chosen: Sequence[str],
@@ -62,18 +59,22 @@ def run_stages(res: Resources, run_id: int | None, chosen: Sequence[str],
 
 def _dry_run(settings: Settings, chosen: Sequence[str], start: date | None, end: date | None,
             sources: Sequence[str] | None) -> dict[str, Any]:
-    """The rerun on a scratch copy of the home; the report of what it would change."""
+    """The rerun on a scratch copy of the home (the SQLite file, or PostgreSQL's rows copied into
+    a scratch SQLite store); the report of what it would change."""
     live = open_resources(settings, migrate=False)
-    if live.engine.dialect.name != "sqlite":
-        raise DryRunRefused("演练运行需要嵌入式 SQLite 数据库；PostgreSQL 上请先在测试库上运行 / "
-                            "a dry run needs the embedded SQLite store")
     before = levels_and_routes(live.engine)
     with tempfile.TemporaryDirectory(prefix="triage-dry-") as scratch:
         home = Path(scratch) / "home"
-        shutil.copytree(settings.home, home, ignore=shutil.ignore_patterns("*.run.lock", "outputs"))
+        shutil.copytree(settings.home, home, ignore=shutil.ignore_patterns(
+            "*.run.lock", "outputs", "triage.db-wal", "triage.db-shm"))
         copy = Settings(home=home, database_url=None, data_dir=settings.data_dir,
                         link_key=settings.link_key, link_key_block=settings.link_key_block)
-        res = open_resources(copy)
+        if live.engine.dialect.name != "sqlite":
+            (home / "triage.db").unlink(missing_ok=True)
+            res = open_resources(copy)
+            copy_store(live.engine, res.engine)
+        else:
+            res = open_resources(copy)
         cases = cases_in_range(res.engine, start, end, sources)
         out = run_stages(res, None, [s for s in chosen if s != "alerts"], cases)
         after = levels_and_routes(res.engine)

@@ -17,7 +17,7 @@ from connectors.settings import REPO_DATA, Settings
 from connectors.store import decisions
 from connectors.store.reruns import cases_in_range
 from connectors.store.schema import Assignment, Case
-from flows.rerun import DryRunRefused, _dry_run, run_stages
+from flows.rerun import _dry_run, run_stages
 
 from .exports import drop_demo
 
@@ -57,15 +57,20 @@ def test_a_dry_run_changes_nothing_and_reports_what_would_change(home: Settings)
     assert report["would_change_levels"] >= 0 and "would_change_routes" in report
 
 
-def test_a_dry_run_needs_the_embedded_store(tmp_path: Path, db_url: str) -> None:
-    """On SQLite it runs on a copy; on PostgreSQL, which it cannot copy, it is refused."""
+def test_a_dry_run_on_either_store_changes_nothing(tmp_path: Path, db_url: str) -> None:
+    """On SQLite it runs on a copy of the file; on PostgreSQL on a scratch SQLite store its rows
+    are copied into. Either way the store, the inbox and the outputs are as they were."""
     settings = Settings(home=tmp_path / "h", database_url=db_url, data_dir=REPO_DATA)
-    open_resources(settings)
-    if db_url.startswith("postgresql"):
-        with pytest.raises(DryRunRefused, match="SQLite"):
-            _dry_run(settings, ["score"], None, None, None)
-    else:
-        assert _dry_run(settings, ["score"], None, None, None)["dry_run"]
+    res = open_resources(settings)
+    drop_demo(settings.inbox, 30, 15)
+    run_stages(res, None, ["ingest", "link", "score", "route"], set())
+    drop_demo(settings.inbox, 20, 16)
+    state, inbox = _state(res), _tree(settings.inbox)
+    report = _dry_run(settings, ["ingest", "link", "score", "route", "alerts", "outputs"],
+                      None, None, None)
+    assert report["dry_run"] and report["ingest"]["leads_new"] > 0
+    assert _state(res) == state and _tree(settings.inbox) == inbox
+    assert not (settings.home / "outputs").exists() or not any((settings.home / "outputs").rglob("*.xlsx"))
 
 
 def test_a_rerun_of_a_range_is_reproducible_and_keeps_a_confirmed_route(home: Settings) -> None:
