@@ -24,8 +24,8 @@ from prefect.artifacts import create_markdown_artifact
 from connectors.resources import Resources, open_resources
 from connectors.settings import Settings
 from connectors.store.access import finish_run, start_run, sync_roster
-from connectors.store.lock import run_lock
 from connectors.store.copy import copy_store
+from connectors.store.lock import run_lock
 from connectors.store.reruns import cases_in_range, levels_and_routes
 from flows import stages
 
