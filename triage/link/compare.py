@@ -233,11 +233,14 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
         if tk_total[i] > 0 and tk_total[j] > 0:
             sw = _shared_weight(tk_o, tk_v, tk_w, i, j)
             score = sw / min(tk_total[i], tk_total[j])
-            gamma[k, 6] = 2 if score >= 0.5 else (1 if score >= 0.2 else 0)
+            # few shared words say nothing by themselves: one quarrel is told in other words
+            # (家庭琐事 at the police, 酗酒 at the federation); only subjects the lexicon knows
+            # on both sides can say the quarrels differ
+            gamma[k, 6] = 2 if score >= 0.5 else (1 if score >= 0.2 else -1)
             if tp_o[i + 1] > tp_o[i] and tp_o[j + 1] > tp_o[j]:
                 if _overlap(tp_o, tp_v, i, j)[0] == 0:
                     gamma[k, 6] = 0  # 空调外机 against 养狗扰民: other subjects, whatever words they share
-                elif gamma[k, 6] == 0:
+                elif gamma[k, 6] <= 0:
                     gamma[k, 6] = 1  # one subject of the lexicon in other words: at least partly the same
         # sums of money: 12万元 against 12万元, or against 8万元
         if am_o[i + 1] > am_o[i] and am_o[j + 1] > am_o[j]:
