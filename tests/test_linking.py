@@ -164,6 +164,16 @@ def _levels(rows: list[dict], pairs: list[list[int]], field: str,
     return [levels[g] if g >= 0 else "未知" for g in gamma[:, FIELD_INDEX[field]]]
 
 
+def test_sums_near_each_other_say_nothing_far_ones_differ() -> None:
+    """A creditor and a debtor quote figures apart (12万元 against 10万元): no evidence either
+    way; the same sum agrees; a sum far off (800元) is another debt."""
+    rows = [lead(1, 0, dispute_type="债务/经济", description="对方借款12万元至今未还"),
+            lead(2, 1, dispute_type="债务/经济", description="称只借了10万元，已还一部分"),
+            lead(3, 2, dispute_type="债务/经济", description="借款120000元到期未还"),
+            lead(4, 3, dispute_type="债务/经济", description="为800元工钱吵了起来")]
+    assert _levels(rows, [[0, 1], [0, 2], [0, 3]], "amount") == ["未知", "相同", "不同"]
+
+
 def test_next_door_houses_are_neighbours() -> None:
     """24号 and 26号 on one street, rooms 1702 and 1703 or 1802, are next door; another
     street's number, another building, or a room three floors up are not."""

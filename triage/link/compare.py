@@ -44,6 +44,23 @@ FIELDS: tuple[Field, ...] = (
 FIELD_INDEX = {f.name: i for i, f in enumerate(FIELDS)}
 
 
+NEAR_SUMS = 1.3  # two sums this close (the larger over the smaller) may be one debt told twice: 12万 and 10万
+
+
+@numba.njit(cache=True, nogil=True)
+def _near(ao: np.ndarray, av: np.ndarray, num: np.ndarray, i: int, j: int) -> bool:
+    """Whether some sum of one lead and some sum of the other are within ``NEAR_SUMS``."""
+    for x in range(ao[i], ao[i + 1]):
+        a = num[av[x]] if av[x] < len(num) else 0.0
+        if a <= 0:
+            continue
+        for y in range(ao[j], ao[j + 1]):
+            b = num[av[y]] if av[y] < len(num) else 0.0
+            if b > 0 and max(a, b) <= NEAR_SUMS * min(a, b):
+                return True
+    return False
+
+
 @numba.njit(cache=True, nogil=True)
 def _overlap(ao: np.ndarray, av: np.ndarray, i: int, j: int) -> tuple[int, int]:
     """Size of the intersection of two sorted runs, and its smallest shared value."""
@@ -143,7 +160,7 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             rsur: np.ndarray, me_o: np.ndarray, me_v: np.ndarray, su_o: np.ndarray, su_v: np.ndarray,
             village: np.ndarray, town: np.ndarray, house: np.ndarray, h_block: np.ndarray,
             h_last: np.ndarray, street: np.ndarray, am_o: np.ndarray,
-            am_v: np.ndarray, dtype: np.ndarray,
+            am_v: np.ndarray, am_num: np.ndarray, dtype: np.ndarray,
             tk_o: np.ndarray, tk_v: np.ndarray, tk_w: np.ndarray, tk_total: np.ndarray,
             proxy: np.ndarray, sur_freq: np.ndarray, ne_o: np.ndarray, ne_v: np.ndarray,
             nf_o: np.ndarray, nf_v: np.ndarray, npy: int,
@@ -242,9 +259,16 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
                     gamma[k, 6] = 0  # 空调外机 against 养狗扰民: other subjects, whatever words they share
                 elif gamma[k, 6] <= 0:
                     gamma[k, 6] = 1  # one subject of the lexicon in other words: at least partly the same
-        # sums of money: 12万元 against 12万元, or against 8万元
+        # sums of money: 12万元 against 12万元 is one sum; a creditor and a debtor quote
+        # figures apart (12万 against 10万): near sums say nothing; far ones (12万 against 800元)
+        # are other debts
         if am_o[i + 1] > am_o[i] and am_o[j + 1] > am_o[j]:
-            gamma[k, 8] = 1 if _overlap(am_o, am_v, i, j)[0] > 0 else 0
+            if _overlap(am_o, am_v, i, j)[0] > 0:
+                gamma[k, 8] = 1
+            elif _near(am_o, am_v, am_num, i, j):
+                gamma[k, 8] = -1
+            else:
+                gamma[k, 8] = 0
         # time apart
         dt = abs(t[i] - t[j])
         gamma[k, 7] = 3 if dt <= 3 else (2 if dt <= 14 else (1 if dt <= 45 else 0))
@@ -269,7 +293,7 @@ def compare_pairs(enc: Encoded, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarr
                 enc.reporter_surname, enc.mentioned.offsets, enc.mentioned.values,
                 enc.surnames.offsets, enc.surnames.values,
                 enc.village, enc.town, enc.house, enc.house_block, enc.house_last, enc.street,
-                enc.amounts.offsets, enc.amounts.values,
+                enc.amounts.offsets, enc.amounts.values, enc.amount_value,
                 enc.dtype, enc.tokens.offsets,
                 enc.tokens.values, enc.token_weight, enc.token_total, enc.proxy, enc.surname_freq,
                 enc.named_exact.offsets, enc.named_exact.values,

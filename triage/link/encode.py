@@ -48,6 +48,7 @@ class Encoded:
     house_last: np.ndarray  # per row, the house's last number: door or room (-1: none)
     street: np.ndarray  # per row, code of the address's street (0: not given)
     amounts: Ragged
+    amount_value: np.ndarray  # per amount code, the sum in yuan (0: none)
     dtype: np.ndarray  # -1 for 其他, which says nothing
     tokens: Ragged
     proxy: np.ndarray  # per row, whether the lead reports for a relative (代述)
@@ -129,6 +130,17 @@ def _name_hashes(vocabs: Vocabularies) -> np.ndarray:
     done = vocabs.derived.get("name_hash", np.zeros(1, dtype=np.int64))
     new = np.array([text_hash(s) for s in names[len(done):]], dtype=np.int64)
     vocabs.derived["name_hash"] = out = np.concatenate([done, new])
+    return out
+
+
+def _amount_values(vocabs: Vocabularies) -> np.ndarray:
+    """Each amount code's sum in yuan, so sums can be compared as ranges (0 where unreadable)."""
+    out = np.zeros(max(len(vocabs["amount"].strings), 1), dtype=np.float64)
+    for k, s in enumerate(vocabs["amount"].strings):
+        try:
+            out[k] = float(s)
+        except (TypeError, ValueError):
+            out[k] = 0.0
     return out
 
 
@@ -214,6 +226,7 @@ def encode(table: FeatureTable, stats: CorpusStats, vocabs: Vocabularies,
         village=table.scalars["village"], town=table.scalars["town"],
         house=table.scalars["house"], house_block=block[table.scalars["house"]],
         house_last=last[table.scalars["house"]], street=table.scalars["street"], amounts=table.sets["amounts"],
+        amount_value=_amount_values(vocabs),
         dtype=dtype.astype(np.int64), tokens=tokens,
         topics=tokens.keep(topic), proxy=table.scalars["proxy"] > 0,
         token_weight=idf, token_total=totals, surname_freq=_grown(freq, nsur),
