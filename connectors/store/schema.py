@@ -181,6 +181,9 @@ class Case(SQLModel, table=True):
     """One dispute between the same parties, grouping leads from any agency."""
 
     __tablename__ = "case"
+    # the workbench's today page and search read cases by level: a few hundred red and orange
+    # among a hundred thousand
+    __table_args__ = (Index("ix_case_level_status", "risk_level", "status"),)
     id: str = Field(primary_key=True, max_length=32)  # stable, e.g. C20240503-000123
     status: str = Field(default="open", max_length=16)  # open | closed | merged
     merged_into: str | None = Field(default=None, max_length=32)
