@@ -82,3 +82,29 @@ def test_scopes_on_an_empty_store(res: Resources) -> None:
     assert Scope().allows(res.engine, "C1")
     assert not Scope(mediator_id="M1").allows(res.engine, "C1")
     assert not Scope(agency="police").allows(res.engine, "C1")
+
+
+def test_the_review_list_puts_what_matters_first_and_caps_each_case(res: Resources) -> None:
+    from collections import Counter
+
+    from connectors.store.access import sync_roster
+    from connectors.store.workbench import PER_CASE, reviews
+    from flows import stages
+
+    from .exports import drop_demo
+
+    drop_demo(res.settings.inbox, 120, 4)
+    sync_roster(res.engine, res.config.mediators)
+    got = stages.ingest_inbox(res)
+    stages.link_stage(res)
+    stages.score_stage(res, None, got.new_lead_ids)
+    listed = reviews(res.engine, 500)
+    assert not listed.empty
+    impacts = listed["impact"].tolist()
+    assert impacts == sorted(impacts, reverse=True)
+    per_case = Counter(c for a, b in zip(listed["a"], listed["b"], strict=True)
+                       for c in (a["case_id"], b["case_id"]))
+    assert max(per_case.values()) <= PER_CASE
+    rank = {"红": 3, "橙": 2, "黄": 1, "蓝": 0}
+    top = [max(rank[r["a"]["risk_level"]], rank[r["b"]["risk_level"]]) for _, r in listed.iterrows()]
+    assert top == sorted(top, reverse=True)  # a pair touching a graver case comes first

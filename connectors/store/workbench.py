@@ -122,24 +122,44 @@ def review_count(engine: Engine) -> int:
             col(LinkReview.status) == "pending")).scalar_one())
 
 
+PER_CASE = 2  # pairs shown per case: one decision settles most of a case's other pairs
+
+
 def reviews(engine: Engine, limit: int = 50) -> pd.DataFrame:
-    """Pending pairs, most likely first, with both leads side by side."""
+    """Pending pairs with both leads side by side, the ones whose decision changes most first:
+    a pair touching a 红 or 橙 case, or joining cases of different levels, before a likelier
+    pair of two quiet cases; at most ``PER_CASE`` pairs per case."""
     pairs = read_frame(engine, select_columns(LinkReview, "id", "lead_a", "lead_b", "score", "evidence")
-                       .where(col(LinkReview.status) == "pending")
-                       .order_by(col(LinkReview.score).desc()).limit(limit * 3))
+                       .where(col(LinkReview.status) == "pending"))
     if pairs.empty:
         return pairs
     ids = set(pairs["lead_a"]) | set(pairs["lead_b"])
-    leads = read_frame(engine, select(*(getattr(Lead, f) for f in LEAD_FIELDS), col(CaseLink.case_id))
+    leads = read_frame(engine, select(*(getattr(Lead, f) for f in LEAD_FIELDS), col(CaseLink.case_id),
+                                      col(Case.risk_level))
                        .outerjoin(CaseLink, col(CaseLink.lead_id) == col(Lead.id))
+                       .outerjoin(Case, col(Case.id) == col(CaseLink.case_id))
                        .where(col(Lead.id).in_(ids)))
     by_id = {int(r["id"]): r for r in leads.to_dict("records")}
+    rank = {"红": 3, "橙": 2, "黄": 1, "蓝": 0}
     rows = []
     for p in pairs.to_dict("records"):
         a, b = by_id.get(int(p["lead_a"])), by_id.get(int(p["lead_b"]))
         if a and b and a["case_id"] != b["case_id"]:
-            rows.append({**p, "a": a, "b": b})
-    return pd.DataFrame(rows[:limit])
+            la, lb = rank.get(str(a["risk_level"]), 0), rank.get(str(b["risk_level"]), 0)
+            rows.append({**p, "a": a, "b": b, "impact": 10 * max(la, lb) + 5 * (la != lb) + float(p["score"])})
+    rows.sort(key=lambda r: -r["impact"])
+    shown: dict[str, int] = {}
+    out = []
+    for r in rows:
+        cases = (r["a"]["case_id"], r["b"]["case_id"])
+        if any(shown.get(c, 0) >= PER_CASE for c in cases):
+            continue
+        for c in cases:
+            shown[c] = shown.get(c, 0) + 1
+        out.append(r)
+        if len(out) >= limit:
+            break
+    return pd.DataFrame(out)
 
 
 def case_detail(engine: Engine, case_id: str) -> dict[str, Any] | None:
