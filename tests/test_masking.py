@@ -36,16 +36,21 @@ def test_receivers_get_what_masking_toml_says(config) -> None:
     briefing = mask_record(RECORD, config.masking.for_receiver("briefing"))
     assert briefing["reporter_phone"] is None and briefing["reporter_id"] is None
     assert briefing["reporter_name"] is None and briefing["address"] == "北七家镇东三旗村**"
-    assert "王晓明" not in briefing["description"] and "〔姓名〕" in briefing["description"]
+    assert briefing["description"] is None  # the briefing reads no descriptions
+    named = config.masking.for_receiver("briefing").model_copy(update={"text": "masked"})
+    text = mask_record(RECORD, named)["description"]
+    assert "王晓明" not in text and "〔姓名〕" in text  # names absent: a placeholder in text
     hotline = mask_record(RECORD, config.masking.for_receiver("hotline_12345"))
     assert hotline["reporter_phone"] == "138****5678" and hotline["reporter_name"] == "王**"
-    assert hotline["reporter_id"] is None
-    assert "13812345678" not in hotline["description"]
-    assert "11010519491231002X" not in hotline["description"]
+    assert hotline["reporter_id"] is None and hotline["description"] is None  # reads no text
+    masked_text = config.masking.for_receiver("hotline_12345").model_copy(update={"text": "masked"})
+    scrubbed = mask_record(RECORD, masked_text)["description"]
+    assert "13812345678" not in scrubbed and "11010519491231002X" not in scrubbed
+    assert "王晓明" not in scrubbed and "王**" in scrubbed
     police = config.masking.for_receiver("police")
     assert mask_record(RECORD, police, own=True) == RECORD  # its own record, as it wrote it
-    assert mask_record(RECORD, config.masking.for_receiver("petition"), dv=True)["description"] \
-        == DV_WITHHELD
+    police_dv = mask_record(RECORD, police, dv=True)  # the police read text, but no DV details
+    assert police_dv["description"] == DV_WITHHELD
     federation = config.masking.for_receiver("womens_federation")
     assert "王晓明" in (mask_record(RECORD, federation, dv=True)["description"] or "")
 

@@ -100,7 +100,7 @@ def test_outputs_are_masked_for_their_receiver(res: Resources, tmp_path: Path) -
     cells = {str(c) for ws in wb.worksheets if ws.title != "本部门线索"
              for row in ws.iter_rows(values_only=True) for c in row if c is not None}
     text = "\n".join(cells)
-    assert "风险说明" in cells
+    assert "风险信号及依据" in cells
     assert phones and not any(p in text for p in phones)
     assert ids and not any(i in text for i in ids)
     briefing = next(p for p in out["outputs"] if p.suffix == ".html").read_text("utf-8")

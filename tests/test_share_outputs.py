@@ -99,10 +99,6 @@ def _leaks(text: str, kinds: set[str]) -> dict[str, list[str]]:
     return out
 
 
-def _total(kind: str) -> int:
-    return sum(1 for r in CANARY for p in r["pii"] if p["kind"] == kind)
-
-
 def test_one_folder_per_run_with_a_ledger_per_receiver(night: dict[str, Any]) -> None:
     names = {p.name for p in night["paths"]}
     run = night["run_id"]
@@ -115,17 +111,18 @@ def test_one_folder_per_run_with_a_ledger_per_receiver(night: dict[str, Any]) ->
 
 
 def test_hotline_ledger_masks_what_others_wrote(night: dict[str, Any]) -> None:
-    """12345 gets the police's copy of each canary dispute: names, phones, homes and plates
-    masked, no ID number at all; its own copy comes back as it wrote it."""
+    """12345 gets the police's record of each canary dispute with names, phones and homes
+    masked, no ID number and no description at all (a name inside free text cannot be masked
+    for certain, so it reads none); its own copy comes back as it wrote it. No canary of any
+    kind reaches it, nor the petition office."""
     path = _book(night, "12345台账")
     others = "\n".join(_cells(path, ("相关线索", "案件")))
     assert sum("JCANARY" in c for c in _cells(path, ("相关线索",))) >= len(CANARY) * 0.9
-    leaks = _leaks(others, {"phone", "id", "plate", "address", "name"})
-    for kind in ("phone", "id", "plate", "address"):
-        assert not leaks.get(kind), (kind, leaks.get(kind))
-    assert len(leaks.get("name", [])) <= 0.05 * _total("name"), leaks.get("name")
+    assert not _leaks(others, {"phone", "id", "plate", "address", "name"})
+    assert not _leaks("\n".join(_cells(_book(night, "信访办台账"))), {"phone", "id", "plate", "address", "name"})
     header = [c.value for c in load_workbook(path)["相关线索"][2]]
-    assert "身份证号" not in header and "联系电话" in header  # absent: the column is left out
+    assert "身份证号" not in header and "内容摘要" not in header  # absent: the column is left out
+    assert "联系电话" in header and "风险信号及依据" in [c.value for c in load_workbook(path)["案件"][2]]
     own = "\n".join(_cells(path, ("本部门线索",)))
     assert _leaks(own, {"phone"})  # its own text, as written
 
@@ -146,9 +143,8 @@ def test_police_ledger_masks_other_agencies_phones_and_ids(night: dict[str, Any]
 
 def test_briefing_and_worklists_carry_no_canary(night: dict[str, Any]) -> None:
     page = next(p for p in night["paths"] if p.suffix == ".html").read_text("utf-8")
-    leaks = _leaks(page, {"phone", "id", "plate", "address"})
+    leaks = _leaks(page, {"phone", "id", "plate", "address", "name"})
     assert not leaks, leaks
-    assert len(_leaks(page, {"name"}).get("name", [])) <= 0.05 * _total("name")
     for book in (p for p in night["paths"] if p.parent.name == "调解员派单"):
         assert not _leaks("\n".join(_cells(book)), {"id", "plate"})
 
@@ -275,7 +271,7 @@ def test_the_briefing_as_a_reader_sees_it_in_chromium(night: dict[str, Any]) -> 
         assert page.locator("#high tr").count() - 1 == levels.get("红", 0) + levels.get("橙", 0)
         seen = page.locator("body").inner_text()
         browser.close()
-    assert not _leaks(seen, {"phone", "id", "plate", "address"})
+    assert not _leaks(seen, {"phone", "id", "plate", "address", "name"})
     assert "GDCANARY" not in seen and "JCANARY" not in seen  # no agency record numbers either
 
 

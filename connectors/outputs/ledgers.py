@@ -80,7 +80,8 @@ def _visible(columns: Sequence[Column], masking: MaskingPolicy, receiver: str,
     for c in columns:
         kind = _FIELD_OF.get(c.key) or ("text" if c.key in LEAD_FIELDS or c.key in CASE_FIELDS
                                         else None)
-        if kind is None or policy.visibility(kind) != "absent":
+        # the signals column stays: a receiver who reads no text gets them without the words
+        if kind is None or c.key == "signals_text" or policy.visibility(kind) != "absent":
             out.append(c)
     return out
 

@@ -53,6 +53,21 @@ def signals_text(signals: Any) -> str:
     return "\n".join(parts)
 
 
+def signals_where(signals: Any) -> str:
+    """Each signal with where and when it was reported, without the words: 持械（派出所 10-03）.
+    What a receiver who reads no descriptions is shown."""
+    if not isinstance(signals, list):
+        return ""
+    parts = []
+    for s in signals:
+        seen = dict.fromkeys(" ".join(str(x) for x in (e.get("source"), str(e.get("date") or "")[5:]) if x)
+                             for e in s.get("evidence", [])[:3])
+        where = "、".join(w for w in seen if w)
+        flag = "【红色预警】" if s.get("red_flag") else ""
+        parts.append(f"{flag}{s['signal']}（{where}）" if where else f"{flag}{s['signal']}")
+    return "\n".join(parts)
+
+
 def case_rows(inputs: ShareInputs, at: datetime) -> pd.DataFrame:
     """One row per case of the outputs, most urgent first, in words."""
     df = inputs.cases.copy()
@@ -64,6 +79,7 @@ def case_rows(inputs: ShareInputs, at: datetime) -> pd.DataFrame:
     df["sources_text"] = df["sources"].map(lambda v: "、".join(_label(s) for s in v)
                                            if isinstance(v, list) else "")
     df["signals_text"] = df["signals"].map(signals_text)
+    df["signals_where"] = df["signals"].map(signals_where)
     df["signal_names"] = df["signals"].map(lambda v: "、".join(
         dict.fromkeys(s["signal"] for s in v)) if isinstance(v, list) else "")
     df["co_agencies_text"] = df["co_agencies"].map(_join)
@@ -179,6 +195,8 @@ class Masker:
                 if needs_names and not own else []
             dv = r.get("case_id") in self.dv_cases
             row = mask_record(r, policy, fields, names=names, own=own, dv=dv)
+            if "signals_text" in row and policy.text == "absent" and r.get("signals_where"):
+                row["signals_text"] = r["signals_where"]  # no descriptions read: signals, where, when
             if dv and not policy.dv_details and r.get("signal_names") and "signals_text" in row:
                 row["signals_text"] = f"{r['signal_names']}{DV_WITHHELD}"  # the names, no words
             out.append(row)
