@@ -3,7 +3,8 @@
 ``tests/risk_bank`` (both halves, read during tuning), ``tests/risk_bank3`` (negated,
 hedged and decoy sentences, read during tuning) and ``tests/risk_bank4`` (400 sentences,
 mostly negated, hedged and decoy, by two helpers from the policy alone; read during
-tuning) guard against regressions.
+tuning) and ``tests/risk_bank6`` (red flags worded many ways; read during tuning) guard
+against regressions. ``tests/risk_bank5`` is held out like ``risk_bank2``.
 ``tests/risk_bank2`` is held out: its misses are not read, and no test fits it; its
 figures are reported by ``bench/risk_bank.py --bank tests/risk_bank2/bank.jsonl``.
 """
@@ -42,6 +43,12 @@ def test_every_red_flag_of_the_development_bank_is_mostly_caught(scorer: RiskSco
         carried = [r for r in rows if flag in r["signals"]]
         caught = sum(_level(scorer, r["text"]) == "红" for r in carried)
         assert caught / len(carried) >= 0.93, (flag, caught, len(carried))
+
+
+def test_red_flags_worded_many_ways_are_mostly_caught(scorer: RiskScorer) -> None:
+    rows = [r for r in _rows("risk_bank6") if r["level"] == "红"]
+    caught = sum(_level(scorer, r["text"]) == "红" for r in rows)
+    assert caught / len(rows) >= 0.85, (caught, len(rows))
 
 
 def test_negated_hedged_and_decoy_sentences_stay_quiet(scorer: RiskScorer) -> None:
