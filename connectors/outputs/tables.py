@@ -18,7 +18,7 @@ from connectors.outputs.names import NameFinder
 from connectors.store.sharing import ShareInputs
 from triage.domain import ROUTE_STATUSES, SOURCE_LABELS
 from triage.frames import records
-from triage.masking import DV_WITHHELD, MaskingPolicy, mask_record
+from triage.masking import DV_WITHHELD, MaskingPolicy, ReceiverPolicy, mask_record
 
 LEVEL_ORDER = {"红": 0, "橙": 1, "黄": 2, "蓝": 3}
 DELIVERY_STATUS = {"pending": "待发送", "failed": "发送失败", "no_channel": "未配置接收渠道"}
@@ -186,8 +186,11 @@ class Masker:
         policy = self.policy.for_receiver(receiver)
         if df.empty:
             return df
+        if _sees_everything(policy):
+            return df  # the judicial office: every field in full, nothing to mask
         text_cols = [c for c, k in fields.items() if k == "text" and c in df.columns]
-        needs_names = policy.name != "full" or policy.text == "masked"
+        # names are looked for only in text the receiver reads with names masked
+        needs_names = policy.text != "absent" and (policy.name != "full" or policy.text == "masked")
         out = []
         for r in records(df):
             own = own_source is not None and r.get("source") == own_source
@@ -201,3 +204,8 @@ class Masker:
                 row["signals_text"] = f"{r['signal_names']}{DV_WITHHELD}"  # the names, no words
             out.append(row)
         return pd.DataFrame(out, columns=df.columns, index=df.index)
+
+
+def _sees_everything(policy: ReceiverPolicy) -> bool:
+    return (policy.dv_details and policy.text == "full"
+            and all(policy.visibility(k) == "full" for k in ("name", "phone", "id_number", "address", "plate")))
