@@ -36,6 +36,16 @@ def _join(v: Any, sep: str = "、") -> str:
     return sep.join(str(x) for x in v) if isinstance(v, list) else ""
 
 
+def _where(e: Mapping[str, Any]) -> str:
+    """The agency and the day of one piece of evidence: 派出所 10-03."""
+    return " ".join(str(x) for x in (e.get("source"), str(e.get("date") or "")[5:]) if x)
+
+
+def _flagged(s: Mapping[str, Any], detail: list[str], sep: str) -> str:
+    flag = "【红色预警】" if s.get("red_flag") else ""
+    return f"{flag}{s['signal']}（{sep.join(detail)}）" if detail else f"{flag}{s['signal']}"
+
+
 def signals_text(signals: Any) -> str:
     """Each signal with what it rests on: 扬言伤害/报复（派出所 10-03：“扬言要弄死他”）."""
     if not isinstance(signals, list):
@@ -45,11 +55,9 @@ def signals_text(signals: Any) -> str:
         quotes = []
         for e in s.get("evidence", [])[:3]:
             said = e.get("text") or str(e.get("words") or "").replace("=", "：")  # 家暴标记：是
-            where = " ".join(str(x) for x in (e.get("source"), str(e.get("date") or "")[5:]) if x)
             if said:
-                quotes.append(f"{where}：“{said}”" if where else f"“{said}”")
-        flag = "【红色预警】" if s.get("red_flag") else ""
-        parts.append(f"{flag}{s['signal']}（{'；'.join(quotes)}）" if quotes else f"{flag}{s['signal']}")
+                quotes.append(f"{_where(e)}：“{said}”" if _where(e) else f"“{said}”")
+        parts.append(_flagged(s, quotes, "；"))
     return "\n".join(parts)
 
 
@@ -58,14 +66,16 @@ def signals_where(signals: Any) -> str:
     What a receiver who reads no descriptions is shown."""
     if not isinstance(signals, list):
         return ""
-    parts = []
-    for s in signals:
-        seen = dict.fromkeys(" ".join(str(x) for x in (e.get("source"), str(e.get("date") or "")[5:]) if x)
-                             for e in s.get("evidence", [])[:3])
-        where = "、".join(w for w in seen if w)
-        flag = "【红色预警】" if s.get("red_flag") else ""
-        parts.append(f"{flag}{s['signal']}（{where}）" if where else f"{flag}{s['signal']}")
-    return "\n".join(parts)
+    return "\n".join(_flagged(s, [w for w in dict.fromkeys(_where(e) for e in s.get("evidence", [])[:3]) if w],
+                               "、") for s in signals)
+
+
+def signal_columns(signals: Any) -> dict[str, str]:
+    """A case's signals as the outputs show them: with their quotes, with only where and when
+    (for receivers who read no text), and their names alone (for domestic-violence cases)."""
+    names = "、".join(dict.fromkeys(s["signal"] for s in signals)) if isinstance(signals, list) else ""
+    return {"signals_text": signals_text(signals), "signals_where": signals_where(signals),
+            "signal_names": names}
 
 
 def case_rows(inputs: ShareInputs, at: datetime) -> pd.DataFrame:
@@ -78,10 +88,9 @@ def case_rows(inputs: ShareInputs, at: datetime) -> pd.DataFrame:
     df["overdue_tasks"] = df["case_id"].map(late).fillna(0).astype(int)
     df["sources_text"] = df["sources"].map(lambda v: "、".join(_label(s) for s in v)
                                            if isinstance(v, list) else "")
-    df["signals_text"] = df["signals"].map(signals_text)
-    df["signals_where"] = df["signals"].map(signals_where)
-    df["signal_names"] = df["signals"].map(lambda v: "、".join(
-        dict.fromkeys(s["signal"] for s in v)) if isinstance(v, list) else "")
+    shown = pd.DataFrame([signal_columns(v) for v in df["signals"]], index=df.index,
+                         columns=["signals_text", "signals_where", "signal_names"])
+    df[shown.columns] = shown
     df["co_agencies_text"] = df["co_agencies"].map(_join)
     df["reasons_text"] = df["reasons"].map(lambda v: _join(v, "；"))
     df["route_text"] = [

@@ -12,7 +12,7 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from connectors.outputs.tables import CASE_FIELDS, LEAD_FIELDS, Masker, signals_text
+from connectors.outputs.tables import CASE_FIELDS, LEAD_FIELDS, Masker, signal_columns
 from connectors.resources import Resources
 from connectors.store import decisions, workbench
 from connectors.store.linking import decide
@@ -156,9 +156,7 @@ def case_page(request: Request, case_id: str, v: Annotated[Viewer, Depends(viewe
         lambda s: SOURCE_LABELS.get(s, s)))
     risk = detail["risk"] or {}
     case_row = pd.DataFrame([{"case_id": case_id, "signals": risk.get("signals"),
-                              "signals_text": signals_text(risk.get("signals")),
-                              "signal_names": "、".join(dict.fromkeys(
-                                  s["signal"] for s in risk.get("signals") or [])),
+                              **signal_columns(risk.get("signals")),
                               "explanation": risk.get("explanation")}])
     setup = share_setup(res)
     masker = Masker.for_frames(leads, case_row, setup.masking, setup.finder)

@@ -9,10 +9,8 @@ from triage.masking.records import DEFAULT_FIELDS, DV_WITHHELD, mask_record, tex
 from triage.masking.text import PLACEHOLDER, scrub, scrub_numbers
 from triage.masking.values import mask_address, mask_id, mask_name, mask_phone, mask_plate
 
-scrub_text = scrub_numbers  # the name risk explanations have always used
-
 __all__ = [
     "DEFAULT_FIELDS", "DV_WITHHELD", "KINDS", "PLACEHOLDER", "MaskingPolicy", "ReceiverPolicy",
     "Visibility", "mask_address", "mask_id", "mask_name", "mask_phone", "mask_plate",
-    "mask_record", "scrub", "scrub_numbers", "scrub_text", "text_visibility",
+    "mask_record", "scrub", "scrub_numbers", "text_visibility",
 ]

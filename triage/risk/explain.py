@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from triage.masking import scrub_numbers as scrub_text
+from triage.masking import scrub_numbers
 from triage.risk.config import Deadline
 
 
@@ -33,8 +33,8 @@ def due(since: datetime, deadline: Deadline) -> datetime:
 
 def _evidence(ev: Mapping[str, Any]) -> str:
     parts = []
-    quote = scrub_text(ev.get("text")) or ""  # no phone or ID number reaches what is shown
-    words = scrub_text(ev.get("words")) or ""
+    quote = scrub_numbers(ev.get("text")) or ""  # no phone or ID number reaches what is shown
+    words = scrub_numbers(ev.get("words")) or ""
     parts.append(f"“{quote}”" if quote else words)
     if quote and words and words not in quote:
         parts.append(f"（{words}）")
