@@ -12,6 +12,7 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from connectors.outputs.share import RUN_KINDS
 from connectors.outputs.tables import CASE_FIELDS, LEAD_FIELDS, Masker, signal_columns
 from connectors.resources import Resources
 from connectors.store import decisions, workbench
@@ -299,7 +300,7 @@ def runs_page(request: Request, v: Annotated[Viewer, Depends(viewer)], note: str
               error: str | None = None) -> HTMLResponse:
     must_decide(v)
     runs = workbench.recent_runs(_res(request).engine)
-    return page(request, "runs.html", v, rows=_rows(runs), note=note, error=error,
+    return page(request, "runs.html", v, rows=_rows(runs), note=note, error=error, kinds=RUN_KINDS,
                 prefect=bool(request.app.state.prefect_api))
 
 
