@@ -209,3 +209,48 @@ def test_a_corrected_lead_takes_its_whole_case_along(res: Resources) -> None:
             assert counts.get(cid, 0) == lead_count, cid
         else:
             assert cid not in counts, cid
+
+
+def test_an_incremental_night_reads_only_new_leads_in_full_and_links_as_a_full_read(
+        res: Resources) -> None:
+    """The drop-folder path must not read the whole history's text: leads the index holds
+    features for come by id, version and person alone, and the cases come out the same."""
+    from connectors.store.link_files import load_index, load_model
+    from connectors.store.linking import link_inputs
+    from connectors.store.secrets import link_key
+    from connectors.tokenizer import cut, word_tags
+    from triage.link import link
+    from triage.link.features import Pseudonyms
+
+    drop_demo(res.settings.inbox, 40, 31)
+    _run(res)
+    drop_demo(res.settings.inbox, 12, 32)
+    got = stages.ingest_inbox(res)
+    with Session(res.engine) as s:  # a coordinator corrects an old lead: it is read again
+        old = s.execute(select(Lead).order_by(Lead.id)).scalars().first()
+        assert old is not None
+        old.description = (old.description or "") + "（补充：双方仍有争吵）"
+        old.updated_at = pd.Timestamp.now().to_pydatetime().replace(microsecond=0)
+        s.add(old)
+        s.commit()
+        corrected = old.id
+    index, model = load_index(res.settings.models), load_model(res.settings.models)
+    assert index is not None and model is not None
+    slim = link_inputs(res.engine, index.kept())
+    full = link_inputs(res.engine, None)
+    read_in_full = set(slim.leads.loc[slim.leads["source"].notna(), "id"].astype(int))
+    # the night's new and re-sent leads and the corrected one: nothing else of the history
+    assert read_in_full == set(full.new_ids) == set(slim.new_ids)
+    assert set(got.new_lead_ids) | {corrected} <= read_in_full
+    assert len(read_in_full) <= got.rows_in + 1 < len(full.leads) / 2
+    assert list(slim.leads["id"]) == list(full.leads["id"])
+    mine = slim.leads.set_index("id").loc[sorted(read_in_full)]
+    theirs = full.leads.set_index("id").loc[sorted(read_in_full)]
+    pd.testing.assert_frame_equal(mine.astype(str), theirs.astype(str))
+
+    def run(inputs):  # type: ignore[no-untyped-def]
+        return link(inputs.leads, inputs.previous, cut, res.config.linking, model=model,
+                    new_ids=inputs.new_ids, words=word_tags(), index=load_index(res.settings.models),
+                    pseudonyms=Pseudonyms(link_key(res.engine, res.settings)))
+
+    assert run(slim).case_of == run(full).case_of

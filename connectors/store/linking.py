@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select, update
 from sqlmodel import Session, col
@@ -16,6 +18,9 @@ from triage.domain import SOURCE_LABELS
 from triage.frames import records
 from triage.link import LinkResult
 from triage.link.cases import case_summaries
+from triage.link.features import same_version
+
+CHUNK = 900  # ids per IN (…): under SQLite's bound-parameter limit
 
 LINK_COLUMNS = (
     "id", "source", "reported_at", "reporter_name", "reporter_name_masked", "phones",
@@ -24,38 +29,82 @@ LINK_COLUMNS = (
 )
 
 
+SLIM_COLUMNS = ("id", "updated_at", "person_id")  # what every lead of an incremental run needs
+
+
 @dataclass
 class LinkInputs:
     """Everything a linking run starts from."""
 
-    leads: pd.DataFrame  # LINK_COLUMNS, by id
+    leads: pd.DataFrame  # LINK_COLUMNS, by id (only SLIM_COLUMNS on rows ``complete`` left out)
     previous: dict[int, str]  # lead id → its case now
-    linked_at: dict[int, datetime]  # lead id → when its link was last written
     merges: list[tuple[int, int]]  # coordinators' decisions on lead pairs
     splits: list[tuple[int, int]]
+    new_ids: list[int]  # leads not linked yet, or changed since their link was written
 
 
-def link_inputs(engine: Engine) -> LinkInputs:
-    leads = leads_frame(engine, LINK_COLUMNS)
+def link_inputs(engine: Engine, kept: Mapping[int, str | None] | None = None) -> LinkInputs:
+    """The leads, their cases and the coordinators' decisions.
+
+    ``kept`` is the linking index's version of each lead it holds features for: then only the
+    leads without kept features (new, corrected, or new to the index) are read in full, the
+    rest by ``SLIM_COLUMNS``, which keeps a drop-folder run off the whole history's text."""
     links = read_frame(engine, select_columns(CaseLink, "lead_id", "case_id", "linked_at"))
     ids = links["lead_id"].astype(int)
+    previous = dict(zip(ids, links["case_id"], strict=True))
+    if kept is None:
+        leads = leads_frame(engine, LINK_COLUMNS)
+    else:
+        slim = leads_frame(engine, SLIM_COLUMNS)
+        versions = np.array([kept.get(i) for i in slim["id"].tolist()], dtype=object)
+        held = np.fromiter((i in kept for i in slim["id"].tolist()), dtype=bool, count=len(slim))
+        changed = ~held | ~same_version(versions, slim["updated_at"])
+        leads = complete(engine, slim, slim.loc[changed | _unlinked(slim, links), "id"])
     decisions = read_frame(engine, select_columns(LinkReview, "lead_a", "lead_b", "status")
                            .where(col(LinkReview.status).in_(["merge", "split"])))
     pairs = {s: [(int(a), int(b)) for a, b, d in decisions.itertuples(index=False) if d == s]
              for s in ("merge", "split")}
-    return LinkInputs(leads, dict(zip(ids, links["case_id"], strict=True)),
-                      dict(zip(ids, links["linked_at"], strict=True)), pairs["merge"], pairs["split"])
+    new_ids = leads.loc[_unlinked(leads, links), "id"].astype(int).tolist()
+    return LinkInputs(leads, previous, pairs["merge"], pairs["split"], new_ids)
+
+
+def _unlinked(leads: pd.DataFrame, links: pd.DataFrame) -> pd.Series:
+    """Per lead, whether it has no link yet or changed after its link was written."""
+    at = leads["id"].map(pd.Series(links["linked_at"].to_numpy(), index=links["lead_id"].to_numpy()))
+    return at.isna() | (pd.to_datetime(leads["updated_at"]) > pd.to_datetime(at))
+
+
+def complete(engine: Engine, leads: pd.DataFrame, ids: Iterable[int]) -> pd.DataFrame:
+    """``leads`` with the rows of ``ids`` read in full (LINK_COLUMNS) where they were slim."""
+    slim = leads["source"].isna() if "source" in leads.columns else pd.Series(True, leads.index)
+    wanted = sorted(set(int(i) for i in ids) & set(leads.loc[slim, "id"].astype(int)))
+    if "source" in leads.columns and not wanted:
+        return leads
+    stmt = select_columns(Lead, *LINK_COLUMNS)
+    full = [read_frame(engine, stmt.where(col(Lead.id).in_(wanted[k:k + CHUNK])))
+            for k in range(0, len(wanted), CHUNK)]
+    rows = pd.concat(full, ignore_index=True) if full else pd.DataFrame(columns=list(LINK_COLUMNS))
+    rest = leads[~leads["id"].isin(rows["id"])].reindex(columns=list(LINK_COLUMNS))
+    for name in rows.columns[rows.dtypes == bool]:  # flags stay True/False beside slim rows
+        rows[name] = rows[name].astype(object)
+    out = (rest.reset_index(drop=True) if rows.empty
+           else pd.concat([rest, rows], ignore_index=True).sort_values("id", ignore_index=True))
+    out["person_id"] = pd.to_numeric(out["person_id"], errors="coerce")
+    return out
 
 
 def save_links(engine: Engine, leads: pd.DataFrame, previous: dict[int, str],
                result: LinkResult, run_id: int | None) -> None:
     """Write the cases a run touched, their links and events, the review list and persons."""
     stamp = now()
-    leads = leads.assign(case_id=leads["id"].astype(int).map(result.case_of))
     region = set(result.evidence) | {lid for lid, cid in result.case_of.items()
                                      if previous.get(lid) != cid}
     touched_cases = {result.case_of[lid] for lid in region} | {
         e["case_id"] for e in result.events}
+    case_of = leads["id"].astype(int).map(result.case_of)
+    leads = complete(engine, leads, leads.loc[case_of.isin(touched_cases) | leads["person_id"].isna()
+                                              | leads["id"].isin(region), "id"])
+    leads = leads.assign(case_id=leads["id"].astype(int).map(result.case_of))
     with Session(engine) as s, s.begin():
         cases = [{**c, "status": "open", "merged_into": None, "created_run_id": run_id,
                   "created_at": stamp, "updated_at": stamp, "risk_stale": True}
@@ -64,11 +113,10 @@ def save_links(engine: Engine, leads: pd.DataFrame, previous: dict[int, str],
             upsert(s, Case, cases, ["id"], update=[c for c in cases[0] if c not in (
                 "id", "created_at", "created_run_id", "risk_level", "risk_score")])
         changed = [
-            {"lead_id": lid, "case_id": cid, "score": _score(result, lid),
+            {"lead_id": lid, "case_id": result.case_of[lid], "score": _score(result, lid),
              "method": "auto", "evidence": result.evidence.get(lid), "run_id": run_id,
              "linked_at": stamp}
-            for lid, cid in result.case_of.items()
-            if previous.get(lid) != cid or lid in result.evidence
+            for lid in sorted(region)
         ]
         upsert(s, CaseLink, changed, ["lead_id"])
         gone = set(previous.values()) - set(result.case_of.values())

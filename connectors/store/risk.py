@@ -9,9 +9,10 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, func, update
+from sqlalchemy import select as select_rows
 from sqlmodel import Session, col, select
 
-from connectors.store.access import LEAD_COLUMNS, leads_frame, now, read_frame, select_columns
+from connectors.store.access import LEAD_COLUMNS, now, read_frame, select_columns
 from connectors.store.schema import Alert, Case, CaseLink, Lead, RiskAssessment
 from triage.frames import records
 
@@ -24,25 +25,28 @@ def scoring_inputs(engine: Engine, case_ids: Collection[str] | None = None,
                    ) -> tuple[pd.DataFrame, dict[str, dict[str, Any]]]:
     """The linked leads with their ``case_id`` (of ``case_ids``, or all), and each of those
     cases' current assessment."""
-    links = read_frame(engine, select_columns(CaseLink, "lead_id", "case_id"))
-    if case_ids is not None:
-        links = links[links["case_id"].isin(set(case_ids))]
-    if links.empty:
-        return pd.DataFrame(), {}
-    if case_ids is None:
-        leads = leads_frame(engine, (*LEAD_COLUMNS, "extra"))
-    else:
-        ids = sorted(int(i) for i in links["lead_id"])
-        leads = pd.concat([read_frame(engine, select_columns(Lead, *LEAD_COLUMNS, "extra").where(
-            col(Lead.id).in_(ids[i:i + CHUNK]))) for i in range(0, len(ids), CHUNK)],
-            ignore_index=True)
-    leads = leads.merge(links, left_on="id", right_on="lead_id")
-    stmt = select_columns(RiskAssessment, "case_id", *CARRIED).where(
+    lead_cols = [Lead.__table__.c[n] for n in (*LEAD_COLUMNS, "extra")]  # type: ignore[attr-defined]
+    stmt = select_rows(*lead_cols, col(CaseLink.lead_id), col(CaseLink.case_id)).join(
+        CaseLink, col(CaseLink.lead_id) == col(Lead.id))
+    current = select_columns(RiskAssessment, "case_id", *CARRIED).where(
         col(RiskAssessment.is_current).is_(True))
-    current = read_frame(engine, stmt)
-    if case_ids is not None:
-        current = current[current["case_id"].isin(set(case_ids))]
-    return leads, {r["case_id"]: _plain(r) for r in records(current)}
+    if case_ids is None:
+        leads = read_frame(engine, stmt.order_by(col(Lead.id)))
+        assessed = read_frame(engine, current)
+    else:
+        wanted = sorted(set(case_ids))
+        chunks = [wanted[i:i + CHUNK] for i in range(0, len(wanted), CHUNK)]
+        leads = _concat([read_frame(engine, stmt.where(col(CaseLink.case_id).in_(c)).order_by(col(Lead.id)))
+                         for c in chunks])
+        assessed = _concat([read_frame(engine, current.where(col(RiskAssessment.case_id).in_(c)))
+                            for c in chunks])
+    if leads.empty:
+        return pd.DataFrame(), {}
+    return leads, {r["case_id"]: _plain(r) for r in records(assessed)}
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def newest_report(engine: Engine) -> datetime | None:
@@ -68,21 +72,23 @@ def scoring_targets(engine: Engine, horizons: Collection[int],
     leads, merged, split, new), and cases with a lead that has crossed one of the rules'
     time lines (``horizons`` in days: fading, escalation, prior red) since the moment their
     assessment was made at; the others' inputs have not changed."""
+    open_case = col(Case.status) == "open"
     with Session(engine) as s:
-        as_of = dict(s.execute(select(col(RiskAssessment.case_id), col(RiskAssessment.as_of))
-                               .where(col(RiskAssessment.is_current).is_(True))).all())
-        if not as_of:
+        if s.execute(select(col(RiskAssessment.case_id)).where(
+                col(RiskAssessment.is_current).is_(True)).limit(1)).first() is None:
             return None
-        cases = s.execute(select(col(Case.id), col(Case.risk_stale))
-                          .where(col(Case.status) == "open")).all()
+        as_of = dict(s.execute(select(col(RiskAssessment.case_id), col(RiskAssessment.as_of))
+                               .join(Case, col(Case.id) == col(RiskAssessment.case_id))
+                               .where(col(RiskAssessment.is_current).is_(True), open_case)).all())
+        cases = s.execute(select(col(Case.id), col(Case.risk_stale)).where(open_case)).all()
     newest = newest_report(engine)
     present = min(newest, now()) if newest else now()
     targets = {cid for cid, stale in cases if stale or as_of.get(cid) is None or cid in also}
-    links = read_frame(engine, select_columns(CaseLink, "lead_id", "case_id"))
-    times = read_frame(engine, select_columns(Lead, "id", "reported_at", "person_id"))
-    joined = times.merge(links, left_on="id", right_on="lead_id")
-    open_ids = {c[0] for c in cases}
-    joined = joined[joined["case_id"].isin(open_ids)]
+    # the leads of open cases only: a closed case's history is read through its persons
+    joined = read_frame(engine, select_rows(col(Lead.id), col(Lead.reported_at), col(Lead.person_id),
+                                       col(CaseLink.case_id))
+                        .join(CaseLink, col(CaseLink.lead_id) == col(Lead.id))
+                        .join(Case, col(Case.id) == col(CaseLink.case_id)).where(open_case))
     then = pd.to_datetime(joined["case_id"].map(as_of))
     at = pd.to_datetime(joined["reported_at"])
     crossed = pd.Series(False, index=joined.index)

@@ -55,20 +55,23 @@ def routing_inputs(engine: Engine) -> RoutingInputs:
         Case, "id", "village_code", "town", "dispute_type", "risk_level", "district", "village",
         "outcome").where(col(Case.status) == "open"))
     open_ids = set(cases["id"])
+    is_open = col(Case.status) == "open"  # closed cases' assessments and routes are not read
     assess = read_frame(engine, select_columns(
-        RiskAssessment, "case_id", "signals", "level_since", "run_id").where(
-        col(RiskAssessment.is_current).is_(True)))
-    assess = assess[assess["case_id"].isin(open_ids)]
+        RiskAssessment, "case_id", "signals", "level_since", "run_id").join(
+        Case, col(Case.id) == col(RiskAssessment.case_id)).where(
+        col(RiskAssessment.is_current).is_(True), is_open))
     routes = read_frame(engine, select_columns(
         Assignment, "case_id", "route_status", "mediator_id", "status", "level", "assigned_at",
-        "co_agencies", "rejected_agencies", "added_agencies").where(col(Assignment.is_current).is_(True)))
-    routes = routes[routes["case_id"].isin(open_ids)]
+        "co_agencies", "rejected_agencies", "added_agencies").join(
+        Case, col(Case.id) == col(Assignment.case_id)).where(
+        col(Assignment.is_current).is_(True), is_open))
     with Session(engine) as s:
         changed: dict[str, datetime] = {str(k): v for k, v in s.execute(
             select(col(CaseEvent.case_id), func.max(col(CaseEvent.at))).where(
                 col(CaseEvent.kind).in_(["merged", "split"])).group_by(col(CaseEvent.case_id)))}
         tasks = s.execute(select(col(FollowUpTask.case_id), col(FollowUpTask.level),
-                                 col(FollowUpTask.level_since))).all()
+                                 col(FollowUpTask.level_since)).join(
+            Case, col(Case.id) == col(FollowUpTask.case_id)).where(is_open)).all()
     current = {r["case_id"]: CurrentRoute(
         r["case_id"], r["route_status"], _str(r["mediator_id"]), r["status"] == "confirmed",
         _str(r["level"]), _dt(r["assigned_at"]) or datetime.min) for r in records(routes)}

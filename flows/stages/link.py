@@ -22,7 +22,7 @@ from connectors.store.secrets import link_key
 from connectors.tokenizer import cut, word_tags
 from flows.pool import pooled
 from triage.link import link
-from triage.link.features import Pseudonyms
+from triage.link.features import Pseudonyms, Subjects
 
 log = logging.getLogger(__name__)
 FEATURE_WORKERS = 2  # processes computing lead features when many leads are new
@@ -37,19 +37,20 @@ def link_stage(res: Resources, run_id: int | None = None, *, full: bool = False)
     """
     folder = res.settings.models
     with link_files.index_lock(folder):
-        got = link_inputs(res.engine)
-        leads = got.leads
-        if leads.empty:
-            return {"cases": 0, "created": 0, "merged": 0, "split": 0, "mode": "empty"}
         model = None if full else link_files.load_model(folder)
-        new_ids: list[int] | None = None
-        if got.previous and model is not None:
-            new_ids = [int(i) for i, u in zip(leads["id"], leads["updated_at"], strict=True)
-                       if int(i) not in got.linked_at or u > got.linked_at[int(i)]]
         index = link_files.load_index(folder)
         pseudonyms = Pseudonyms(link_key(res.engine, res.settings))
         if index is not None and index.keyed != pseudonyms.fingerprint:
             log.warning("linking index was made with another key: every lead's features are recomputed")
+        # an incremental run with a current index reads in full only the leads it has no features for
+        slim = (model is not None and index is not None
+                and index.current(Subjects.of(res.config.linking.subjects).fingerprint,
+                                  pseudonyms.fingerprint))
+        got = link_inputs(res.engine, index.kept() if slim and index is not None else None)
+        leads = got.leads
+        if leads.empty:
+            return {"cases": 0, "created": 0, "merged": 0, "split": 0, "mode": "empty"}
+        new_ids = got.new_ids if got.previous and model is not None else None
         known = 0 if index is None else int(np.isin(index.table.ids, leads["id"]).sum())
         result = link(leads, got.previous, cut, res.config.linking, model=model, new_ids=new_ids,
                       merges=got.merges, splits=got.splits, words=word_tags(), index=index,

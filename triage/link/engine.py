@@ -18,7 +18,7 @@ from triage.link.cluster import ClusterRules, cluster, merge_on_combined_evidenc
 from triage.link.compare import FIELD_INDEX, compare_pairs, id_conflicts
 from triage.link.encode import CorpusStats, Encoded, encode
 from triage.link.evidence import Evidence, ReviewPairs, strongest_links
-from triage.link.features import UNKEYED, Pseudonyms, Subjects, lead_features, version_of
+from triage.link.features import UNKEYED, Pseudonyms, Subjects, lead_features, same_version
 from triage.link.index import LinkIndex
 from triage.link.model import (
     MatchModel,
@@ -123,11 +123,11 @@ def _refresh(leads: pd.DataFrame, cut: Any, subjects: Subjects, pseudonyms: Pseu
         table = _lead_features(leads, cut, subjects, pseudonyms, vocabs, chunks)
         return table, CorpusStats.of(table, vocabs), vocabs
     kept, vocabs = index.table, index.vocabs
-    version = (np.array([version_of(v) for v in leads["updated_at"]], dtype=object)
-               if "updated_at" in leads.columns else np.full(len(leads), None, dtype=object))
+    updated = (leads["updated_at"] if "updated_at" in leads.columns
+               else pd.Series([None] * len(leads), dtype=object))
     at = pd.Index(kept.ids).get_indexer(ids)
     todo = at < 0
-    todo[~todo] = kept.version[at[~todo]] != version[~todo]
+    todo[~todo] = ~same_version(kept.version[at[~todo]], updated[~todo])
     if stale:
         todo |= np.isin(ids, np.fromiter(stale, dtype=np.int64))
     keep = np.zeros(len(kept), dtype=bool)

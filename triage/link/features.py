@@ -260,6 +260,14 @@ def version_of(updated_at: Any) -> str | None:
     return None if updated_at is None or pd.isna(updated_at) else str(updated_at)
 
 
+def same_version(versions: Any, updated_at: pd.Series) -> np.ndarray:
+    """Per lead, whether a kept version (``version_of`` text, or None) is its ``updated_at``."""
+    kept = pd.to_datetime(pd.Series(np.asarray(versions, dtype=object)), format="ISO8601")
+    now = pd.to_datetime(pd.Series(updated_at.to_numpy()))
+    both_none = kept.isna().to_numpy() & now.isna().to_numpy()
+    return (kept.to_numpy() == now.to_numpy()) | both_none
+
+
 def lead_features(leads: pd.DataFrame, cut: Any, subjects: Subjects = NO_SUBJECTS,
                   pseudonyms: Pseudonyms = UNKEYED) -> LeadChunk:
     """What each lead says on its own (names, phones, place, words), column by column.

@@ -67,6 +67,10 @@ class LinkIndex:
                 and set(self.table.sets) == {*SET_VOCAB, *HASHED_SETS}
                 and set(self.table.scalars) == set(SCALAR_VOCAB))
 
+    def kept(self) -> dict[int, str | None]:
+        """Each lead it holds features for, with the version they were computed from."""
+        return dict(zip(self.table.ids.tolist(), self.table.version.tolist(), strict=True))
+
     def without(self, lead_ids: Iterable[int]) -> LinkIndex:
         """The index with these leads gone, and every string that only they used blanked.
 
