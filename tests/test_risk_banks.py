@@ -4,7 +4,9 @@
 hedged and decoy sentences, read during tuning) and ``tests/risk_bank4`` (400 sentences,
 mostly negated, hedged and decoy, by two helpers from the policy alone; read during
 tuning) and ``tests/risk_bank6`` (red flags worded many ways; read during tuning) guard
-against regressions. ``tests/risk_bank5`` is held out like ``risk_bank2``.
+against regressions. ``tests/risk_bank5`` is held out like ``risk_bank2``; of
+``tests/risk_bank7`` (mostly negated, hedged and decoy, in agencies' and people's voices) the
+even ids were read during tuning and the odd ids are held out.
 ``tests/risk_bank2`` is held out: its misses are not read, and no test fits it; its
 figures are reported by ``bench/risk_bank.py --bank tests/risk_bank2/bank.jsonl``.
 """
@@ -57,6 +59,14 @@ def test_negated_hedged_and_decoy_sentences_stay_quiet(scorer: RiskScorer) -> No
         quiet = [r for r in _rows(name) if r["kind"] in ("negated", "hedged", "decoy")]
         over = [r["id"] for r in quiet if rank(_level(scorer, r["text"])) > rank(r["level"])]
         assert len(over) / len(quiet) <= 0.025, (name, over)
+
+
+def test_the_development_half_of_the_seventh_bank_stays_quiet(scorer: RiskScorer) -> None:
+    rank = RISK_LEVELS.index
+    rows = [r for r in _rows("risk_bank7") if int(r["id"][1:]) % 2 == 0]
+    quiet = [r for r in rows if r["kind"] in ("negated", "hedged", "decoy")]
+    over = [r["id"] for r in quiet if rank(_level(scorer, r["text"])) > rank(r["level"])]
+    assert len(over) / len(quiet) <= 0.04, over
 
 
 @pytest.mark.parametrize(("text", "level"), [
