@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -77,6 +78,48 @@ def canonical_leads(cases: int, seed: int) -> pd.DataFrame:
     return frame
 
 
+def gen2_leads(cases: int, seed: int, workdir: Path) -> pd.DataFrame:
+    """The second, independent generator's exports (``bench/gen2``), read as a deployment
+    reads them: every file through the real ingestion into a scratch SQLite store, the leads
+    then taken from the store and matched to the generator's truth by agency record number."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "gen2"))
+    from generate import generate as generate2
+
+    from connectors.resources import open_resources
+    from connectors.settings import Settings
+    from connectors.store.access import leads_frame
+    from flows.stages.ingest import ingest_paths
+
+    files = workdir / f"gen2-files-{cases}-{seed}"
+    if not (files / "truth.csv").exists():
+        generate2(cases, seed, files)
+    home = workdir / f"gen2-store-{cases}-{seed}"
+    shutil.rmtree(home, ignore_errors=True)
+    res = open_resources(Settings(home=home, database_url=None))
+    listed = pd.read_csv(files / "files.csv", dtype=str)  # the generator's manifest of exports
+    paths = [files / f for f in listed["file"]]
+    hints: list[str | None] = list(listed["source"])  # as the inbox's agency folders tell
+    got = ingest_paths(res, paths, hints=hints)
+    print(f"gen2: {len(paths)} files, {got.rows_in} rows read: {got.leads_new} leads, "
+          f"{got.leads_updated + got.leads_unchanged} repeated, {got.rejected} rejected, "
+          f"{got.quarantined} files quarantined, {got.failed} failed", flush=True)
+    for f in got.files:
+        if f["status"] not in ("ingested", "duplicate") or f["rejected"]:
+            print(f"  {f['file']}: {f['status']}, {f['rejected']} rejected {f['reason'] or ''}")
+    leads = leads_frame(res.engine, (*LINK_COLUMNS, "source_ref"))
+    truth = pd.read_csv(files / "truth.csv", dtype=str, encoding="utf-8")
+    key = dict(zip(zip(truth["source"], truth["source_ref"].str.strip(), strict=True), truth["dispute_id"],
+                   strict=True))
+    leads["truth"] = [key.get((s, str(r).strip())) for s, r in zip(
+        leads["source"], leads["source_ref"], strict=True)]
+    lost = int(leads["truth"].isna().sum())
+    if lost:
+        print(f"gen2: {lost} leads with no truth row (kept apart)", flush=True)
+        leads.loc[leads["truth"].isna(), "truth"] = [f"?{i}" for i in range(lost)]
+    leads["person_id"] = None
+    return leads.drop(columns=["source_ref", "updated_at"], errors="ignore")
+
+
 def scores(pred: pd.Series, truth: pd.Series) -> dict[str, float]:
     tp, npred, ntrue = pair_counts(pred.reset_index(drop=True), truth.reset_index(drop=True))
     p = tp / npred if npred else 1.0
@@ -85,15 +128,17 @@ def scores(pred: pd.Series, truth: pd.Series) -> dict[str, float]:
             "bcubed_f1": bcubed_f1(pred.reset_index(drop=True), truth.reset_index(drop=True))}
 
 
-def _leads(cases: int, seed: int, workdir: Path) -> pd.DataFrame:
+def _leads(cases: int, seed: int, workdir: Path, data: str = "gen1") -> pd.DataFrame:
     """Generated leads with their truth: made once in a child process and kept as Parquet,
     of which only the columns the nightly flow reads are loaded."""
-    path = workdir / f"leads-{cases}-{seed}.parquet"
+    path = workdir / f"leads-{data}-{cases}-{seed}.parquet"
     if not path.exists():
         workdir.mkdir(parents=True, exist_ok=True)
+        make = "canonical_leads" if data == "gen1" else "gen2_leads"
+        where = "" if data == "gen1" else f", __import__('pathlib').Path({str(workdir)!r})"
         code = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
-                f"from link import canonical_leads; "
-                f"canonical_leads({cases}, {seed}).to_parquet({str(path) + '.tmp'!r})")
+                f"from link import {make}; "
+                f"{make}({cases}, {seed}{where}).to_parquet({str(path) + '.tmp'!r})")
         subprocess.run([sys.executable, "-c", code], check=True)
         os.replace(str(path) + ".tmp", path)
     import pyarrow.parquet as pq
@@ -131,6 +176,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--cases", type=int, default=8000)
     ap.add_argument("--seed", type=int, default=2)
+    ap.add_argument("--data", choices=("gen1", "gen2"), default="gen1",
+                    help="gen1: samples/ (linking is tuned on it); gen2: bench/gen2, written "
+                         "independently from the export spec, read through the real ingestion")
     ap.add_argument("--incremental", type=int, default=0, help="hold back N leads for a night")
     ap.add_argument("--splink", action="store_true", help="also run Splink 5 (DuckDB)")
     ap.add_argument("--workers", type=int, default=2, help="processes computing lead features")
@@ -142,8 +190,8 @@ def main() -> None:
     cfg = load_config(REPO_DATA).linking
 
     t = time.perf_counter()
-    leads = _leads(args.cases, args.seed, args.workdir)
-    print(f"{len(leads)} leads of {args.cases} cases (seed {args.seed}) ready in "
+    leads = _leads(args.cases, args.seed, args.workdir, args.data)
+    print(f"{args.data}: {len(leads)} leads of {args.cases} cases (seed {args.seed}) ready in "
           f"{time.perf_counter() - t:.1f}s; {os.cpu_count()} cores")
     truth = leads.pop("truth")
     frame = leads

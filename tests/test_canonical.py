@@ -137,6 +137,20 @@ def test_totals_rows_are_rejected(ctx) -> None:
     assert [r["reason"] for r in batch.rejected] == ["合计行，不是数据行"] * 2
 
 
+def test_a_totals_row_beside_the_record_number_and_a_footer_note_are_no_data(ctx) -> None:
+    """Exports written by other software: 合计 in a column before the record number, whose
+    cell holds the count; a note under the table. Neither is a lead missing its time."""
+    with_count = [None] * len(COLUMNS)
+    with_count[COLUMNS["source_ref"]] = "共4635条"
+    ref = COLUMNS["source_ref"]
+    before = ["合计" if i == (ref - 1 if ref else ref + 1) else v for i, v in enumerate(with_count)]
+    note = ["制表：信息科", *[None] * (len(COLUMNS) - 1)]
+    real = police_rows(1)[0]
+    batch = canonicalize("police", COLUMNS, POLICE_HEADERS, [before, note, real], ctx)
+    assert [r["reason"] for r in batch.rejected] == ["合计行，不是数据行", "表尾说明行，不是数据行"]
+    assert len(batch.leads) == 1
+
+
 # ----------------------------------------------------------------------------- fast paths
 
 

@@ -26,6 +26,8 @@ from triage.normalize.phones import parse_phones
 from triage.normalize.text import clean_cell, clean_text, is_missing, parse_bool, parse_int
 
 TOTALS = re.compile(r"^(合计|总计|小计|共计)")
+# a note under the table: who made it, who checked it, when it was printed
+FOOTER = re.compile(r"^(制表|填表|填报|审核|审批|负责人|统计人|经办人|备注|说明|注[:：]|打印|导出)")
 # Masked or titled party mentions in free text: 鲁某, 王某某, 张女士, 李先生.
 PARTY = re.compile(r"([\u4e00-\u9fff])(某某|某|女士|先生|大爷|大妈|阿姨)")
 _PARTY_SUFFIX = re.compile(r"某某|某|女士|先生|大爷|大妈|阿姨")
@@ -354,6 +356,13 @@ def _is_totals(row: Sequence[object]) -> bool:
     return any(isinstance(v, str) and TOTALS.match(v.strip()) for v in row)
 
 
+def _is_footer(row: Sequence[object]) -> bool:
+    """A note under the table (制表：信息科, 审核人：…): one or two cells, the first a footer word."""
+    filled = [v.strip() for v in row if isinstance(v, str) and v.strip()]
+    return 0 < len(filled) <= 2 and len(filled) == sum(v is not None and v != "" for v in row) \
+        and FOOTER.match(filled[0]) is not None
+
+
 def canonicalize(
     source: str, columns: Mapping[str, int], headers: Sequence[str],
     rows: Sequence[Sequence[object]], ctx: NormalizeContext,
@@ -381,8 +390,15 @@ def canonicalize(
     for idx, (row, raw_t, clean_t) in enumerate(zip(rows, raw_tuples, clean_tuples, strict=True)):
         cells = dict(zip(fields, raw_t, strict=True))
         texts = dict(zip(fields, clean_t, strict=True))
-        if texts.get("source_ref") is None and _is_totals(row):
+        # a row with 合计 that has no number or no readable time is the totals (it would be
+        # rejected anyway; this says why): a data row's description may well start with 合计
+        when = cells.get("reported_at")
+        no_time = is_missing(when) or (isinstance(when, str) and TOTALS.match(when.strip()))
+        if (texts.get("source_ref") is None or no_time) and _is_totals(row):
             batch.rejected.append({"row_index": idx, "reason": "合计行，不是数据行", "column": None})
+            continue
+        if _is_footer(row):
+            batch.rejected.append({"row_index": idx, "reason": "表尾说明行，不是数据行", "column": None})
             continue
         flags = formula_flags(cells, header_of)
         if idx in scrubbed:
