@@ -85,7 +85,7 @@ def complete(engine: Engine, leads: pd.DataFrame, ids: Iterable[int]) -> pd.Data
             for k in range(0, len(wanted), CHUNK)]
     rows = pd.concat(full, ignore_index=True) if full else pd.DataFrame(columns=list(LINK_COLUMNS))
     rest = leads[~leads["id"].isin(rows["id"])].reindex(columns=list(LINK_COLUMNS))
-    for name in rows.columns[rows.dtypes == bool]:  # flags stay True/False beside slim rows
+    for name in [c for c in rows.columns if pd.api.types.is_bool_dtype(rows[c])]:  # flags stay True/False
         rows[name] = rows[name].astype(object)
     out = (rest.reset_index(drop=True) if rows.empty
            else pd.concat([rest, rows], ignore_index=True).sort_values("id", ignore_index=True))
