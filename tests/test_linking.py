@@ -242,6 +242,24 @@ def test_a_relative_elsewhere_is_compared_by_surname_and_subject() -> None:
     assert pairs(NO_SUBJECTS) == []
 
 
+def test_a_persons_own_numbers_pair_leads_across_the_year_and_a_surname_does_not() -> None:
+    """A quarrel that drags on: the same phone (or ID) seven months later is compared, and
+    whether it is the same quarrel is the model's to say; a shared surname in the village that
+    far apart is not compared at all."""
+    rows = [lead(1, 0, reporter_name="石子宇", phones=["16636655291"], description="保健品退费"),
+            lead(2, 210, reporter_name="石先生", phones=["16636655291"], description="还是保健品的事"),
+            lead(3, 0, reporter_name="马建国", description="与邻居因排水沟堵塞吵架"),
+            lead(4, 210, reporter_name="马红", description="与邻居因排水沟堵塞吵架"),
+            lead(5, 420, reporter_name="石先生", phones=["16636655291"], description="又来反映")]
+    vocabs = Vocabularies()
+    table = FeatureTable.coded(lead_features(frame(rows), jieba.lcut), vocabs)
+    enc = encode(table, CorpusStats.of(table, vocabs), vocabs)
+    rules = CONFIG.blocking
+    pairs = candidate_pairs(enc.t, lead_keys(enc, rules), rules).tolist()
+    assert [0, 1] in pairs and [1, 4] in pairs
+    assert [2, 3] not in pairs and [0, 4] not in pairs  # a surname far apart; a phone past a year
+
+
 def test_a_report_for_a_relative_says_nothing_by_its_place() -> None:
     """A son calling from another district about 其母亲's quarrel is not evidence against by
     his address; his own quarrel with his mother, or a wife's with her husband, is his."""

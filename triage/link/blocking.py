@@ -27,10 +27,12 @@ class BlockingRules:
     neighbours: int = 6  # per lead and key, in time order
     subject_keys: int = 1  # rarest subject words per lead used as keys
     wide_neighbours: int = 1  # per lead, for the crowded kinds of key (marked WIDE)
+    identity_window_days: float = 365.0  # a phone or an ID number: one person, however long ago
 
 
 _K = 0x9E3779B97F4A7C15
 WIDE = np.uint64(1 << 63)  # the top bit of a key of a crowded kind: fewer neighbours
+LONG = np.uint64(1 << 62)  # the next bit: a key of a person (phone, ID), the identity window
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -59,24 +61,28 @@ def lead_keys(enc: Encoded, rules: BlockingRules, rows: np.ndarray | None = None
     keys: list[np.ndarray] = []
     owners: list[np.ndarray] = []
 
-    def emit(row: np.ndarray, key: np.ndarray, wide: bool = False) -> None:
+    def emit(row: np.ndarray, key: np.ndarray, wide: bool = False, long: bool = False) -> None:
         owners.append(row)
-        keys.append(key | WIDE if wide else key & ~WIDE)
+        key = key & ~(WIDE | LONG)
+        keys.append(key | WIDE if wide else key | LONG if long else key)
 
-    def scalar(kind: int, *codes: np.ndarray) -> None:
+    def scalar(kind: int, *codes: np.ndarray, long: bool = False) -> None:
         has = np.logical_and.reduce([c > 0 for c in codes])
-        emit(every[has], _key(kind, *(c[has] for c in codes)))
+        emit(every[has], _key(kind, *(c[has] for c in codes)), long=long)
 
-    def each(kind: int, ragged: Ragged, *context: np.ndarray, wide: bool = False) -> None:
+    def each(kind: int, ragged: Ragged, *context: np.ndarray, wide: bool = False,
+             long: bool = False) -> None:
         owner = ragged.owner
         ctx = [c[owner] for c in context]
         has = np.logical_and.reduce([c > 0 for c in ctx]) if ctx else np.ones(len(owner), bool)
-        emit(owner[has], _key(kind, *(c[has] for c in ctx), ragged.values[has]), wide)
+        emit(owner[has], _key(kind, *(c[has] for c in ctx), ragged.values[has]), wide, long)
 
-    each(1, enc.phones)
-    each(2, enc.sigs)
-    scalar(3, enc.id_full)
-    scalar(4, enc.id_sig)
+    # a person's own numbers pair leads across the identity window: a quarrel that drags on
+    # for a year is reported by the same phone; whether it is still one quarrel, the model says
+    each(1, enc.phones, long=True)
+    each(2, enc.sigs, long=True)
+    scalar(3, enc.id_full, long=True)
+    scalar(4, enc.id_sig, long=True)
     scalar(5, enc.name_py)  # a name, whether the reporter's or one a text mentions
     each(5, enc.cands)
     each(5, enc.named)
@@ -127,13 +133,15 @@ def candidate_pairs(t: np.ndarray, keys: pd.DataFrame, rules: BlockingRules,
     tt = t[row]
     order = np.lexsort((row, tt, keys["key"].to_numpy()))
     codes, row, tt = keys["key"].to_numpy()[order], row[order], tt[order]
+    window = np.where((codes & LONG) != 0, max(rules.identity_window_days, rules.window_days),
+                      rules.window_days)
     width = np.int64(len(t))
     found: list[np.ndarray] = []  # one int per pair (a * width + b): half the memory of (a, b)
     n = len(row)
     for off in range(1, rules.neighbours + 1):
         if off >= n:
             break
-        sel = (codes[off:] == codes[:-off]) & (np.abs(tt[off:] - tt[:-off]) <= rules.window_days)
+        sel = (codes[off:] == codes[:-off]) & (np.abs(tt[off:] - tt[:-off]) <= window[off:])
         if off > rules.wide_neighbours:
             sel &= codes[off:] < WIDE
         if not sel.any():

@@ -56,6 +56,7 @@ class LinkConfig(BaseModel):
     """``data/config/linking.toml``, validated."""
 
     window_days: float = Field(default=BlockingRules.window_days, gt=0)
+    identity_window_days: float = Field(default=BlockingRules.identity_window_days, gt=0)
     neighbours: int = Field(default=BlockingRules.neighbours, ge=1)
     subject_keys: int = Field(default=BlockingRules.subject_keys, ge=0)
     wide_neighbours: int = Field(default=BlockingRules.wide_neighbours, ge=0)
@@ -73,7 +74,7 @@ class LinkConfig(BaseModel):
     @property
     def blocking(self) -> BlockingRules:
         return BlockingRules(self.window_days, self.neighbours, self.subject_keys,
-                             self.wide_neighbours)
+                             self.wide_neighbours, self.identity_window_days)
 
     @property
     def clusters(self) -> ClusterRules:
