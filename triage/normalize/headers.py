@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, field_validator, model_validator
+from pydantic import BaseModel, PrivateAttr, field_validator, model_validator
 
 from triage.domain import SOURCES
 
@@ -39,6 +39,7 @@ class SourceSpec(BaseModel):
     label: str
     required: list[str]
     fields: dict[str, list[str]]
+    _synonyms: dict[bool, dict[str, str]] = PrivateAttr(default_factory=dict)  # made once, per kind
 
     @field_validator("name")
     @classmethod
@@ -67,11 +68,16 @@ class SourceSpec(BaseModel):
 
     def synonyms(self, *, canonical_names: bool = False) -> dict[str, str]:
         """Map normalized header → canonical field (``canonical_names``: also ``source_ref`` ...,
-        as JSON records from HTTP sources may name their keys either way)."""
+        as JSON records from HTTP sources may name their keys either way). Made once: every
+        row a reader tries as a header asks for it."""
+        made = self._synonyms.get(canonical_names)
+        if made is not None:
+            return made
         out = {header_key(h): field for field, hs in self.fields.items() for h in hs}
         if canonical_names:
             for field in self.fields:
                 out.setdefault(header_key(field), field)
+        self._synonyms[canonical_names] = out
         return out
 
 
