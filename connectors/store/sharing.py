@@ -53,30 +53,28 @@ def share_inputs(engine: Engine, run_ids: list[int], day: datetime, weeks: int =
                  closed_days: int = 30) -> ShareInputs:
     """The frames of the outputs for the runs ``run_ids`` of ``day``: open cases and those
     closed in the last ``closed_days`` days (with their outcome)."""
+    shown = select(col(Case.id)).where((col(Case.status) == "open") | (
+        (col(Case.status) == "closed") & (col(Case.closed_at) >= day - timedelta(days=closed_days))))
     cases = read_frame(engine, select_columns(
         Case, "id", "status", "dispute_type", "town", "village", "lead_count", "sources",
         "first_reported_at", "last_reported_at", "risk_level", "risk_score", "outcome",
-    ).where((col(Case.status) == "open") | ((col(Case.status) == "closed")
-                                            & (col(Case.closed_at) >= day - timedelta(days=closed_days))))
-    ).rename(columns={"id": "case_id"})
+    ).where(col(Case.id).in_(shown))).rename(columns={"id": "case_id"})
+    # only the shown cases' assessments, routes and links: a year of closed cases is not read
     risk = read_frame(engine, select_columns(
         RiskAssessment, "case_id", "signals", "explanation", "follow_up_by").where(
-        _current(RiskAssessment)))
+        _current(RiskAssessment), col(RiskAssessment.case_id).in_(shown)))
     routes = read_frame(engine, select_columns(
         Assignment, "case_id", "mediator_id", "co_agencies", "reasons", "route_status",
-        "referred_to", "status").where(_current(Assignment)))
+        "referred_to", "status").where(_current(Assignment), col(Assignment.case_id).in_(shown)))
     routes = routes.rename(columns={"status": "route_decision"})
     mediators = read_frame(engine, select_columns(Mediator, "id", "name", "organization"))
     mediators = mediators.rename(columns={"id": "mediator_id", "name": "mediator_name",
                                           "organization": "mediator_org"})
     cases = (cases.merge(risk, on="case_id", how="left").merge(routes, on="case_id", how="left")
              .merge(mediators, on="mediator_id", how="left"))
-    shown = select(col(Case.id)).where((col(Case.status) == "open") | (
-        (col(Case.status) == "closed") & (col(Case.closed_at) >= day - timedelta(days=closed_days))))
-    open_ids = set(cases["case_id"])
 
-    links = read_frame(engine, select(col(CaseLink.lead_id), col(CaseLink.case_id)))
-    links = links[links["case_id"].isin(open_ids)]
+    links = read_frame(engine, select(col(CaseLink.lead_id), col(CaseLink.case_id))
+                       .where(col(CaseLink.case_id).in_(shown)))
     leads = read_frame(engine, select(*(getattr(Lead, f) for f in LEAD_FIELDS)).where(
         col(Lead.id).in_(select(col(CaseLink.lead_id)).where(col(CaseLink.case_id).in_(shown)))))
     leads = leads.merge(links, left_on="id", right_on="lead_id", how="inner").drop(columns="lead_id")
