@@ -61,14 +61,16 @@ def upsert(
     dialect = session.get_bind().dialect.name
     ins_mod: Any = postgresql if dialect == "postgresql" else sqlite
     cols = list(update) if update is not None else [c for c in rows[0] if c not in keys]
+    stmt = ins_mod.insert(table)
+    if cols:
+        stmt = stmt.on_conflict_do_update(
+            index_elements=list(keys), set_={c: stmt.excluded[c] for c in cols})
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
+    # one statement compiled once and run over the rows (executemany): compiling a VALUES
+    # list of 500 rows cost more than writing them
     for start in range(0, len(rows), CHUNK):
-        stmt = ins_mod.insert(table).values(list(rows[start:start + CHUNK]))
-        if cols:
-            stmt = stmt.on_conflict_do_update(
-                index_elements=list(keys), set_={c: stmt.excluded[c] for c in cols})
-        else:
-            stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
-        session.execute(stmt)
+        session.execute(stmt, list(rows[start:start + CHUNK]))
 
 
 def unlinked_leads(engine: Engine) -> int:

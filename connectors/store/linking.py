@@ -112,12 +112,12 @@ def save_links(engine: Engine, leads: pd.DataFrame, previous: dict[int, str],
         if cases:
             upsert(s, Case, cases, ["id"], update=[c for c in cases[0] if c not in (
                 "id", "created_at", "created_run_id", "risk_level", "risk_score")])
-        changed = [
-            {"lead_id": lid, "case_id": result.case_of[lid], "score": _score(result, lid),
-             "method": "auto", "evidence": result.evidence.get(lid), "run_id": run_id,
-             "linked_at": stamp}
-            for lid in sorted(region)
-        ]
+        changed = []
+        for lid in sorted(region):
+            ev = result.evidence.get(lid)
+            changed.append({"lead_id": lid, "case_id": result.case_of[lid],
+                            "score": float(ev[0]["probability"]) if ev else 1.0, "method": "auto",
+                            "evidence": ev, "run_id": run_id, "linked_at": stamp})
         upsert(s, CaseLink, changed, ["lead_id"])
         gone = set(previous.values()) - set(result.case_of.values())
         merged_into = {e["other_case_id"]: e["case_id"] for e in result.events
@@ -138,11 +138,6 @@ def _detail(event: dict[str, Any]) -> dict[str, Any] | None:
     if event["kind"] == "split" and detail:
         return {**detail, "by": "系统", "reason": "重新关联：这些线索与原案件其余线索不再匹配"}
     return detail
-
-
-def _score(result: LinkResult, lead_id: int) -> float:
-    ev = result.evidence.get(lead_id)
-    return float(ev[0]["probability"]) if ev else 1.0
 
 
 def _save_persons(s: Session, leads: pd.DataFrame, person_of: dict[int, int],

@@ -75,23 +75,29 @@ def case_summaries(leads: pd.DataFrame) -> list[dict[str, Any]]:
         return []
     ordered = leads.sort_values(["case_id", "reported_at"])
     typed = ordered[ordered["dispute_type"] != "其他"]
-    dtype = typed.groupby("case_id")["dispute_type"].agg(lambda s: s.mode().iloc[0])
+    # the commonest type of each case, ties to the first in sort order (as Series.mode)
+    counts = typed.groupby(["case_id", "dispute_type"]).size().rename("n").reset_index()
+    counts = counts.sort_values(["case_id", "n", "dispute_type"], ascending=[True, False, True])
+    dtype = dict(zip(*(counts.drop_duplicates("case_id")[c] for c in ("case_id", "dispute_type")),
+                     strict=True))
     located = ordered.dropna(subset=["village_code"]).groupby("case_id").last()
     anywhere = ordered.groupby("case_id").last()
     place = located.combine_first(anywhere)
     agg = ordered.groupby("case_id").agg(
-        lead_count=("id", "size"), first=("reported_at", "min"), last=("reported_at", "max"),
-        sources=("source", lambda s: sorted(set(s))))
+        lead_count=("id", "size"), first=("reported_at", "min"), last=("reported_at", "max"))
+    pairs = ordered[["case_id", "source"]].drop_duplicates().sort_values(["case_id", "source"])
+    sources = pairs.groupby("case_id")["source"].agg(list)
+    cols = ("district", "town", "village", "village_code")
+    where = place.reindex(agg.index)
     out = []
-    for cid, r in agg.iterrows():
-        p = place.loc[str(cid)]
+    for cid, n, first, last, *at in zip(agg.index, agg["lead_count"], agg["first"], agg["last"],
+                                        *(where[c] for c in cols), strict=True):
         out.append({
             "id": cid, "dispute_type": dtype.get(cid, "其他"),
-            "district": _opt(p["district"]), "town": _opt(p["town"]),
-            "village": _opt(p["village"]), "village_code": _opt(p["village_code"]),
-            "lead_count": int(r["lead_count"]), "sources": r["sources"],
-            "first_reported_at": r["first"].to_pydatetime(),
-            "last_reported_at": r["last"].to_pydatetime(),
+            **{c: _opt(v) for c, v in zip(cols, at, strict=True)},
+            "lead_count": int(n), "sources": [str(x) for x in sources[cid]],
+            "first_reported_at": first.to_pydatetime(),
+            "last_reported_at": last.to_pydatetime(),
         })
     return out
 

@@ -38,6 +38,7 @@ class Evidence(Mapping[int, list[dict[str, Any]]]):
         order = np.argsort(leads, kind="stable")
         self._leads, self._others = leads[order], others[order]
         self._prob, self._gamma, self._model = prob[order], gamma[order], model
+        self._bits: np.ndarray | None = None  # every row's contributions, made on first reading
 
     def _at(self, lead: object) -> int:
         if not isinstance(lead, (int, np.integer)):
@@ -49,9 +50,10 @@ class Evidence(Mapping[int, list[dict[str, Any]]]):
         k = self._at(lead)
         if k < 0:
             raise KeyError(lead)
-        g = self._gamma[k:k + 1]
+        if self._bits is None:  # all at once: a run reads every lead's evidence
+            self._bits = contributions(self._model, self._gamma)
         return [{"with_lead": int(self._others[k]), "probability": round(float(self._prob[k]), 4),
-                 "fields": explain(g[0], contributions(self._model, g)[0])}]
+                 "fields": explain(self._gamma[k], self._bits[k])}]
 
     def __contains__(self, lead: object) -> bool:
         return self._at(lead) >= 0
