@@ -78,29 +78,30 @@ def canonical_leads(cases: int, seed: int) -> pd.DataFrame:
     return frame
 
 
-def gen2_leads(cases: int, seed: int, workdir: Path) -> pd.DataFrame:
-    """The second, independent generator's exports (``bench/gen2``), read as a deployment
-    reads them: every file through the real ingestion into a scratch SQLite store, the leads
-    then taken from the store and matched to the generator's truth by agency record number."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent / "gen2"))
-    from generate import generate as generate2
+def independent_leads(cases: int, seed: int, workdir: Path, name: str = "gen2") -> pd.DataFrame:
+    """An independent generator's exports (``bench/gen2``, ``bench/gen3``), read as a
+    deployment reads them: every file through the real ingestion into a scratch SQLite store,
+    the leads then taken from the store and matched to the generator's truth by agency
+    record number."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent / name))
+    from generate import generate as generate_other
 
     from connectors.resources import open_resources
     from connectors.settings import Settings
     from connectors.store.access import leads_frame
     from flows.stages.ingest import ingest_paths
 
-    files = workdir / f"gen2-files-{cases}-{seed}"
+    files = workdir / f"{name}-files-{cases}-{seed}"
     if not (files / "truth.csv").exists():
-        generate2(cases, seed, files)
-    home = workdir / f"gen2-store-{cases}-{seed}"
+        generate_other(cases, seed, files)
+    home = workdir / f"{name}-store-{cases}-{seed}"
     shutil.rmtree(home, ignore_errors=True)
     res = open_resources(Settings(home=home, database_url=None))
     listed = pd.read_csv(files / "files.csv", dtype=str)  # the generator's manifest of exports
     paths = [files / f for f in listed["file"]]
     hints: list[str | None] = list(listed["source"])  # as the inbox's agency folders tell
     got = ingest_paths(res, paths, hints=hints)
-    print(f"gen2: {len(paths)} files, {got.rows_in} rows read: {got.leads_new} leads, "
+    print(f"{name}: {len(paths)} files, {got.rows_in} rows read: {got.leads_new} leads, "
           f"{got.leads_updated + got.leads_unchanged} repeated, {got.rejected} rejected, "
           f"{got.quarantined} files quarantined, {got.failed} failed", flush=True)
     for f in got.files:
@@ -114,7 +115,7 @@ def gen2_leads(cases: int, seed: int, workdir: Path) -> pd.DataFrame:
         leads["source"], leads["source_ref"], strict=True)]
     lost = int(leads["truth"].isna().sum())
     if lost:
-        print(f"gen2: {lost} leads with no truth row (kept apart)", flush=True)
+        print(f"{name}: {lost} leads with no truth row (kept apart)", flush=True)
         leads.loc[leads["truth"].isna(), "truth"] = [f"?{i}" for i in range(lost)]
     leads["person_id"] = None
     return leads.drop(columns=["source_ref", "updated_at"], errors="ignore")
@@ -134,8 +135,8 @@ def _leads(cases: int, seed: int, workdir: Path, data: str = "gen1") -> pd.DataF
     path = workdir / f"leads-{data}-{cases}-{seed}.parquet"
     if not path.exists():
         workdir.mkdir(parents=True, exist_ok=True)
-        make = "canonical_leads" if data == "gen1" else "gen2_leads"
-        where = "" if data == "gen1" else f", __import__('pathlib').Path({str(workdir)!r})"
+        make = "canonical_leads" if data == "gen1" else "independent_leads"
+        where = "" if data == "gen1" else f", __import__('pathlib').Path({str(workdir)!r}), {data!r}"
         code = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
                 f"from link import {make}; "
                 f"{make}({cases}, {seed}{where}).to_parquet({str(path) + '.tmp'!r})")
@@ -176,9 +177,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--cases", type=int, default=8000)
     ap.add_argument("--seed", type=int, default=2)
-    ap.add_argument("--data", choices=("gen1", "gen2"), default="gen1",
-                    help="gen1: samples/ (linking is tuned on it); gen2: bench/gen2, written "
-                         "independently from the export spec, read through the real ingestion")
+    ap.add_argument("--data", choices=("gen1", "gen2", "gen3"), default="gen1",
+                    help="gen1: samples/ (linking is tuned on it); gen2, gen3: bench/gen2, bench/gen3, "
+                         "each written independently from the export spec, read through the real "
+                         "ingestion (gen3 is held out: measured, never diagnosed)")
     ap.add_argument("--incremental", type=int, default=0, help="hold back N leads for a night")
     ap.add_argument("--splink", action="store_true", help="also run Splink 5 (DuckDB)")
     ap.add_argument("--workers", type=int, default=2, help="processes computing lead features")
