@@ -613,3 +613,29 @@ def test_a_street_is_a_few_characters_of_the_address_before_a_number(address: st
         assert 1 <= len(street) <= 4 and street in address
         assert any(address[k + len(street):k + len(street) + 1].isdigit()
                    for k in range(len(address)) if address.startswith(street, k))
+
+
+def test_many_peoples_complaints_against_one_employer_do_not_chain_into_one_case() -> None:
+    """Twelve workers each call about the boss at one address: each call matches the first
+    strongly, through the place and the boss's name. Past ``reporters`` distinct reporters a
+    lead joins only on two strong links, in the first pass and on combined evidence; one
+    worker's own repeated calls still join."""
+    from triage.link.cluster import ClusterRules, cluster, merge_on_combined_evidence
+
+    rules = ClusterRules(reporters=3)
+    n = 13  # row 0 is the first call; rows 1..11 other workers; row 12 worker 1 again
+    pairs = np.array([(0, k) for k in range(1, 12)] + [(1, 12)], dtype=np.int64)
+    prob = np.full(len(pairs), 0.98)
+    person = np.array([0, *range(1, 12), 1], dtype=np.int64)
+    out = cluster(n, pairs, prob, rules, person=person)
+    sizes = pd.Series(out.root).value_counts()
+    assert sizes.max() == 4  # workers 0, 1 (twice) and 2: three reporters
+    assert out.root[12] == out.root[1] == out.root[0]
+    assert len(out.refused) == 9  # the rest wait for a coordinator, in review
+    # without reporters the same pairs chain into one case of thirteen
+    assert pd.Series(cluster(n, pairs, prob, rules).root).nunique() == 1
+    # combined evidence cannot join them either
+    gamma = np.zeros((len(pairs), len(FIELDS)), dtype=np.int8)
+    roots = merge_on_combined_evidence(out.root, pairs, gamma, np.zeros(len(pairs)),
+                                       lambda g, x: np.full(len(g), 0.99), rules, person=person)
+    assert pd.Series(roots).value_counts().max() == 4

@@ -25,6 +25,7 @@ class ClusterRules:
     review: float = 0.60  # between review and accept: ask a coordinator
     certain: float = 0.999  # a single pair this strong may join two larger clusters
     floor: float = 0.05  # below: a pair is no evidence at all (not even combined with others)
+    reporters: int = 6  # past this many distinct reporters, a lead joins a case on two links
 
 
 @dataclass
@@ -35,9 +36,14 @@ class Clusters:
 
 
 def cluster(n: int, pairs: np.ndarray, prob: np.ndarray, rules: ClusterRules,
-            cannot: Iterable[tuple[int, int]] = (), must: Iterable[tuple[int, int]] = ()
-            ) -> Clusters:
-    """Group ``n`` rows; ``pairs`` are (i, j) rows with match probabilities ``prob``."""
+            cannot: Iterable[tuple[int, int]] = (), must: Iterable[tuple[int, int]] = (),
+            person: np.ndarray | None = None) -> Clusters:
+    """Group ``n`` rows; ``pairs`` are (i, j) rows with match probabilities ``prob``.
+
+    ``person`` gives each row's reporter: a case that already has ``rules.reporters``
+    distinct reporters takes another's lead only on two strong links (or a near-certain
+    one), so the separate complaints of many people against one employer or one property
+    company do not chain into one case through what they all share."""
     parent = list(range(n))
     members: dict[int, list[int]] = {}  # roots of several rows only: a million lists cost
     banned: dict[int, set[int]] = defaultdict(set)  # root → rows it must not join
@@ -86,9 +92,12 @@ def cluster(n: int, pairs: np.ndarray, prob: np.ndarray, rules: ClusterRules,
         if conflict(ri, rj):
             out.refused.append(k)
             continue
-        if ri in members and rj in members and prob[k] < rules.certain:
-            small, big = (ri, rj) if len(members[ri]) <= len(members[rj]) else (rj, ri)
-            links = sum(1 for x in members[small]
+        crowded = person is not None and prob[k] < rules.certain and (
+            ri in members or rj in members) and len(
+            {int(person[x]) for r in (ri, rj) for x in members.get(r, [r])}) > rules.reporters
+        if (crowded or (ri in members and rj in members)) and prob[k] < rules.certain:
+            small, big = (ri, rj) if len(members.get(ri, [ri])) <= len(members.get(rj, [rj])) else (rj, ri)
+            links = sum(1 for x in members.get(small, [small])
                         for y in partner[start[x]:start[x + 1]].tolist() if find(y) == big)
             if links < 2:
                 out.refused.append(k)
@@ -116,7 +125,7 @@ def merge_on_combined_evidence(
     root: list[int], pairs: np.ndarray, gamma: np.ndarray, extra: np.ndarray,
     score: Callable[[np.ndarray, np.ndarray], np.ndarray], rules: ClusterRules,
     cannot: Iterable[tuple[int, int]] = (), rounds: int = 3, prob: np.ndarray | None = None,
-    floor: float = 0.05,
+    floor: float = 0.05, person: np.ndarray | None = None,
 ) -> list[int]:
     """Join clusters whose leads, taken together, agree strongly enough.
 
@@ -124,7 +133,10 @@ def merge_on_combined_evidence(
     number with another: the best level per field over all pairs between two
     clusters is scored as one comparison. Larger clusters join only on a
     near-certain combined score, so evidence does not chain. Only clusters with
-    at least one pair scoring ``floor`` or more (``prob``) are considered.
+    at least one pair scoring ``floor`` or more (``prob``) are considered. With ``person``
+    (each row's reporter), two clusters that would hold more than ``rules.reporters``
+    distinct reporters are not joined on combined evidence: the best of many pairs is no
+    evidence that many people's complaints are one dispute.
     """
     roots = np.asarray(root, dtype=np.int64)
     width = np.int64(len(roots) + 1)
@@ -155,6 +167,10 @@ def merge_on_combined_evidence(
         find = partial(_find, parent)
 
         members_banned = {(int(roots[a]), int(roots[b])) for a, b in banned}
+        people: dict[int, set[int]] = {}
+        if person is not None:
+            for r, who in zip(roots.tolist(), person.tolist(), strict=True):
+                people.setdefault(r, set()).add(who)
         merged = 0
         for k in np.argsort(-merged_prob, kind="stable").tolist():
             if merged_prob[k] < rules.accept:
@@ -165,8 +181,12 @@ def merge_on_combined_evidence(
             if size[a] > 1 and size[b] > 1 and merged_prob[k] < rules.certain:
                 continue
             fa, fb = find(a), find(b)
+            if fa != fb and people and len(people[fa] | people[fb]) > rules.reporters:
+                continue
             if fa != fb:
                 parent[max(fa, fb)] = min(fa, fb)
+                if people:
+                    people[min(fa, fb)] = people[fa] | people[fb]
                 merged += 1
         if not merged:
             break

@@ -65,6 +65,7 @@ class LinkConfig(BaseModel):
     review: float = Field(default=ClusterRules.review, gt=0, lt=1)
     certain: float = Field(default=ClusterRules.certain, gt=0, lt=1)
     floor: float = Field(default=ClusterRules.floor, ge=0, lt=1)
+    reporters: int = Field(default=ClusterRules.reporters, ge=1)
     em_iterations: int = Field(default=30, ge=1)
     random_pairs: int = Field(default=200_000, ge=1000)
     max_df: float = Field(default=0.02, gt=0, le=1)
@@ -78,7 +79,7 @@ class LinkConfig(BaseModel):
 
     @property
     def clusters(self) -> ClusterRules:
-        return ClusterRules(self.accept, self.review, self.certain, self.floor)
+        return ClusterRules(self.accept, self.review, self.certain, self.floor, self.reporters)
 
 
 @dataclass
@@ -266,10 +267,12 @@ def link(
             cid = previous.get(int(lid))
             if cid is not None and cid not in torn:
                 must.append((first_row.setdefault(cid, r), r))
-    clusters = cluster(len(work), pairs, prob, config.clusters, cannot, must)
+    person_rows = group_persons(table)
+    reporter = np.asarray(person_rows, dtype=np.int64)[work]
+    clusters = cluster(len(work), pairs, prob, config.clusters, cannot, must, person=reporter)
     clusters.root = merge_on_combined_evidence(
         clusters.root, pairs, gamma, extra, lambda g, x: match_probability(model, g, x),
-        config.clusters, cannot)  # pairs under the floor are already gone
+        config.clusters, cannot, person=reporter)  # pairs under the floor are already gone
 
     mark("clusters")
     comps: dict[int, list[int]] = {}
@@ -287,7 +290,6 @@ def link(
     ask = ask[final[pairs[ask, 0]] != final[pairs[ask, 1]]]
     review = ReviewPairs(wids[pairs[ask, 0]], wids[pairs[ask, 1]], prob[ask], gamma[ask], model)
     mark("cases")
-    person_rows = group_persons(table)
     person_of = {int(ids[r]): int(ids[p]) for r, p in enumerate(person_rows)}
     stats_out = {"leads": len(table), "pairs": n_pairs, "accepted": int((prob >= config.accept).sum()),
                  "review": len(review), "conflicts": len(conflicts), "region": len(work),
