@@ -52,19 +52,19 @@ def link_inputs(engine: Engine, kept: Mapping[int, str | None] | None = None) ->
     links = read_frame(engine, select_columns(CaseLink, "lead_id", "case_id", "linked_at"))
     ids = links["lead_id"].astype(int)
     previous = dict(zip(ids, links["case_id"], strict=True))
-    if kept is None:
-        leads = leads_frame(engine, LINK_COLUMNS)
-    else:
-        slim = leads_frame(engine, SLIM_COLUMNS)
-        versions = np.array([kept.get(i) for i in slim["id"].tolist()], dtype=object)
-        held = np.fromiter((i in kept for i in slim["id"].tolist()), dtype=bool, count=len(slim))
-        changed = ~held | ~same_version(versions, slim["updated_at"])
-        leads = complete(engine, slim, slim.loc[changed | _unlinked(slim, links), "id"])
+    leads = leads_frame(engine, LINK_COLUMNS if kept is None else SLIM_COLUMNS)
+    unlinked = _unlinked(leads, links)
+    new_ids = leads.loc[unlinked, "id"].astype(int).tolist()
+    if kept is not None:
+        lead_ids = leads["id"].tolist()
+        held = np.fromiter((i in kept for i in lead_ids), dtype=bool, count=len(lead_ids))
+        versions = np.array([kept.get(i) for i in lead_ids], dtype=object)
+        changed = ~held | ~same_version(versions, leads["updated_at"])
+        leads = complete(engine, leads, leads.loc[changed | unlinked, "id"])
     decisions = read_frame(engine, select_columns(LinkReview, "lead_a", "lead_b", "status")
                            .where(col(LinkReview.status).in_(["merge", "split"])))
     pairs = {s: [(int(a), int(b)) for a, b, d in decisions.itertuples(index=False) if d == s]
              for s in ("merge", "split")}
-    new_ids = leads.loc[_unlinked(leads, links), "id"].astype(int).tolist()
     return LinkInputs(leads, previous, pairs["merge"], pairs["split"], new_ids)
 
 

@@ -43,10 +43,9 @@ def link_stage(res: Resources, run_id: int | None = None, *, full: bool = False)
         if index is not None and index.keyed != pseudonyms.fingerprint:
             log.warning("linking index was made with another key: every lead's features are recomputed")
         # an incremental run with a current index reads in full only the leads it has no features for
-        slim = (model is not None and index is not None
-                and index.current(Subjects.of(res.config.linking.subjects).fingerprint,
-                                  pseudonyms.fingerprint))
-        got = link_inputs(res.engine, index.kept() if slim and index is not None else None)
+        current = index is not None and index.current(
+            Subjects.of(res.config.linking.subjects).fingerprint, pseudonyms.fingerprint)
+        got = link_inputs(res.engine, index.kept() if model is not None and current and index else None)
         leads = got.leads
         if leads.empty:
             return {"cases": 0, "created": 0, "merged": 0, "split": 0, "mode": "empty"}

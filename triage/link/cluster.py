@@ -92,12 +92,13 @@ def cluster(n: int, pairs: np.ndarray, prob: np.ndarray, rules: ClusterRules,
         if conflict(ri, rj):
             out.refused.append(k)
             continue
-        crowded = person is not None and prob[k] < rules.certain and (
-            ri in members or rj in members) and len(
-            {int(person[x]) for r in (ri, rj) for x in members.get(r, [r])}) > rules.reporters
-        if (crowded or (ri in members and rj in members)) and prob[k] < rules.certain:
-            small, big = (ri, rj) if len(members.get(ri, [ri])) <= len(members.get(rj, [rj])) else (rj, ri)
-            links = sum(1 for x in members.get(small, [small])
+        rows_i, rows_j = members.get(ri, [ri]), members.get(rj, [rj])
+        sizes = (len(rows_i) > 1) + (len(rows_j) > 1)  # how many sides are cases of several leads
+        crowded = sizes > 0 and person is not None and len(
+            {int(person[x]) for x in (*rows_i, *rows_j)}) > rules.reporters
+        if prob[k] < rules.certain and (sizes == 2 or crowded):
+            small, big = (rows_i, rj) if len(rows_i) <= len(rows_j) else (rows_j, ri)
+            links = sum(1 for x in small
                         for y in partner[start[x]:start[x + 1]].tolist() if find(y) == big)
             if links < 2:
                 out.refused.append(k)
