@@ -1,4 +1,5 @@
-"""Worker processes for the linking stage's lead features, started and closed per run."""
+"""Worker processes for the linking stage's lead features and the scoring stage's text
+signals, started and closed per run."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ import pandas as pd
 
 from triage.link.engine import ChunkMap
 from triage.link.table import LeadChunk
+from triage.risk import RiskConfig, RiskScorer
+from triage.risk.text import Hit
+
+_SCORER: RiskScorer | None = None
 
 
 def pooled(workers: int) -> ChunkMap:
@@ -30,3 +35,26 @@ def release_memory() -> None:
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
         ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def _start_scorer(cfg: RiskConfig) -> None:
+    global _SCORER
+    _SCORER = RiskScorer(cfg)
+
+
+def _chunk_hits(pairs: list[tuple[int, str | None]]) -> list[tuple[int, list[Hit]]]:
+    assert _SCORER is not None, "worker started without its scorer"
+    return [(lid, _SCORER.text_hits(lid, text)) for lid, text in pairs]
+
+
+def pooled_text_hits(cfg: RiskConfig, workers: int, pairs: list[tuple[int, str | None]],
+                     chunk: int = 5_000) -> dict[int, list[Hit]]:
+    """The text signals of many descriptions (lead id, text), found in ``workers`` fresh
+    processes, each building the scorer once."""
+    out: dict[int, list[Hit]] = {}
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_start_scorer, initargs=(cfg,)) as pool:
+        for part in pool.map(_chunk_hits, [pairs[i:i + chunk] for i in range(0, len(pairs), chunk)]):
+            out.update(part)
+    release_memory()
+    return out

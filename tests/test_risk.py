@@ -251,3 +251,27 @@ def test_a_signal_records_the_actor_and_target_as_written(scorer: RiskScorer, te
 def test_no_signal_stands_in_for_poverty_disability_ethnicity_or_household(
         scorer: RiskScorer, text: str) -> None:
     assert scorer.score([lead(1, text)]).signals == []
+
+
+def test_text_found_in_worker_processes_scores_as_in_process(scorer: RiskScorer, config) -> None:
+    """A history's first scoring reads descriptions in worker processes (flows.pool): the
+    same hits, so the same assessments, as reading them in the scoring process."""
+    import json
+    from pathlib import Path
+
+    from flows.pool import pooled_text_hits
+    from triage.risk import assess_cases
+
+    bank = Path(__file__).parent / "risk_bank7" / "bank.jsonl"
+    texts = [json.loads(line)["text"] for line in bank.read_text("utf-8").splitlines()[:240]]
+    pairs = [(i + 1, t) for i, t in enumerate(texts)] + [(999, None)]
+    found = pooled_text_hits(config.risk, 2, pairs, chunk=50)
+    assert found.keys() == {i for i, _t in pairs}
+    assert any(found.values())
+    assert {i: [(h.signal, h.evidence) for h in found[i]] for i, _t in pairs} == \
+        {i: [(h.signal, h.evidence) for h in scorer.text_hits(i, t)] for i, t in pairs}
+    cases = {f"C{k}": [lead(i + 1, texts[i], days=i % 20) for i in range(k, 240, 12)] for k in range(12)}
+    alone, _ = assess_cases(scorer, cases, now=datetime(2024, 7, 1))
+    pooled, _ = assess_cases(scorer, cases, now=datetime(2024, 7, 1), text_hits=found)
+    assert {c: (a.level, a.score, a.red_flags) for c, a in pooled.items()} == \
+        {c: (a.level, a.score, a.red_flags) for c, a in alone.items()}

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, func, update
+from sqlalchemy import Engine, bindparam, func, update
 from sqlalchemy import select as select_rows
 from sqlmodel import Session, col, select
 
@@ -129,13 +129,17 @@ def save_assessments(engine: Engine, rows: Sequence[Mapping[str, Any]],
     level, and store the alerts; one transaction. With ``only_cases`` only the rows' cases
     lose their current assessment (an override of one case)."""
     with Session(engine) as s, s.begin():
-        stale = update(RiskAssessment).where(col(RiskAssessment.is_current).is_(True))
+        conn = s.connection()  # core statements, each run once over all rows (executemany)
+        ra, case = RiskAssessment.__table__, Case.__table__  # type: ignore[attr-defined]
+        current = update(ra).where(ra.c.is_current.is_(True)).values(is_current=False)
         if only_cases:
-            stale = stale.where(col(RiskAssessment.case_id).in_([r["case_id"] for r in rows]))
-        s.execute(stale.values(is_current=False))
-        s.execute(RiskAssessment.__table__.insert(), list(rows))  # type: ignore[attr-defined]
-        for r in rows:
-            s.execute(update(Case).where(col(Case.id) == r["case_id"]).values(
-                risk_level=r["level"], risk_score=r["score"], risk_stale=False))
+            conn.execute(current.where(ra.c.case_id == bindparam("cid")),
+                         [{"cid": r["case_id"]} for r in rows])
+        else:
+            conn.execute(current)
+        conn.execute(ra.insert(), list(rows))
+        conn.execute(update(case).where(case.c.id == bindparam("cid")).values(
+            risk_level=bindparam("lvl"), risk_score=bindparam("pts"), risk_stale=False),
+            [{"cid": r["case_id"], "lvl": r["level"], "pts": r["score"]} for r in rows])
         if alerts:
             s.execute(Alert.__table__.insert(), list(alerts))  # type: ignore[attr-defined]

@@ -39,15 +39,19 @@ def _red_times(facts: Sequence[LeadFacts], a: Assessment) -> list[datetime]:
 
 
 def assess_cases(scorer: RiskScorer, cases: Mapping[str, Sequence[Mapping[str, Any]]],
-                 now: datetime | None = None) -> tuple[dict[str, Assessment], list[KeyPerson]]:
+                 now: datetime | None = None, text_hits: Mapping[int, list[Hit]] | None = None,
+                 ) -> tuple[dict[str, Assessment], list[KeyPerson]]:
     """Every case's assessment, with its persons' history in other cases, and the key
-    persons. ``now`` as in ``RiskScorer.score``."""
+    persons. ``now`` as in ``RiskScorer.score``; ``text_hits`` by lead id, where they were
+    found beforehand (a lead missing from it is read here)."""
+    found = text_hits or {}
     h = scorer.cfg.history
     facts: dict[str, list[LeadFacts]] = {}
     out: dict[str, Assessment] = {}
     for cid, leads in cases.items():
         petitions = sum(1 for lead in leads if lead.get("source") == "petition")
-        facts[cid] = [scorer.facts(lead, petitions) for lead in leads]
+        facts[cid] = [scorer.facts(lead, petitions, found.get(int(lead.get("id") or 0)))
+                      for lead in leads]
         out[cid] = scorer.assess(facts[cid], now)
 
     period = timedelta(days=h.prior_red_days)

@@ -94,17 +94,29 @@ class RiskScorer:
             hits.append(hit(f.order_application, f"转介={referral}"))
         return hits
 
-    def facts(self, lead: Mapping[str, Any], petitions: int = 1) -> LeadFacts:
-        """One lead's signals, each with the agency and date it came from."""
+    @staticmethod
+    def updated(lead: Mapping[str, Any]) -> datetime | None:
+        """When the lead last arrived or changed (its report time when the store has none)."""
+        return _when(lead.get("updated_at")) or RiskScorer._at(lead)
+
+    @staticmethod
+    def _at(lead: Mapping[str, Any]) -> datetime | None:
+        return _when(lead.get("reported_at")) or _when(lead.get("first_seen_at"))
+
+    def facts(self, lead: Mapping[str, Any], petitions: int = 1,
+              text_hits: list[Hit] | None = None) -> LeadFacts:
+        """One lead's signals, each with the agency and date it came from; ``text_hits``, when
+        given, are its description's (found beforehand, e.g. in worker processes)."""
         lid = int(lead.get("id") or 0)
-        at = _when(lead.get("reported_at")) or _when(lead.get("first_seen_at"))
-        hits = [*self.text_hits(lid, lead.get("description")), *self.flag_hits(lead, petitions)]
+        at = self._at(lead)
+        found = self.text_hits(lid, lead.get("description")) if text_hits is None else text_hits
+        hits = [*found, *self.flag_hits(lead, petitions)]
         source = str(lead.get("source") or "")
         for h in hits:
             h.evidence["source"] = SOURCE_LABELS.get(source, source)
             h.evidence["date"] = f"{at:%Y-%m-%d}" if at else None
         person = lead.get("person_id")
-        return LeadFacts(lid, source, at, _when(lead.get("updated_at")) or at,
+        return LeadFacts(lid, source, at, self.updated(lead),
                          int(person) if isinstance(person, (int, float)) and person == person else None,
                          hits)
 
