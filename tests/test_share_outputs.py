@@ -149,6 +149,16 @@ def test_briefing_and_worklists_carry_no_canary(night: dict[str, Any]) -> None:
         assert not _leaks("\n".join(_cells(book)), {"id", "plate"})
 
 
+def _level_colour(ws: Any, cell: Any) -> str | None:
+    """The fill a reader sees on a level cell: the conditional format whose rule holds for it."""
+    for cf in ws.conditional_formatting:
+        if cell.coordinate in cf.sqref:
+            for rule in cf.rules:
+                if rule.type == "containsText" and rule.text in str(cell.value):
+                    return str(rule.dxf.fill.bgColor.rgb)
+    return None
+
+
 def test_judicial_ledger_has_everything_in_full(night: dict[str, Any]) -> None:
     path = _book(night, "司法所台账")
     wb = load_workbook(path)
@@ -161,7 +171,7 @@ def test_judicial_ledger_has_everything_in_full(night: dict[str, Any]) -> None:
     assert cases.freeze_panes == "A3" and cases.auto_filter.ref
     header = [c.value for c in cases[2]]
     level = cases.cell(row=3, column=header.index("风险等级") + 1)
-    assert level.value == "红" and level.fill.fgColor.rgb.endswith("C00000")
+    assert level.value == "红" and _level_colour(cases, level) == "FFC00000"
     when = cases.cell(row=3, column=header.index("首次报告") + 1)
     assert when.is_date
     signals = cases.cell(row=3, column=header.index("风险信号及依据") + 1)

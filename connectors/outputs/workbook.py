@@ -1,10 +1,15 @@
 """Workbooks people open in Excel or WPS: styled, printable, and never a formula.
 
-Every string is written as a string cell (``write_string``), so a description the
-agency began with ``=``, ``+``, ``-`` or ``@`` stays what they wrote and nothing
-evaluates it; no text becomes a hyperlink. Control characters, which a workbook
-cannot hold, are shown as their visible symbols (U+2400…). The store keeps the
-text exactly; this is the only place it is made safe, when it is written out.
+Every string is written as a string cell, so a description the agency began with
+``=``, ``+``, ``-`` or ``@`` stays what they wrote and nothing evaluates it; no text
+becomes a hyperlink. Control characters, which a workbook cannot hold, are shown as
+their visible symbols (U+2400…). The store keeps the text exactly; this is the only
+place it is made safe, when it is written out.
+
+Cells are written by rust_xlsxwriter (through rustpy-xlsxwriter), a sheet at a time from
+columns made ready here: a district's nightly ledgers hold millions of cells, which the
+pure-Python writer took two minutes over. A risk level is coloured by a conditional
+format on its column (one rule per level), which Excel, WPS and LibreOffice all show.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-import xlsxwriter
+from rustpy_xlsxwriter import Format, write_worksheets
 
 Kind = Literal["text", "wrap", "datetime", "date", "number", "level"]
 LEVEL_COLOURS = {"红": ("#C00000", "#FFFFFF"), "橙": ("#F4B084", "#000000"),
@@ -71,71 +76,99 @@ def _as_text(v: Any) -> str:
     return str(v)
 
 
+def _format(*, wrap: bool = False, bold: bool = False, num: str | None = None,
+            center: bool = False, italic: bool = False) -> Format:
+    f = Format().set_font_name("宋体").set_font_size(10).set_align("top")
+    if wrap:
+        f = f.set_text_wrap()
+    if bold:
+        f = f.set_bold()
+    if italic:
+        f = f.set_italic().set_font_color("#595959")
+    if center:
+        f = f.set_align("center")
+    return f.set_num_format(num) if num else f
+
+
+_NUM_FORMATS = {"datetime": "yyyy-mm-dd hh:mm", "date": "yyyy-mm-dd"}
+
+
+def _cells(values: list[Any], kind: Kind) -> list[Any]:
+    """A column's values as the writer takes them: None where missing, plain datetimes in
+    date columns, numbers in number columns, every other value as safe text."""
+    out: list[Any] = []
+    for v in values:
+        if _missing(v):
+            out.append(None)
+        elif kind in _NUM_FORMATS and isinstance(v, datetime | date):
+            t = pd.Timestamp(v).to_pydatetime()
+            out.append(t.replace(tzinfo=None))
+        elif kind == "number" and isinstance(v, int | float) and not isinstance(v, bool):
+            out.append(v)
+        else:
+            out.append(_as_text(v))
+    texts = [v for v in out if isinstance(v, str)]
+    if texts and _CONTROL.search("\n".join(texts)):  # rare: only then each cell is looked at
+        out = [safe_text(v) if isinstance(v, str) else v for v in out]
+    return out
+
+
+def _widths(sheet: Sheet, cols: list[Column], values: list[list[Any]]) -> dict[str, float]:
+    """Each column as wide as its header and first rows (capped; wrapped columns wider)."""
+    out = {}
+    for c, vals in zip(cols, values, strict=True):
+        sample = [display_width(_as_text(v)) for v in vals[:300] if not _missing(v)]
+        want = max([display_width(c.header) + 2, *sample]) + 1
+        cap = WRAP_WIDTH if c.kind == "wrap" else MAX_WIDTH
+        out[c.header] = sheet.widths.get(c.key, min(max(want, 6), cap))
+    return out
+
+
 def write_workbook(path: Path, sheets: Sequence[Sheet]) -> Path:
     """Write ``sheets`` to ``path`` atomically (a temporary file renamed into place)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.tmp.xlsx")
-    wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                        "strings_to_numbers": False, "constant_memory": True})
-    base = {"font_name": "宋体", "font_size": 10, "valign": "top"}
-    fmt = {
-        "header": wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "border": 1,
-                                 "text_wrap": True, "valign": "vcenter"}),
-        "note": wb.add_format({**base, "italic": True, "font_color": "#595959"}),
-        "text": wb.add_format(base),
-        "wrap": wb.add_format({**base, "text_wrap": True}),
-        "datetime": wb.add_format({**base, "num_format": "yyyy-mm-dd hh:mm"}),
-        "date": wb.add_format({**base, "num_format": "yyyy-mm-dd"}),
-        "number": wb.add_format(base),
-    }
-    levels = {lvl: wb.add_format({**base, "bold": True, "align": "center", "bg_color": bg,
-                                  "font_color": fg})
-              for lvl, (bg, fg) in LEVEL_COLOURS.items()}
+    fmt = {"text": _format(), "wrap": _format(wrap=True), "number": _format(),
+           "datetime": _format(num=_NUM_FORMATS["datetime"]), "date": _format(num=_NUM_FORMATS["date"]),
+           "level": _format(bold=True, center=True)}
+    header = _format(bold=True).set_background_color("#D9E1F2").set_border("thin").set_text_wrap()
+    note = _format(italic=True)
+    levels = [{"type": "text", "criteria": "contains", "value": lvl,
+               "format": Format().set_bold().set_background_color(bg).set_font_color(fg)}
+              for lvl, (bg, fg) in LEVEL_COLOURS.items()]
+    data: list[tuple[str, Any]] = []  # (sheet name, frame)
+    opts: dict[str, dict[str, Any]] = {k: {} for k in (
+        "header_row", "merge_ranges", "row_heights", "column_widths", "column_formats",
+        "header_format", "autofilter", "freeze_panes", "page_setup", "conditional_formats")}
     for sheet in sheets:
-        _write_sheet(wb, sheet, fmt, levels)
-    wb.close()
+        name, cols = sheet.name[:31], list(sheet.columns)
+        headers = [c.header for c in cols]
+        if len(set(headers)) != len(headers):
+            raise ValueError(f"表“{name}”的列名重复：{headers}")
+        raw = [sheet.frame[c.key].tolist() if c.key in sheet.frame.columns
+               else [None] * len(sheet.frame) for c in cols]
+        columns = {c.header: pd.Series(_cells(v, c.kind), dtype=object) for c, v in zip(cols, raw, strict=True)}
+        data.append((name, pd.DataFrame(columns, index=pd.RangeIndex(len(sheet.frame)))))
+        top = 1 if sheet.note else 0
+        opts["header_row"][name] = top
+        if sheet.note:
+            opts["merge_ranges"][name] = [(0, 0, 0, max(len(cols) - 1, 1), safe_text(sheet.note), note)]
+        opts["row_heights"][name] = {top: 30}
+        opts["column_widths"][name] = _widths(sheet, cols, raw)
+        opts["column_formats"][name] = {c.header: fmt[c.kind] for c in cols}
+        opts["header_format"][name] = header
+        opts["autofilter"][name] = bool(cols)
+        opts["freeze_panes"][name] = {"row": top + 1, "col": 0}
+        opts["page_setup"][name] = {
+            "landscape": True, "paper_size": 9, "fit_to_pages": (1, 0), "repeat_rows": top,
+            "margins": {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6},
+            "footer": "&C第 &P 页，共 &N 页"}
+        opts["conditional_formats"][name] = {c.header: levels for c in cols if c.kind == "level"}
+    write_worksheets(
+        data, str(tmp), header_row=opts["header_row"], merge_ranges=opts["merge_ranges"],
+        row_heights=opts["row_heights"], column_widths=opts["column_widths"],
+        column_formats=opts["column_formats"], header_format=opts["header_format"],
+        autofilter=opts["autofilter"], freeze_panes=opts["freeze_panes"],
+        page_setup=opts["page_setup"], conditional_formats=opts["conditional_formats"])
     tmp.replace(path)
     return path
-
-
-def _write_sheet(wb: Any, sheet: Sheet, fmt: dict[str, Any], levels: dict[str, Any]) -> None:
-    ws = wb.add_worksheet(sheet.name[:31])
-    cols = list(sheet.columns)
-    top = 0
-    if sheet.note:
-        ws.write_string(0, 0, safe_text(sheet.note), fmt["note"])
-        top = 1
-    widths: list[float] = [display_width(c.header) + 2 for c in cols]
-    values = [sheet.frame[c.key].tolist() if c.key in sheet.frame.columns
-              else [None] * len(sheet.frame) for c in cols]
-    for i, c in enumerate(cols):  # widths from the header and the first rows
-        sample = [display_width(_as_text(v)) for v in values[i][:300] if not _missing(v)]
-        want = max([widths[i], *sample]) + 1
-        cap = WRAP_WIDTH if c.kind == "wrap" else MAX_WIDTH
-        widths[i] = sheet.widths.get(c.key, min(max(want, 6), cap))
-        ws.set_column(i, i, widths[i], fmt["wrap" if c.kind == "wrap" else "text"])
-    ws.set_row(top, 30)
-    for i, c in enumerate(cols):
-        ws.write_string(top, i, c.header, fmt["header"])
-    for r, row in enumerate(zip(*values, strict=True), start=top + 1):
-        for i, (c, v) in enumerate(zip(cols, row, strict=True)):
-            if _missing(v):
-                continue
-            if c.kind in ("datetime", "date") and isinstance(v, datetime | date | pd.Timestamp):
-                ws.write_datetime(r, i, pd.Timestamp(v).to_pydatetime(), fmt[c.kind])
-            elif c.kind == "number" and isinstance(v, int | float) and not isinstance(v, bool):
-                ws.write_number(r, i, v, fmt["number"])
-            elif c.kind == "level" and v in levels:
-                ws.write_string(r, i, v, levels[v])
-            else:
-                ws.write_string(r, i, safe_text(_as_text(v)), fmt["wrap" if c.kind == "wrap" else "text"])
-    last = top + len(sheet.frame)
-    ws.freeze_panes(top + 1, 0)
-    if cols:
-        ws.autofilter(top, 0, last, len(cols) - 1)
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(top)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.set_footer("&C第 &P 页，共 &N 页")
