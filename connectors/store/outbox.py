@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, bindparam, func, select, update
 from sqlmodel import Session, col
 
 from connectors.store.access import read_frame
@@ -60,15 +60,13 @@ def due(engine: Engine, at: datetime) -> list[dict[str, Any]]:
 
 
 def record(engine: Engine, delivery_id: int, at: datetime, error: str | None,
-           attempts: int, backoff: float, no_channel: bool = False) -> str:
+           attempts: int, backoff: float) -> str:
     """The outcome of one try: delivered, or failed with the next try after
     ``backoff``·2^(tries−1) seconds, or undelivered for good after ``attempts`` tries."""
     with Session(engine) as s, s.begin():
         d = s.get(AlertDelivery, delivery_id)
         assert d is not None
-        if no_channel:
-            d.status, d.last_error = "no_channel", "未配置接收地址"
-        elif error is None:
+        if error is None:
             d.attempts += 1
             d.status, d.delivered_at, d.last_error = "delivered", at, None
             alert = s.get(Alert, d.alert_id)
@@ -84,6 +82,18 @@ def record(engine: Engine, delivery_id: int, at: datetime, error: str | None,
         return d.status
 
 
+def record_no_channel(engine: Engine, delivery_ids: Sequence[int]) -> None:
+    """Deliveries with no address to send to, in one statement (nothing was tried)."""
+    if not delivery_ids:
+        return
+    with Session(engine) as s, s.begin():
+        table = AlertDelivery.__table__  # type: ignore[attr-defined]
+        s.connection().execute(
+            update(table).where(table.c.id == bindparam("did"))
+            .values(status="no_channel", last_error="未配置接收地址"),
+            [{"did": i} for i in delivery_ids])
+
+
 def undelivered(engine: Engine) -> pd.DataFrame:
     """Deliveries that will not arrive without someone acting: retries spent, or no address."""
     stmt = (select(col(AlertDelivery.alert_id), col(AlertDelivery.receiver),
@@ -97,5 +107,7 @@ def undelivered(engine: Engine) -> pd.DataFrame:
 
 
 def delivery_counts(engine: Engine) -> Mapping[str, int]:
-    df = read_frame(engine, select(col(AlertDelivery.status)))
-    return {str(k): int(v) for k, v in df["status"].value_counts().items()}
+    with Session(engine) as s:
+        rows = s.execute(select(col(AlertDelivery.status), func.count())
+                         .group_by(col(AlertDelivery.status))).all()
+    return {str(k): int(v) for k, v in rows}

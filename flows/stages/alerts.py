@@ -10,7 +10,7 @@ from typing import Any
 from connectors.outputs.webhook import DeliveryFailed, Webhook
 from connectors.resources import Resources
 from connectors.store.access import now
-from connectors.store.outbox import delivery_counts, due, enqueue, record
+from connectors.store.outbox import delivery_counts, due, enqueue, record, record_no_channel
 from triage.followup import MEDIATORS, alert_payload, receivers
 
 
@@ -24,6 +24,7 @@ def alert_stage(res: Resources, webhook: Webhook | None = None,
     own = webhook is None
     hook = webhook or Webhook(timeout=cfg.timeout_seconds)
     sent = failed = 0
+    nowhere: list[int] = []
     try:
         for d in pending:
             url = cfg.receivers.get(d["receiver"]) or (
@@ -32,8 +33,7 @@ def alert_stage(res: Resources, webhook: Webhook | None = None,
             if url is not None and url.startswith("env:"):
                 url = os.environ.get(url[4:]) or None  # a robot's URL carries its key
             if url is None:
-                record(res.engine, d["id"], stamp, None, cfg.attempts, cfg.backoff_seconds,
-                       no_channel=True)
+                nowhere.append(int(d["id"]))
                 continue
             payload = alert_payload(d, d["village"] or d["town"], d["signals"], cfg.case_url)
             try:
@@ -45,6 +45,7 @@ def alert_stage(res: Resources, webhook: Webhook | None = None,
                 failed += 1
             record(res.engine, d["id"], stamp, error, cfg.attempts, cfg.backoff_seconds)
     finally:
+        record_no_channel(res.engine, nowhere)
         if own:
             hook.close()
     counts = delivery_counts(res.engine)
