@@ -72,44 +72,46 @@ def routing_inputs(engine: Engine) -> RoutingInputs:
         tasks = s.execute(select(col(FollowUpTask.case_id), col(FollowUpTask.level),
                                  col(FollowUpTask.level_since)).join(
             Case, col(Case.id) == col(FollowUpTask.case_id)).where(is_open)).all()
+    route_rows, assess_rows, case_rows = records(routes), records(assess), records(cases)
     current = {r["case_id"]: CurrentRoute(
         r["case_id"], r["route_status"], _str(r["mediator_id"]), r["status"] == "confirmed",
-        _str(r["level"]), _dt(r["assigned_at"]) or datetime.min) for r in records(routes)}
+        _str(r["level"]), _dt(r["assigned_at"]) or datetime.min) for r in route_rows}
     signals = {r["case_id"]: tuple(x["signal"] for x in (r["signals"] or []))
-               for r in records(assess)}
+               for r in assess_rows}
     routed = [CaseToRoute(
         c["id"], _str(c["village_code"]), _str(c["town"]), c["dispute_type"],
         _str(c["risk_level"]) or "蓝", signals.get(c["id"], ()), "", _str(c["district"]),
         _str(c["village"]), current[c["id"]].mediator_id if c["id"] in current else None)
-        for c in records(cases)]
+        for c in case_rows]
     return RoutingInputs(
         routed, current,
-        {r["case_id"]: list(r["co_agencies"] or []) for r in records(routes)},
-        {r["case_id"]: list(r["rejected_agencies"] or []) for r in records(routes)},
+        {r["case_id"]: list(r["co_agencies"] or []) for r in route_rows},
+        {r["case_id"]: list(r["rejected_agencies"] or []) for r in route_rows},
         {k: v for k, v in changed.items() if k in open_ids},
-        {r["case_id"]: ls for r in records(assess) if (ls := _dt(r["level_since"])) is not None},
+        {r["case_id"]: ls for r in assess_rows if (ls := _dt(r["level_since"])) is not None},
         {(t[0], t[1], t[2]) for t in tasks if t[1] is not None and t[2] is not None},
-        [c["id"] for c in records(cases) if _str(c["outcome"]) is not None],
-        {r["case_id"]: int(r["run_id"]) for r in records(assess) if _str(r["run_id"]) is not None},
-        {r["case_id"]: list(r["added_agencies"]) for r in records(routes)
+        [c["id"] for c in case_rows if _str(c["outcome"]) is not None],
+        {r["case_id"]: int(r["run_id"]) for r in assess_rows if _str(r["run_id"]) is not None},
+        {r["case_id"]: list(r["added_agencies"]) for r in route_rows
          if isinstance(r["added_agencies"], list) and r["added_agencies"]})
 
 
 def case_texts(engine: Engine, case_ids: Iterable[str]) -> dict[str, str]:
-    """The descriptions of each case's leads, joined, for the co-agency words."""
-    wanted = set(case_ids)
-    if not wanted:
-        return {}
-    links = read_frame(engine, select_columns(CaseLink, "lead_id", "case_id"))
-    links = links[links["case_id"].isin(wanted)]
-    ids = sorted(int(i) for i in links["lead_id"])
-    parts = [read_frame(engine, select_columns(Lead, "id", "description").where(
-        col(Lead.id).in_(ids[i:i + 900]))) for i in range(0, len(ids), 900)]
-    if not parts:
-        return {}
-    leads = pd.concat(parts, ignore_index=True).merge(links, left_on="id", right_on="lead_id")
-    return {str(k): v for k, v in leads.groupby("case_id")["description"].apply(
-        lambda d: "。".join(x for x in d if isinstance(x, str) and x)).items()}
+    """The descriptions of each case's leads (in lead order), joined, for the co-agency words.
+    Only these cases' links are read: the history's are not."""
+    wanted = sorted(set(case_ids))
+    out: dict[str, list[str]] = {}
+    with Session(engine) as s:
+        for start in range(0, len(wanted), 900):
+            rows = s.execute(select(col(CaseLink.case_id), col(Lead.description))
+                             .join(Lead, col(Lead.id) == col(CaseLink.lead_id))
+                             .where(col(CaseLink.case_id).in_(wanted[start:start + 900]))
+                             .order_by(col(CaseLink.case_id), col(Lead.id))).all()
+            for cid, text in rows:
+                parts = out.setdefault(str(cid), [])
+                if isinstance(text, str) and text:
+                    parts.append(text)
+    return {k: "。".join(v) for k, v in out.items()}
 
 
 def _str(v: Any) -> Any:
