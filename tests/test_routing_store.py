@@ -200,3 +200,41 @@ def test_a_mediator_on_leave_hands_over_with_the_reason(res: Resources) -> None:
         assert "休假" in (after[cid].route_reason or "")
         assert any(e.kind in ("routed", "unroutable") and "休假" in (e.detail.get("reason") or "")
                    for e in _events(res, cid))
+
+
+def test_the_watch_routes_what_it_scored_as_a_full_read_would(tmp_path) -> None:
+    """The watch path reads only the cases its run scored (and new ones); the routes, tasks
+    and counts it makes are those of a run that reads every open case, on a copy of the
+    same store."""
+    import shutil
+
+    from connectors.resources import open_resources
+    from connectors.settings import REPO_DATA, Settings
+    from connectors.store.access import start_run
+
+    def home(name: str) -> Resources:
+        return open_resources(Settings(home=tmp_path / name, database_url=None, data_dir=REPO_DATA))
+
+    r = home("watch")
+    drop_demo(r.settings.inbox, 80, 5, outside=0.1)
+    _night(r)
+    drop_demo(r.settings.inbox, 30, 11)  # the day's files: new cases, and leads of old ones
+    run = start_run(r.engine, "watch", {})
+    got = stages.ingest_inbox(r, run)
+    stages.link_stage(r, run)
+    stages.score_stage(r, run, got.new_lead_ids)
+    r.engine.dispose()
+    shutil.copytree(tmp_path / "watch", tmp_path / "every")
+    outs = []
+    for name, every in (("watch", False), ("every", True)):
+        r = home(name)
+        out = stages.route_stage(r, run, retry=False, every_case=every)
+        outs.append(({k: v for k, v in out.items() if k != "overdue_list"},
+                     {c: (a.route_status, a.mediator_id, tuple(a.co_agencies or ()), a.route_reason,
+                          tuple(a.reasons or ())) for c, a in _routes(r).items()},
+                     sorted((t[1], t[2]) for t in _tasks(r))))
+        r.engine.dispose()
+    (watch, routes, tasks), (full, routes_full, tasks_full) = outs
+    assert watch["routed"] > 0 and watch["tasks"] > 0
+    assert watch == full
+    assert routes == routes_full and tasks == tasks_full

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, and_, func, or_, select, update
 from sqlmodel import Session, col
 
 from connectors.store.access import read_frame, select_columns
@@ -48,14 +48,21 @@ def _dt(v: Any) -> datetime | None:
     return v.to_pydatetime() if isinstance(v, pd.Timestamp) else v
 
 
-def routing_inputs(engine: Engine) -> RoutingInputs:
+def routing_inputs(engine: Engine, run_id: int | None = None) -> RoutingInputs:
     """Every open case with its signals (texts come from ``case_texts``, for the cases that
-    need them), its route in force, what changed, and its task keys."""
+    need them), its route in force, what changed, and its task keys. With ``run_id``, only
+    the open cases that run scored or that have no route yet (the watch path: the others'
+    routes are checked by the night)."""
+    is_open = col(Case.status) == "open"  # closed cases' assessments and routes are not read
+    if run_id is not None:
+        scored = select(col(RiskAssessment.case_id)).where(
+            col(RiskAssessment.is_current).is_(True), col(RiskAssessment.run_id) == run_id)
+        has_route = select(col(Assignment.case_id)).where(col(Assignment.is_current).is_(True))
+        is_open = and_(is_open, or_(col(Case.id).in_(scored), col(Case.id).not_in(has_route)))
     cases = read_frame(engine, select_columns(
         Case, "id", "village_code", "town", "dispute_type", "risk_level", "district", "village",
-        "outcome").where(col(Case.status) == "open"))
+        "outcome").where(is_open))
     open_ids = set(cases["id"])
-    is_open = col(Case.status) == "open"  # closed cases' assessments and routes are not read
     assess = read_frame(engine, select_columns(
         RiskAssessment, "case_id", "signals", "level_since", "run_id").join(
         Case, col(Case.id) == col(RiskAssessment.case_id)).where(
@@ -184,6 +191,27 @@ def mark_reopened(engine: Engine, case_ids: Sequence[str], run_id: int | None,
         for cid in case_ids:
             s.add(CaseEvent(kind="reopened", case_id=cid, run_id=run_id, at=stamp,
                             detail={"by": "系统", "reason": "新线索，案件重新打开"}))
+
+
+def route_load(engine: Engine) -> dict[str, int]:
+    """Open cases per mediator on the routes in force."""
+    with Session(engine) as s:
+        rows = s.execute(select(col(Assignment.mediator_id), func.count()).join(
+            Case, col(Case.id) == col(Assignment.case_id)).where(
+            col(Assignment.is_current).is_(True), col(Case.status) == "open",
+            col(Assignment.route_status) == "assigned", col(Assignment.mediator_id).is_not(None))
+            .group_by(col(Assignment.mediator_id))).all()
+    return {str(m): int(n) for m, n in rows}
+
+
+def route_counts(engine: Engine) -> dict[str, int]:
+    """Open cases by the status of their route in force (assigned, referred, unroutable)."""
+    with Session(engine) as s:
+        rows = s.execute(select(col(Assignment.route_status), func.count()).join(
+            Case, col(Case.id) == col(Assignment.case_id)).where(
+            col(Assignment.is_current).is_(True), col(Case.status) == "open")
+            .group_by(col(Assignment.route_status))).all()
+    return {str(k): int(n) for k, n in rows}
 
 
 def overdue_tasks(engine: Engine, at: datetime) -> pd.DataFrame:

@@ -3,6 +3,7 @@ kept current, follow-up tasks once per level reached, and the overdue tasks coun
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime
@@ -14,6 +15,8 @@ from connectors.store.routing import (
     case_texts,
     mark_reopened,
     overdue_tasks,
+    route_counts,
+    route_load,
     routing_inputs,
     save_routes,
     save_tasks,
@@ -29,14 +32,17 @@ from triage.routing.config import with_web_leave
 
 def route_stage(res: Resources, run_id: int | None = None,
                 at: datetime | None = None, *, retry: bool = True,
-                again: Collection[str] = ()) -> dict[str, Any]:
+                again: Collection[str] = (), every_case: bool = False) -> dict[str, Any]:
     """Route the open cases that are new, changed, or whose mediator can no longer take them;
     leave every other route as it stands. Cases nobody could take, and referrals, are tried
     again when ``retry`` (the nightly run; the watch path routes only what it brought).
-    ``at`` is the present (tests set it)."""
+    ``at`` is the present (tests set it). Without ``retry`` (and with a run) only the cases
+    that run scored, and new ones, are read, unless ``every_case``: the night checks the
+    others' routes (a mediator on leave, a merge)."""
     stamp = at or now()
     cfg = res.config
-    got = routing_inputs(res.engine)
+    only = None if retry or run_id is None or every_case else run_id  # the watch: what it scored
+    got = routing_inputs(res.engine, only)
     mark_reopened(res.engine, got.reopened, run_id, stamp)
     elig = Eligibility(with_web_leave(cfg.mediators, web_leave(res.engine)), stamp.date())
     why = {}
@@ -54,7 +60,11 @@ def route_stage(res: Resources, run_id: int | None = None,
     texts = case_texts(res.engine, set(why) | fresh)
     got.cases = [replace(c, text=texts.get(c.case_id, "")) for c in got.cases]
     batch = [c for c in got.cases if c.case_id in why]
-    load = current_load(got.current.values(), rerouted=why)
+    if only is None:
+        load = current_load(got.current.values(), rerouted=why)
+    else:  # the cases read are a few: the others' routes are counted in the store
+        load = Counter(route_load(res.engine))
+        load.subtract(current_load(got.current[c] for c in why if c in got.current))
     co = CoAgencies(cfg.routing.co_agency, cfg.risk, cut)
     mediators = with_web_leave(cfg.mediators, web_leave(res.engine))
     routes = route_cases(batch, mediators, cfg.routing, day=stamp.date(),
@@ -90,10 +100,8 @@ def route_stage(res: Resources, run_id: int | None = None,
     update_agencies(res.engine, updates, run_id, stamp)
     tasks = _new_tasks(res, got, agencies, {r.case_id: r.status for r in routes}, stamp)
     save_tasks(res.engine, tasks)
-    status = {c: (r.route_status if c not in moved else "") for c, r in got.current.items()}
-    status.update({r.case_id: r.status for r in routes})
-    counts = {s: sum(1 for v in status.values() if v == s)
-              for s in ("assigned", "referred", "unroutable")}
+    in_force = route_counts(res.engine)
+    counts = {s: in_force.get(s, 0) for s in ("assigned", "referred", "unroutable")}
     late = overdue_tasks(res.engine, stamp)
     return {"routed": len(changed), **counts, "tasks": len(tasks), "overdue": len(late),
             "overdue_list": [{"case_id": r["case_id"], "task": r["kind"], "level": r["level"],
