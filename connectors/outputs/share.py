@@ -9,6 +9,7 @@ no ledgers: the last set still stands.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -69,12 +70,15 @@ def write_run_outputs(engine: Engine, root: Path, setup: ShareSetup, run_id: int
         suffix = f"{day:%Y%m%d}_运行{run_id}"
         stamp = f"运行 {run_id}，生成于 {at:%Y-%m-%d %H:%M}"
         rejected = rejected_rows(inputs)
-        written.append(judicial_ledger(folder / f"司法所台账_{suffix}.xlsx", masker, cases, leads,
-                                       tasks, review_rows(inputs), alert_rows(inputs), rejected, stamp))
-        for source in SOURCES:
-            written.append(agency_ledger(folder / f"{SOURCE_LABELS[source]}台账_{suffix}.xlsx", masker,
-                                         source, cases, leads, rejected, stamp))
-        written += worklists(folder, masker, setup.roster, cases, leads, tasks, suffix)
+        # two at a time: the workbook writer releases the GIL while it assembles and deflates
+        # a workbook, so one ledger is compressed while the next is masked
+        with ThreadPoolExecutor(2, thread_name_prefix="ledger") as pool:
+            books = [pool.submit(judicial_ledger, folder / f"司法所台账_{suffix}.xlsx", masker, cases,
+                                 leads, tasks, review_rows(inputs), alert_rows(inputs), rejected, stamp)]
+            books += [pool.submit(agency_ledger, folder / f"{SOURCE_LABELS[source]}台账_{suffix}.xlsx",
+                                  masker, source, cases, leads, rejected, stamp) for source in SOURCES]
+            lists = pool.submit(worklists, folder, masker, setup.roster, cases, leads, tasks, suffix)
+            written += [b.result() for b in books] + lists.result()
     page = briefing_path(root, day)
     ledger_name = next((p.name for p in written if p.name.startswith("司法所台账")), "司法所台账")
     page.parent.mkdir(parents=True, exist_ok=True)
