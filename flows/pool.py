@@ -17,6 +17,7 @@ from triage.link.table import LeadChunk
 from triage.risk import RiskConfig, RiskScorer
 from triage.risk.text import Hit
 
+WORKERS = 2  # processes of a stage's pool (the machines have 2 cores)
 _SCORER: RiskScorer | None = None
 
 

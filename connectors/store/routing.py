@@ -3,6 +3,7 @@ routes, the routes a run decides, case events, follow-up tasks and overdue ones.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -193,25 +194,15 @@ def mark_reopened(engine: Engine, case_ids: Sequence[str], run_id: int | None,
                             detail={"by": "系统", "reason": "新线索，案件重新打开"}))
 
 
-def route_load(engine: Engine) -> dict[str, int]:
-    """Open cases per mediator on the routes in force."""
+def routes_in_force(engine: Engine) -> Counter[tuple[str, str | None]]:
+    """Open cases by the status (assigned, referred, unroutable) and mediator of their route
+    in force."""
     with Session(engine) as s:
-        rows = s.execute(select(col(Assignment.mediator_id), func.count()).join(
-            Case, col(Case.id) == col(Assignment.case_id)).where(
-            col(Assignment.is_current).is_(True), col(Case.status) == "open",
-            col(Assignment.route_status) == "assigned", col(Assignment.mediator_id).is_not(None))
-            .group_by(col(Assignment.mediator_id))).all()
-    return {str(m): int(n) for m, n in rows}
-
-
-def route_counts(engine: Engine) -> dict[str, int]:
-    """Open cases by the status of their route in force (assigned, referred, unroutable)."""
-    with Session(engine) as s:
-        rows = s.execute(select(col(Assignment.route_status), func.count()).join(
-            Case, col(Case.id) == col(Assignment.case_id)).where(
-            col(Assignment.is_current).is_(True), col(Case.status) == "open")
-            .group_by(col(Assignment.route_status))).all()
-    return {str(k): int(n) for k, n in rows}
+        rows = s.execute(select(col(Assignment.route_status), col(Assignment.mediator_id), func.count())
+                         .join(Case, col(Case.id) == col(Assignment.case_id))
+                         .where(col(Assignment.is_current).is_(True), col(Case.status) == "open")
+                         .group_by(col(Assignment.route_status), col(Assignment.mediator_id))).all()
+    return Counter({(str(status), _str(m)): int(n) for status, m, n in rows})
 
 
 def overdue_tasks(engine: Engine, at: datetime) -> pd.DataFrame:

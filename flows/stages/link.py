@@ -20,12 +20,11 @@ from connectors.store.access import now
 from connectors.store.linking import link_inputs, save_links
 from connectors.store.secrets import link_key
 from connectors.tokenizer import cut, word_tags
-from flows.pool import pooled
+from flows.pool import WORKERS, pooled
 from triage.link import link
 from triage.link.features import Pseudonyms, Subjects
 
 log = logging.getLogger(__name__)
-FEATURE_WORKERS = 2  # processes computing lead features when many leads are new
 PARALLEL_FROM = 20_000  # fewer new leads than this: computed in-process (no pool start-up)
 
 
@@ -53,7 +52,7 @@ def link_stage(res: Resources, run_id: int | None = None, *, full: bool = False)
         known = 0 if index is None else int(np.isin(index.table.ids, leads["id"]).sum())
         result = link(leads, got.previous, cut, res.config.linking, model=model, new_ids=new_ids,
                       merges=got.merges, splits=got.splits, words=word_tags(), index=index,
-                      chunks=pooled(FEATURE_WORKERS) if len(leads) - known >= PARALLEL_FROM else None,
+                      chunks=pooled(WORKERS) if len(leads) - known >= PARALLEL_FROM else None,
                       progress=lambda stage: log.info("linking: %s done", stage),
                       pseudonyms=pseudonyms)
         if new_ids is None:

@@ -15,8 +15,7 @@ from connectors.store.routing import (
     case_texts,
     mark_reopened,
     overdue_tasks,
-    route_counts,
-    route_load,
+    routes_in_force,
     routing_inputs,
     save_routes,
     save_tasks,
@@ -60,11 +59,11 @@ def route_stage(res: Resources, run_id: int | None = None,
     texts = case_texts(res.engine, set(why) | fresh)
     got.cases = [replace(c, text=texts.get(c.case_id, "")) for c in got.cases]
     batch = [c for c in got.cases if c.case_id in why]
-    if only is None:
-        load = current_load(got.current.values(), rerouted=why)
-    else:  # the cases read are a few: the others' routes are counted in the store
-        load = Counter(route_load(res.engine))
-        load.subtract(current_load(got.current[c] for c in why if c in got.current))
+    # each mediator's open cases, counted in the store (the watch reads only a few cases),
+    # less the cases being routed again
+    assigned = Counter({m: n for (status, m), n in routes_in_force(res.engine).items()
+                        if status == "assigned" and m})
+    load = assigned - current_load(got.current[c] for c in why if c in got.current)
     co = CoAgencies(cfg.routing.co_agency, cfg.risk, cut)
     mediators = with_web_leave(cfg.mediators, web_leave(res.engine))
     routes = route_cases(batch, mediators, cfg.routing, day=stamp.date(),
@@ -100,8 +99,9 @@ def route_stage(res: Resources, run_id: int | None = None,
     update_agencies(res.engine, updates, run_id, stamp)
     tasks = _new_tasks(res, got, agencies, {r.case_id: r.status for r in routes}, stamp)
     save_tasks(res.engine, tasks)
-    in_force = route_counts(res.engine)
-    counts = {s: in_force.get(s, 0) for s in ("assigned", "referred", "unroutable")}
+    in_force = routes_in_force(res.engine)
+    counts = {s: sum(n for (status, _m), n in in_force.items() if status == s)
+              for s in ("assigned", "referred", "unroutable")}
     late = overdue_tasks(res.engine, stamp)
     return {"routed": len(changed), **counts, "tasks": len(tasks), "overdue": len(late),
             "overdue_list": [{"case_id": r["case_id"], "task": r["kind"], "level": r["level"],

@@ -19,13 +19,12 @@ from connectors.store.risk import (
     scoring_inputs,
     scoring_targets,
 )
-from flows.pool import pooled_text_hits
+from flows.pool import WORKERS, pooled_text_hits
 from triage.domain import RISK_LEVELS
 from triage.followup import new_lead_alert
 from triage.frames import records
 from triage.risk import RiskConfig, RiskScorer, apply_override, assess_cases, due, explain, reassess
 
-TEXT_WORKERS = 2  # processes reading descriptions when many leads are scored at once
 PARALLEL_FROM = 30_000  # fewer leads than this: read in-process (no pool start-up)
 STORED = ("case_id", "run_id", "level", "score", "computed_level", "signals", "history",
           "override_level", "override_by", "override_reason", "override_at", "override_from",
@@ -64,7 +63,7 @@ def score_stage(res: Resources, run_id: int | None = None,
     present = stamp if newest is None else min(stamp, newest)
     texts = None
     if len(leads) >= PARALLEL_FROM:  # a history's first scoring: its text in worker processes
-        texts = pooled_text_hits(cfg, TEXT_WORKERS, list(zip(
+        texts = pooled_text_hits(cfg, WORKERS, list(zip(
             (int(i) for i in leads["id"]), leads["description"].tolist(), strict=True)))
     assessed, keys = assess_cases(scorer, cases, now=present, text_hits=texts)
     rows, alerts = [], []
