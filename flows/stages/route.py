@@ -25,7 +25,14 @@ from connectors.store.workbench import web_leave
 from connectors.tokenizer import cut
 from triage.followup import follow_up_plan
 from triage.frames import records
-from triage.routing import CoAgencies, Eligibility, current_load, reroute_reason, route_cases
+from triage.routing import (
+    CoAgencies,
+    Eligibility,
+    current_load,
+    finish_routes,
+    plan_routes,
+    reroute_reason,
+)
 from triage.routing.config import with_web_leave
 
 
@@ -43,7 +50,8 @@ def route_stage(res: Resources, run_id: int | None = None,
     only = None if retry or run_id is None or every_case else run_id  # the watch: what it scored
     got = routing_inputs(res.engine, only)
     mark_reopened(res.engine, got.reopened, run_id, stamp)
-    elig = Eligibility(with_web_leave(cfg.mediators, web_leave(res.engine)), stamp.date())
+    mediators = with_web_leave(cfg.mediators, web_leave(res.engine))
+    elig = Eligibility(mediators, stamp.date())
     why = {}
     for case in got.cases:
         reason = reroute_reason(case, got.current.get(case.case_id),
@@ -53,39 +61,35 @@ def route_stage(res: Resources, run_id: int | None = None,
         elif case.case_id in again and not (case.case_id in got.current
                                             and got.current[case.case_id].confirmed):
             why[case.case_id] = "协调员重跑"
-    # co-agency words are read where a route is made or a case was scored again this run
-    # (on a run without an id, everywhere): other cases' texts have not changed
-    fresh = {c.case_id for c in got.cases if run_id is None or got.scored_in.get(c.case_id) == run_id}
-    texts = case_texts(res.engine, set(why) | fresh)
-    got.cases = [replace(c, text=texts.get(c.case_id, "")) for c in got.cases]
     batch = [c for c in got.cases if c.case_id in why]
     # each mediator's open cases, counted in the store (the watch reads only a few cases),
     # less the cases being routed again
     assigned = Counter({m: n for (status, m), n in routes_in_force(res.engine).items()
                         if status == "assigned" and m})
     load = assigned - current_load(got.current[c] for c in why if c in got.current)
+    # a re-check that changes nothing (still unroutable, still referred, the same mediator
+    # on a coordinator's rerun) makes no route: the route in force stands
+    standing = {cid: (got.current[cid].route_status, got.current[cid].mediator_id)
+                for cid, reason in why.items()
+                if reason in ("再次尝试分派", "核对转办", "协调员重跑") and cid in got.current}
+    planned = plan_routes(batch, mediators, cfg.routing, day=stamp.date(),
+                          served=cfg.served_towns, offices=cfg.offices, load=load,
+                          standing=standing)
+    # co-agency words are read where a route is made or a case was scored again this run
+    # (on a run without an id, everywhere): other cases' texts have not changed
+    fresh = {c.case_id for c in got.cases if run_id is None or got.scored_in.get(c.case_id) == run_id}
+    texts = case_texts(res.engine, {r.case_id for r in planned} | fresh)
+    got.cases = [replace(c, text=texts.get(c.case_id, "")) for c in got.cases]
     co = CoAgencies(cfg.routing.co_agency, cfg.risk, cut)
-    mediators = with_web_leave(cfg.mediators, web_leave(res.engine))
-    routes = route_cases(batch, mediators, cfg.routing, day=stamp.date(),
-                         served=cfg.served_towns, offices=cfg.offices, co=co, load=load,
-                         rejected=got.rejected)
+    changed = finish_routes(planned, got.cases, cfg.routing, co=co, rejected=got.rejected)
     # co-agencies a coordinator brought in stay with the case, whatever its signals say
-    routes = [replace(r, co_agencies=sorted({*r.co_agencies, *got.added[r.case_id]}))
-              if r.case_id in got.added and r.status == "assigned" else r for r in routes]
-    # a re-check that changes nothing (still unroutable, still referred to the same office)
-    # writes nothing: the route in force stands
-    changed = []
-    for r in routes:
-        cur = got.current.get(r.case_id)
-        if cur is not None and why[r.case_id] in ("再次尝试分派", "核对转办", "协调员重跑") and (
-                cur.route_status, cur.mediator_id) == (r.status, r.mediator_id):
-            continue
-        changed.append(r)
+    changed = [replace(r, co_agencies=sorted({*r.co_agencies, *got.added[r.case_id]}))
+               if r.case_id in got.added and r.status == "assigned" else r for r in changed]
     level = {c.case_id: c.level for c in got.cases}
     save_routes(res.engine, changed, why, level, got.rejected, run_id, stamp, got.added)
     # co-agencies follow the case's signals on the routes that stand
     moved = {r.case_id for r in changed}
-    agencies = {r.case_id: r.co_agencies for r in routes}
+    agencies = {**got.agencies, **{r.case_id: r.co_agencies for r in changed}}
     updates = {}
     for case in got.cases:
         if case.case_id in moved or case.case_id not in got.current or case.case_id not in fresh:
@@ -97,7 +101,7 @@ def route_stage(res: Resources, run_id: int | None = None,
         if joined != got.agencies.get(case.case_id, []):
             updates[case.case_id] = (joined, reasons)
     update_agencies(res.engine, updates, run_id, stamp)
-    tasks = _new_tasks(res, got, agencies, {r.case_id: r.status for r in routes}, stamp)
+    tasks = _new_tasks(res, got, agencies, {r.case_id: r.status for r in changed}, stamp)
     save_tasks(res.engine, tasks)
     in_force = routes_in_force(res.engine)
     counts = {s: sum(n for (status, _m), n in in_force.items() if status == s)

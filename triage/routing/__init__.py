@@ -14,11 +14,12 @@ from triage.routing.config import (
     RoutingConfig,
 )
 from triage.routing.eligibility import Eligibility
-from triage.routing.plan import office_for, route_cases
+from triage.routing.plan import finish_routes, office_for, plan_routes, route_cases
 from triage.routing.stability import CurrentRoute, current_load, reroute_reason
 
 __all__ = [
     "COST_LABELS", "AlertConfig", "CaseToRoute", "CoAgencies", "CoAgencyRule", "CostWeights",
     "CurrentRoute", "Eligibility", "FollowUpStep", "MediatorSpec", "Pricing", "Route",
-    "RoutingConfig", "assign", "current_load", "office_for", "reroute_reason", "route_cases",
+    "RoutingConfig", "assign", "current_load", "finish_routes", "office_for", "plan_routes",
+    "reroute_reason", "route_cases",
 ]

@@ -63,10 +63,9 @@ def _unassigned_cost(level: str) -> int:
 
 
 def assign(cases: Sequence[CaseToRoute], mediators: Sequence[MediatorSpec],
-           weights: CostWeights, day: date, load: Mapping[str, int] | None = None,
-           co_agencies: Mapping[str, tuple[list[str], list[str]]] | None = None) -> list[Route]:
+           weights: CostWeights, day: date, load: Mapping[str, int] | None = None) -> list[Route]:
     """Routes for cases inside the served towns; ``load`` counts each mediator's open cases
-    that are not in this batch; ``co_agencies`` gives each case's agencies and reasons."""
+    that are not in this batch."""
     if not cases:
         return []
     load = dict(load or {})
@@ -125,12 +124,10 @@ def assign(cases: Sequence[CaseToRoute], mediators: Sequence[MediatorSpec],
     final.update(chosen.values())
     routes = []
     for i, case in enumerate(cases):
-        agencies, agency_reasons = (co_agencies or {}).get(case.case_id, ([], []))
         mid = chosen.get(i)
         if mid is None:
             why = why_none.get(case.case_id) or _full(cands[i], final)
-            routes.append(Route(case.case_id, "unroutable", co_agencies=list(agencies),
-                                reasons=[why, *agency_reasons]))
+            routes.append(Route(case.case_id, "unroutable", reasons=[why]))
             continue
         options = []
         for other, base in zip(cands[i], fixed[i], strict=True):
@@ -142,8 +139,8 @@ def assign(cases: Sequence[CaseToRoute], mediators: Sequence[MediatorSpec],
         others = sorted((o for o in options if o[0].mediator_id != mid),
                         key=lambda o: (o[2], sum(o[1].values()), o[0].mediator_id))[:2]
         routes.append(Route(
-            case.case_id, "assigned", mid, co_agencies=list(agencies),
-            reasons=[*_why(case, m, final[mid], price), _breakdown(parts), *agency_reasons],
+            case.case_id, "assigned", mid,
+            reasons=[*_why(case, m, final[mid], price), _breakdown(parts)],
             cost={k: round(v, 2) for k, v in parts.items()},
             runners_up=[{"mediator_id": o.mediator_id, "name": o.name,
                          "cost": round(sum(p.values()), 2),
