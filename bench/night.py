@@ -125,6 +125,20 @@ def close_quiet(res: Resources, days: int) -> None:
         print(f"closed {done.rowcount} cases quiet for {days} days", flush=True)
 
 
+def created_when_reported(res: Resources) -> None:
+    """A history built in one sitting has every case created today; after a year of nightly
+    runs each was created when first reported. Without this the day's briefing counts a
+    million new cases. Idempotent, untimed."""
+    from sqlalchemy import update
+    from sqlmodel import Session, col
+
+    from connectors.store.schema import Case
+
+    with Session(res.engine) as s, s.begin():
+        s.execute(update(Case).where(col(Case.created_at) > col(Case.first_reported_at))
+                  .values(created_at=Case.first_reported_at))
+
+
 def _resources(home: Path) -> Resources:
     settings = Settings(home=home, database_url=None)
     return open_resources(settings)
@@ -150,6 +164,7 @@ def main() -> None:
     if not night_files.exists():
         write_demo_exports(night_files, args.cases, args.seed, formats="csv", select=_latest(args.night))
     res = _resources(home)
+    created_when_reported(res)
     rows = _drop(night_files, res.settings.inbox)
     print(f"night: {rows} rows in {len(list(night_files.glob('*/*.csv')))} files against the history "
           f"({os.cpu_count()} CPUs)", flush=True)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import orjson
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, event
@@ -17,6 +18,16 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 json_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
+def json_loads(text: str | bytes) -> Any:
+    """JSON columns read by orjson: the outputs of a district read two million values a night,
+    and the standard decoder took 14 s of the 35 s spent reading them. A value orjson refuses
+    (``NaN``, which the standard encoder writes) is read by the standard decoder."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and a busy timeout. Bound values are
     never put into error messages (``hide_parameters``): a failing row holds names and phones,
@@ -26,7 +37,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=json_dumps,
-                               hide_parameters=True, **kwargs)
+                               json_deserializer=json_loads, hide_parameters=True, **kwargs)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -38,7 +49,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         return engine
     engine = create_engine(url, pool_pre_ping=True, json_serializer=json_dumps,
-                           hide_parameters=True, **kwargs)
+                           json_deserializer=json_loads, hide_parameters=True, **kwargs)
     event.listen(engine, "handle_error", _without_row_values)
     return engine
 
