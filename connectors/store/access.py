@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, Executable, Select, func, select
+from sqlalchemy import DateTime, Engine, Executable, Select, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col
 
@@ -29,14 +29,44 @@ def now() -> datetime:
 
 
 def read_frame(engine: Engine, stmt: Executable) -> pd.DataFrame:
-    """Run a select and return its rows as a DataFrame (JSON columns decoded)."""
+    """Run a select and return its rows as a DataFrame (JSON columns decoded).
+
+    Rows come straight from the driver's cursor and each column is converted whole: SQLAlchemy's
+    per-row processing (a regular expression per SQLite datetime) was half the time of reading
+    a district's two million leads. The frame is the one ``Result.all()`` would give."""
     with engine.connect() as conn:
         result = conn.execute(stmt)
         keys = list(result.keys())
-        rows = result.all()
+        types: list[Any] = [c.type for c in getattr(stmt, "selected_columns", ())]
+        cursor = result.cursor
+        if len(types) != len(keys) or cursor is None or cursor.description is None:
+            rows: Sequence[Any] = result.all()  # not a plain select: SQLAlchemy converts the rows
+            types = [None] * len(keys)
+            codes: list[Any] = [None] * len(keys)
+        else:
+            codes = [d[1] for d in cursor.description]  # the driver's type of each column
+            rows = cursor.fetchall()
+            result.close()
+        dialect = engine.dialect
     # column by column: pandas builds a frame from columns far faster than from row objects
     columns = zip(*rows, strict=True) if rows else ([] for _ in keys)
-    return pd.DataFrame({k: list(v) for k, v in zip(keys, columns, strict=True)}, columns=keys)
+    return pd.DataFrame({k: _converted(list(v), t, c, dialect)
+                         for k, v, t, c in zip(keys, columns, types, codes, strict=True)},
+                        columns=keys)
+
+
+def _converted(values: list[Any], typ: Any, code: Any, dialect: Any) -> Any:
+    """A column of driver values as SQLAlchemy would give them: datetimes SQLite keeps as
+    text are parsed in one call, other types by their own converter."""
+    if typ is None or not values:
+        return values
+    proc = typ.dialect_impl(dialect).result_processor(dialect, code)
+    if proc is None:
+        return values
+    if isinstance(typ, DateTime) and isinstance(next((v for v in values if v is not None), None), str):
+        return pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601").astype(
+            "datetime64[us]").to_numpy()
+    return [None if v is None else proc(v) for v in values]
 
 
 def select_columns(model: type[SQLModel], *names: str) -> Select[Any]:
