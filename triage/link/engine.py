@@ -268,7 +268,7 @@ def link(
             if cid is not None and cid not in torn:
                 must.append((first_row.setdefault(cid, r), r))
     person_rows = group_persons(table)
-    reporter = np.asarray(person_rows, dtype=np.int64)[work]
+    reporter = person_rows[work]
     clusters = cluster(len(work), pairs, prob, config.clusters, cannot, must, person=reporter)
     clusters.root = merge_on_combined_evidence(
         clusters.root, pairs, gamma, extra, lambda g, x: match_probability(model, g, x),
@@ -290,7 +290,7 @@ def link(
     ask = ask[final[pairs[ask, 0]] != final[pairs[ask, 1]]]
     review = ReviewPairs(wids[pairs[ask, 0]], wids[pairs[ask, 1]], prob[ask], gamma[ask], model)
     mark("cases")
-    person_of = {int(ids[r]): int(ids[p]) for r, p in enumerate(person_rows)}
+    person_of = dict(zip(ids.tolist(), ids[person_rows].tolist(), strict=True))
     stats_out = {"leads": len(table), "pairs": n_pairs, "accepted": int((prob >= config.accept).sum()),
                  "review": len(review), "conflicts": len(conflicts), "region": len(work),
                  "seconds": seconds}
