@@ -186,7 +186,7 @@ def main() -> None:
     clock.stage("outputs")
     total = sum(t for _n, t, _p in clock.rows)
     print(f"night total {total:.1f} s, peak {clock.peak / 1024:.0f} MB; {got.leads_new} new leads, "
-          f"{link.get('cases')} cases touched, levels {dict((k, risk.get(k)) for k in '红橙黄蓝')}, "
+          f"{link.get('cases')} cases after linking, levels {dict((k, risk.get(k)) for k in '红橙黄蓝')}, "
           f"routed {route.get('routed')}, {len(outputs)} output files", flush=True)
     # the watch path: one file of 50 rows
     watch_files = args.workdir / "watch-files"
