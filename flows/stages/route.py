@@ -26,6 +26,8 @@ from connectors.tokenizer import cut
 from triage.followup import follow_up_plan
 from triage.frames import records
 from triage.routing import (
+    RECHECKS,
+    RERUN,
     CoAgencies,
     Eligibility,
     current_load,
@@ -56,11 +58,11 @@ def route_stage(res: Resources, run_id: int | None = None,
     for case in got.cases:
         reason = reroute_reason(case, got.current.get(case.case_id),
                                 got.changed_at.get(case.case_id), elig)
-        if reason is not None and (retry or reason not in ("再次尝试分派", "核对转办")):
+        if reason is not None and (retry or reason not in RECHECKS):
             why[case.case_id] = reason
         elif case.case_id in again and not (case.case_id in got.current
                                             and got.current[case.case_id].confirmed):
-            why[case.case_id] = "协调员重跑"
+            why[case.case_id] = RERUN
     batch = [c for c in got.cases if c.case_id in why]
     # each mediator's open cases, counted in the store (the watch reads only a few cases),
     # less the cases being routed again
@@ -71,7 +73,7 @@ def route_stage(res: Resources, run_id: int | None = None,
     # on a coordinator's rerun) makes no route: the route in force stands
     standing = {cid: (got.current[cid].route_status, got.current[cid].mediator_id)
                 for cid, reason in why.items()
-                if reason in ("再次尝试分派", "核对转办", "协调员重跑") and cid in got.current}
+                if (reason in RECHECKS or reason == RERUN) and cid in got.current}
     planned = plan_routes(batch, mediators, cfg.routing, day=stamp.date(),
                           served=cfg.served_towns, offices=cfg.offices, load=load,
                           standing=standing)

@@ -15,10 +15,11 @@ from triage.routing.config import (
 )
 from triage.routing.eligibility import Eligibility
 from triage.routing.plan import finish_routes, office_for, plan_routes, route_cases
-from triage.routing.stability import CurrentRoute, current_load, reroute_reason
+from triage.routing.stability import RECHECKS, RERUN, CurrentRoute, current_load, reroute_reason
 
 __all__ = [
-    "COST_LABELS", "AlertConfig", "CaseToRoute", "CoAgencies", "CoAgencyRule", "CostWeights",
+    "COST_LABELS", "RECHECKS", "RERUN", "AlertConfig", "CaseToRoute", "CoAgencies",
+    "CoAgencyRule", "CostWeights",
     "CurrentRoute", "Eligibility", "FollowUpStep", "MediatorSpec", "Pricing", "Route",
     "RoutingConfig", "assign", "current_load", "finish_routes", "office_for", "plan_routes",
     "reroute_reason", "route_cases",

@@ -12,6 +12,10 @@ from triage.domain import RISK_LEVELS
 from triage.routing.cases import CaseToRoute
 from triage.routing.eligibility import Eligibility
 
+RETRY, CHECK_REFERRAL = "再次尝试分派", "核对转办"  # nobody could take it; referred elsewhere
+RECHECKS = frozenset({RETRY, CHECK_REFERRAL})  # the night's re-checks: most end as they were
+RERUN = "协调员重跑"  # a coordinator asked for the case to be routed again
+
 
 @dataclass(frozen=True)
 class CurrentRoute:
@@ -32,7 +36,7 @@ def reroute_reason(case: CaseToRoute, current: CurrentRoute | None,
     if current is None:
         return "新案件"
     if current.route_status != "assigned":
-        return "再次尝试分派" if current.route_status == "unroutable" else "核对转办"
+        return RETRY if current.route_status == "unroutable" else CHECK_REFERRAL
     if (why := elig.keeps(case, current.mediator_id)) is not None:
         return why
     if current.confirmed:
