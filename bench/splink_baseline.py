@@ -5,7 +5,7 @@
 
 Every comparison column is derived here in pandas from the normalized leads,
 with the helpers our own features use (pinyin keys, surnames, names and
-surnames a text mentions, house-number signature, jieba subject words without
+surnames a text mentions, house-number signature, jieba subject words (the same compiled cut as ours) without
 the corpus-frequent ones), so the two linkers see the same evidence and differ
 only in the model: here a Fellegi-Sunter model with term-frequency adjustments,
 u from random sampling, m from EM, connected components at a threshold.
@@ -19,8 +19,6 @@ import warnings
 from collections import Counter
 from typing import Any
 
-import jieba
-import jieba.posseg
 import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
@@ -28,6 +26,7 @@ from splink import Linker, SettingsCreator, block_on
 from splink.backends.duckdb import DuckDBAPI
 from splink.blocking_rule_library import CustomRule
 
+from connectors.tokenizer import cut, word_tags
 from triage.link.encode import CorpusStats, encode
 from triage.link.features import (
     NO_SUBJECTS,
@@ -71,8 +70,8 @@ def prepare(frame: pd.DataFrame, subjects: Subjects = NO_SUBJECTS) -> pd.DataFra
     # The parties each text names, exactly as ours extracts them (reporter's own
     # mentions removed, words after relation words that are not names dropped).
     vocabs = Vocabularies()
-    table = FeatureTable.coded(lead_features(frame, jieba.lcut, subjects), vocabs)
-    enc = encode(table, CorpusStats.of(table, vocabs), vocabs, lexicon=jieba.posseg.dt.word_tag_tab)
+    table = FeatureTable.coded(lead_features(frame, cut, subjects), vocabs)
+    enc = encode(table, CorpusStats.of(table, vocabs), vocabs, lexicon=word_tags())
     parties = {int(lid): (_strings(enc.mentioned, vocabs["surname"].strings, r),
                           _strings(enc.named, vocabs["pinyin"].strings, r),
                           _strings(enc.cands, vocabs["pinyin"].strings, r))
@@ -87,7 +86,7 @@ def prepare(frame: pd.DataFrame, subjects: Subjects = NO_SUBJECTS) -> pd.DataFra
         ident = _str(r.get("reporter_id"))
         valid = r.get("reporter_id_valid") is True
         text = _str(r.get("description")) or ""
-        token_sets.append(set(text_words(text, jieba.lcut) | subjects.words(text)))
+        token_sets.append(set(text_words(text, cut) | subjects.words(text)))
         village = _str(r.get("village_code"))
         town = village[:9] if village else _str(r.get("town"))
         surname = surname_of(name)
