@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from connectors.sources.files import ReadLimits, RowChunk, TableHead, UnreadableFile, open_table
 from connectors.sources.normalize_pool import NormalizePool, Prepared, prepare_chunk, relaxed_gc
 from connectors.sources.records import record_headers, record_rows, records_raw_json
+from connectors.sources.small_files import SMALL_FILE_BYTES, ReadFile, file_digest, read_small_file
 from connectors.store import source_files
 from connectors.store.ids import Ids
 from connectors.store.leads import insert_raw_rows, insert_rejected, upsert_leads
@@ -90,14 +94,6 @@ class FileOutcome:
                                 + self.leads_unchanged + self.rejected)
 
 
-def file_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
@@ -136,7 +132,7 @@ class Ingestor:
         self.ctx = ctx
         self.options = options or IngestOptions()
         self.run_id = run_id
-        self._normalize = NormalizePool(ctx, self.options.worker_count())
+        self._normalize = NormalizePool(ctx, self.options.worker_count(), self.specs)
         self._transactions = UnitTransactions(engine)
 
     def __enter__(self) -> Ingestor:
@@ -173,13 +169,7 @@ class Ingestor:
         except (OSError, ValueError) as exc:
             return self._quarantined(path, digest, f"读取失败: {exc}", [])
         with reader:
-            head = reader.head
-            unit = IngestUnit(
-                source=head.match.source, kind="file", name=path.name, sha256=digest,
-                size=path.stat().st_size, headers=head.headers, match=head.match,
-                file_format=head.file_format, encoding=head.encoding, sheet=head.sheet,
-                header_row=head.header_row, notes=_notes(head),
-                raw_is_text=head.file_format == "csv")
+            unit = _file_unit(reader.head, path, digest, path.stat().st_size)
             batches = self._normalize.prepared(
                 unit.source, unit.match.columns, unit.headers, unit.raw_is_text,
                 reader.chunks(self.options.chunk_rows))
@@ -187,7 +177,51 @@ class Ingestor:
                 return self._store(unit, batches, path, lambda: reader.blank_rows)
             except UnreadableFile as exc:  # a limit crossed mid-file: nothing was kept
                 return self._quarantined(path, digest, str(exc),
-                                         exc.headers_found or head.headers)
+                                         exc.headers_found or unit.headers)
+
+    def ingest_files(
+        self, paths: Sequence[Path], hints: Sequence[str | None],
+        failed: Callable[[Path, Exception], FileOutcome],
+    ) -> Iterator[FileOutcome]:
+        """Ingest files in order, each as ``ingest_file`` would, yielding each outcome.
+
+        Small files are read and normalized by the worker processes a few files ahead
+        while this process writes (``small_files``); a file whose ingestion raises (the
+        database, a bug: never the file's fault) yields ``failed(path, exc)`` and the
+        next file goes on.
+        """
+        many = len(paths) > 1 and self._normalize.workers > 1
+
+        def start(path: Path, hint: str | None) -> tuple[Path, str | None, Future[ReadFile] | None]:
+            small = many and _size(path) <= SMALL_FILE_BYTES
+            return path, hint, (self._normalize.submit(
+                read_small_file, path, hint, self.options.limits,
+                self.options.chunk_rows) if small else None)
+
+        queue = iter(zip(paths, hints, strict=True))
+        pending = deque(start(*nxt) for nxt in islice(queue, 4 * self._normalize.workers))
+        with relaxed_gc():
+            while pending:
+                path, hint, read = pending.popleft()
+                nxt = next(queue, None)
+                if nxt is not None:
+                    pending.append(start(*nxt))
+                try:
+                    yield (self._ingest_file(path, hint) if read is None
+                           else self._store_read(read.result()))
+                except Exception as exc:
+                    yield failed(path, exc)
+
+    def _store_read(self, read: ReadFile) -> FileOutcome:
+        """Store a file a worker read (as ``_ingest_file`` stores one it reads itself)."""
+        known = self.known_digest(read.digest)
+        if known is not None:
+            return FileOutcome(read.path, "duplicate", source=known.source, file_id=known.id)
+        if read.refused is not None or read.head is None:
+            return self._quarantined(read.path, read.digest, read.refused or "读取失败",
+                                     read.headers_found)
+        unit = _file_unit(read.head, read.path, read.digest, read.size)
+        return self._store(unit, iter(read.batches), read.path, lambda: read.blank_rows)
 
     def _quarantined(self, path: Path, digest: str, reason: str,
                      headers: Sequence[str]) -> FileOutcome:
@@ -235,7 +269,7 @@ class Ingestor:
         prepared: Prepared, now: datetime, out: FileOutcome,
     ) -> None:
         raw_ids = insert_raw_rows(conn, ids, file_id, chunk.row_numbers, prepared.raw_json)
-        out.rows_in += len(chunk.rows)
+        out.rows_in += len(chunk.row_numbers)
         if prepared.rejected:
             insert_rejected(conn, file_id, raw_ids, chunk.row_numbers, prepared.rejected,
                             self.run_id)
@@ -285,6 +319,21 @@ class Ingestor:
                                  self.ctx, False)
         prepared.raw_json = records_raw_json(records)
         return self._store(unit, iter([(chunk, prepared)]), path, extra_writes=extra_writes)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # gone or unreadable: the file's own ingestion says so
+        return 0
+
+
+def _file_unit(head: TableHead, path: Path, digest: str, size: int) -> IngestUnit:
+    return IngestUnit(
+        source=head.match.source, kind="file", name=path.name, sha256=digest, size=size,
+        headers=head.headers, match=head.match, file_format=head.file_format,
+        encoding=head.encoding, sheet=head.sheet, header_row=head.header_row,
+        notes=_notes(head), raw_is_text=head.file_format == "csv")
 
 
 def _notes(head: TableHead) -> dict[str, Any] | None:

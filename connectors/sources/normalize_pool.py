@@ -15,15 +15,16 @@ import gc
 import marshal
 import multiprocessing
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
-from typing import Any
+from typing import Any, TypeVar
 
 from connectors.sources.files import RowChunk
 from connectors.store.db import json_dumps
 from connectors.store.stored_forms import json_text, json_value, stored_lead
+from triage.normalize.headers import SourceSpec
 from triage.normalize.lead import NormalizeContext, canonicalize
 
 
@@ -60,6 +61,8 @@ def prepare_chunk(
 _GC_THRESHOLDS = (50_000, 20, 100)
 _WORKER_GC_THRESHOLDS = (1_000_000, 50, 1000)
 _WORKER_CTX: NormalizeContext | None = None
+_WORKER_SPECS: list[SourceSpec] = []
+T = TypeVar("T")
 
 
 @contextlib.contextmanager
@@ -85,9 +88,10 @@ def _worker_start() -> multiprocessing.context.BaseContext:
     return start
 
 
-def _init_worker(ctx: NormalizeContext) -> None:
-    global _WORKER_CTX
+def _init_worker(ctx: NormalizeContext, specs: list[SourceSpec]) -> None:
+    global _WORKER_CTX, _WORKER_SPECS
     _WORKER_CTX = ctx
+    _WORKER_SPECS = specs
     # A worker only normalizes chunks and lives for one batch of files: its garbage is
     # freed by reference counting, so the cyclic collector may run very rarely.
     gc.set_threshold(*_WORKER_GC_THRESHOLDS)
@@ -107,6 +111,13 @@ def _prepare_in_worker(
     return marshal.dumps((p.raw_json, p.leads, p.lead_rows, p.rejected))
 
 
+def _call_with_context(fn: Callable[..., T], args: tuple[Any, ...]) -> T:
+    """``fn(*args, ctx=…, specs=…)`` in a worker, with the worker's normalize context and
+    source specs (sent once, when it started)."""
+    assert _WORKER_CTX is not None, "worker started without its normalize context"
+    return fn(*args, ctx=_WORKER_CTX, specs=_WORKER_SPECS)
+
+
 def _unpack(packed: bytes) -> Prepared:
     return Prepared(*marshal.loads(packed))
 
@@ -117,8 +128,10 @@ class NormalizePool:
     They start with the first file of more than one chunk and stop with ``close``.
     """
 
-    def __init__(self, ctx: NormalizeContext, workers: int) -> None:
+    def __init__(self, ctx: NormalizeContext, workers: int,
+                 specs: Sequence[SourceSpec] = ()) -> None:
         self.ctx = ctx
+        self.specs = list(specs)
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
 
@@ -134,8 +147,14 @@ class NormalizePool:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=_worker_start(),
-                initializer=_init_worker, initargs=(self.ctx,))
+                initializer=_init_worker, initargs=(self.ctx, self.specs))
         return self._pool
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T] | None:
+        """Run ``fn(*args, ctx=…, specs=…)`` in a worker (a module-level function: it is pickled by
+        name); None where there are no workers."""
+        pool = self._started()
+        return None if pool is None else pool.submit(_call_with_context, fn, args)
 
     def prepared(
         self, source: str, columns: dict[str, int], headers: list[str], raw_is_text: bool,

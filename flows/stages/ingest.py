@@ -78,15 +78,12 @@ class IngestSummary:
                                 + self.rejected)
 
 
-def _ingest_one(ing: Ingestor, path: Path, hint: str | None) -> FileOutcome:
-    """One file; a failure that is not the file's fault (database down, a bug) is
-    reported as failed and leaves the file where it is, for the next run."""
-    try:
-        return ing.ingest_file(path, hint)
-    except Exception as exc:
-        log.exception("导入文件失败 %s", path.name)
-        return FileOutcome(path, "failed", reason=f"导入失败（文件保留在原处，下次运行重试）: "
-                                                  f"{type(exc).__name__}: {exc}"[:500])
+def _failed(path: Path, exc: Exception) -> FileOutcome:
+    """A failure that is not the file's fault (database down, a bug): reported as failed,
+    the file left where it is for the next run."""
+    log.error("导入文件失败 %s: %s", path.name, type(exc).__name__, exc_info=exc)
+    return FileOutcome(path, "failed", reason=f"导入失败（文件保留在原处，下次运行重试）: "
+                                              f"{type(exc).__name__}: {exc}"[:500])
 
 
 def ingest_paths(
@@ -100,10 +97,10 @@ def ingest_paths(
     """
     summary = IngestSummary()
     specs = list(res.config.specs.values())
+    given = list(hints) if hints is not None else [source] * len(paths)
     with ingestor(res, run_id) as ing:
-        for i, path in enumerate(paths):
-            hint = hints[i] if hints is not None else source
-            out = _ingest_one(ing, path, hint)
+        for hint, out in zip(given, ing.ingest_files(list(paths), given, _failed), strict=True):
+            path = out.path
             where: Path | None = None
             if move and out.status == "quarantined":
                 where = dropfolder.quarantine(res.settings, path, out.reason or "",

@@ -6,6 +6,7 @@ dropped into the wrong subfolder still reaches the right connector.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -28,8 +29,13 @@ _HEADER_NOISE = re.compile(r"[\s:：*＊\u200b\ufeff]+")
 
 def header_key(header: object) -> str:
     """Compare headers ignoring width, spaces, a trailing colon and required-marks."""
-    text = unicodedata.normalize("NFKC", str(header or ""))
-    return _HEADER_NOISE.sub("", text).lower()
+    return _text_key(str(header or ""))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _text_key(text: str) -> str:
+    # every row near the top of every file is tried as a header: the same cells recur
+    return _HEADER_NOISE.sub("", unicodedata.normalize("NFKC", text)).lower()
 
 
 class SourceSpec(BaseModel):
