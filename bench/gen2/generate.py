@@ -1,6 +1,6 @@
 """Independent sample-data generator for the dispute-triage pipeline.
 
-    python generate.py --cases N --seed S --out DIR [--files single|weekly] [--start 2025-01-01 --days 365]
+    python generate.py --cases N --seed S --out DIR [--files single|weekly [--offices K]] [--start 2025-01-01 --days 365]
 
 or, with this folder on sys.path:
 
@@ -18,6 +18,7 @@ import os
 import random
 import sys
 import time
+import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -88,7 +89,8 @@ def _names_cell(w, r, rng):
 
 
 def generate(cases: int, seed: int, out: str, files: str = "single", start: str | dt.date = "2025-01-01",
-             days: int = 365, gazetteer: str = DEFAULT_GAZ, verbose: bool = False) -> dict:
+             days: int = 365, gazetteer: str = DEFAULT_GAZ, verbose: bool = False,
+             offices: int = 1) -> dict:
     t_begin = time.time()
     if isinstance(start, str):
         start = dt.date.fromisoformat(start)
@@ -163,12 +165,16 @@ def generate(cases: int, seed: int, out: str, files: str = "single", start: str 
         nweeks = (end_dt - monday).days // 7 + 1
         sub = {"police": "police", "hotline_12345": "hotline_12345", "petition": "petition",
                "womens_federation": "womens_federation"}
+        # offices > 1: a district's several stations (or street desks) each export their own
+        # week; a dispute stays with one office
         for src in SOURCES:
-            weeks = [[] for _ in range(nweeks)]
+            weeks = [[] for _ in range(nweeks * offices)]
             for d, r in by_src[src]:
-                weeks[(r.t - monday).days // 7].append((d, r))
+                office = zlib.crc32(d.did.encode()) % offices
+                weeks[(r.t - monday).days // 7 * offices + office].append((d, r))
             sched = W.SCHEDULE[src]
-            for wi in range(nweeks):
+            for slot in range(nweeks * offices):
+                wi, office = divmod(slot, offices)
                 a = monday + dt.timedelta(days=7 * wi)
                 b = a + dt.timedelta(days=6)
                 if b < start_dt or a >= end_dt:
@@ -187,7 +193,9 @@ def generate(cases: int, seed: int, out: str, files: str = "single", start: str 
                 nm = wrng.choice(W.WEEK_NAMES[src]).format(y=iso[0], w=iso[1], a=f"{a:%Y%m%d}", b=f"{b:%Y%m%d}")
                 rel = os.path.join(sub[src], f"{nm}.{fmt}")
                 period = f"{a:%Y-%m-%d}至{b:%Y-%m-%d}"
-                emit(src, weeks[wi], rel, pk, fmt, enc, period, False)
+                if offices > 1:
+                    rel = os.path.join(sub[src], f"{nm}_{office + 1}.{fmt}")
+                emit(src, weeks[slot], rel, pk, fmt, enc, period, False)
     else:
         raise ValueError("files must be single or weekly")
 
@@ -240,8 +248,10 @@ def main(argv=None):
     ap.add_argument("--start", default="2025-01-01")
     ap.add_argument("--days", type=int, default=365)
     ap.add_argument("--gazetteer", default=DEFAULT_GAZ)
+    ap.add_argument("--offices", type=int, default=1, help="weekly: offices exporting separately")
     a = ap.parse_args(argv)
-    generate(a.cases, a.seed, a.out, a.files, a.start, a.days, a.gazetteer, verbose=True)
+    generate(a.cases, a.seed, a.out, a.files, a.start, a.days, a.gazetteer, verbose=True,
+             offices=a.offices)
 
 
 if __name__ == "__main__":

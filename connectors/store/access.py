@@ -11,6 +11,7 @@ from sqlalchemy import DateTime, Engine, Executable, Select, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col
 
+from connectors.store.bulk import execute_many, processors
 from connectors.store.schema import CaseLink, Lead, LinkReview, Mediator, Run
 from triage.routing import MediatorSpec
 
@@ -84,23 +85,41 @@ def upsert(
     session: Session, model: type[SQLModel], rows: Sequence[Mapping[str, Any]],
     keys: Sequence[str], update: Iterable[str] | None = None,
 ) -> None:
-    """Insert rows, updating ``update`` columns where ``keys`` already exist."""
+    """Insert rows, updating ``update`` columns where ``keys`` already exist.
+
+    Every row has the keys of the first. The statement is compiled once and the rows go
+    to the driver's ``executemany`` with their values converted as ``bulk`` converts
+    them: SQLAlchemy's own per-row parameter processing cost more than the writing (a
+    full link writes a row per lead)."""
     if not rows:
         return
     table = model.__table__  # type: ignore[attr-defined]
-    dialect = session.get_bind().dialect.name
-    ins_mod: Any = postgresql if dialect == "postgresql" else sqlite
-    cols = list(update) if update is not None else [c for c in rows[0] if c not in keys]
+    conn = session.connection()
+    dialect = conn.dialect
+    ins_mod: Any = postgresql if dialect.name == "postgresql" else sqlite
+    names = list(rows[0])
+    cols = list(update) if update is not None else [c for c in names if c not in keys]
     stmt = ins_mod.insert(table)
     if cols:
         stmt = stmt.on_conflict_do_update(
             index_elements=list(keys), set_={c: stmt.excluded[c] for c in cols})
     else:
         stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
-    # one statement compiled once and run over the rows (executemany): compiling a VALUES
-    # list of 500 rows cost more than writing them
-    for start in range(0, len(rows), CHUNK):
-        session.execute(stmt, list(rows[start:start + CHUNK]))
+    compiled = stmt.compile(dialect=dialect, column_keys=names)
+    if set(compiled.bind_names.values()) != set(names):  # column defaults to fill in: SQLAlchemy's way
+        for start in range(0, len(rows), CHUNK):
+            session.execute(stmt, list(rows[start:start + CHUNK]))
+        return
+    order = list(compiled.positiontup) if compiled.positiontup else names
+    convert = [(i, p) for i, p in enumerate(processors(conn, table, order)) if p is not None]
+    values = [list(map(row.__getitem__, order)) for row in rows]
+    for v in values:
+        for i, p in convert:
+            if v[i] is not None:
+                v[i] = p(v[i])
+    params: Sequence[Any] = (values if compiled.positiontup
+                             else [dict(zip(order, v, strict=True)) for v in values])
+    execute_many(conn, compiled.string, params)
 
 
 def unlinked_leads(engine: Engine) -> int:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Connection, DateTime, Integer, String, Table
+from sqlalchemy import JSON, Boolean, Connection, DateTime, Integer, String, Table, bindparam, update
 from sqlalchemy.exc import DBAPIError
 
 from connectors.store.db import json_dumps
@@ -27,7 +27,7 @@ def _sqlite_datetime(v: Any) -> Any:
     return v.isoformat(" ", "microseconds") if isinstance(v, datetime) else v
 
 
-def _processors(conn: Connection, table: Table, columns: Sequence[str]) -> list[_Processor]:
+def processors(conn: Connection, table: Table, columns: Sequence[str]) -> list[_Processor]:
     """Per column, what turns a Python value into what the driver stores (or ``None``)."""
     out: list[_Processor] = []
     postgres = conn.dialect.name == "postgresql"
@@ -54,7 +54,7 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
         return
     cols = list(columns) if columns is not None else [c.name for c in table.columns
                                                       if c.name in rows[0]]
-    procs = _processors(conn, table, cols)
+    procs = processors(conn, table, cols)
     convert = [(i, p) for i, p in enumerate(procs) if p is not None]
     tuples: list[Sequence[Any]] = []
     for row in rows:
@@ -74,7 +74,7 @@ def insert_tuples(conn: Connection, table: Table, columns: Sequence[str],
     if not tuples:
         return
     if not converted:
-        procs = _processors(conn, table, columns)
+        procs = processors(conn, table, columns)
         if any(procs):
             tuples = [tuple(v if v is None or p is None else p(v)
                             for v, p in zip(t, procs, strict=True)) for t in tuples]
@@ -92,11 +92,33 @@ def insert_tuples(conn: Connection, table: Table, columns: Sequence[str],
             raise DBAPIError.instance(sql, None, exc, driver_error) from exc
         return
     marks = ", ".join("?" for _ in columns)
-    sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'
+    execute_many(conn, f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})', tuples)
+
+
+def execute_many(conn: Connection, sql: str, params: Sequence[Any]) -> None:
+    """Run ``sql`` once per parameter set in one driver call, inside ``conn``'s transaction;
+    a driver error is raised as SQLAlchemy raises it, without the rows' values."""
+    if not params:
+        return
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    driver_error = conn.dialect.loaded_dbapi.Error
     cur = dbapi.cursor()
     try:
-        cur.executemany(sql, tuples)
+        cur.executemany(sql, params)
     except driver_error as exc:
         raise DBAPIError.instance(sql, None, exc, driver_error) from exc
     finally:
         cur.close()
+
+
+def update_column(conn: Connection, table: Table, key: str, column: str,
+                  pairs: Sequence[tuple[Any, Any]]) -> None:
+    """Set ``column`` to each pair's value on the row whose ``key`` is the pair's key, in
+    one driver call; values go as given (plain numbers and text)."""
+    stmt = update(table).where(table.c[key] == bindparam("k")).values({column: bindparam("v")})
+    compiled = stmt.compile(dialect=conn.dialect)
+    order = compiled.positiontup
+    params: list[Any] = ([tuple(k if n == "k" else v for n in order) for k, v in pairs] if order
+                         else [{"k": k, "v": v} for k, v in pairs])
+    execute_many(conn, compiled.string, params)

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select, update
 from sqlmodel import Session, col
 
 from connectors.store.access import leads_frame, now, read_frame, select_columns, upsert
+from connectors.store.bulk import bulk_insert, update_column
 from connectors.store.schema import Case, CaseEvent, CaseLink, Lead, LinkReview, Person
 from triage.domain import SOURCE_LABELS
 from triage.frames import records
@@ -126,8 +127,9 @@ def save_links(engine: Engine, leads: pd.DataFrame, previous: dict[int, str],
             s.execute(update(Case).where(col(Case.id) == cid).values(
                 status="merged", merged_into=merged_into.get(cid), updated_at=stamp))
         if result.events:
-            s.execute(CaseEvent.__table__.insert(), [  # type: ignore[attr-defined]
-                {**e, "run_id": run_id, "at": stamp, "detail": _detail(e)} for e in result.events])
+            bulk_insert(s.connection(), CaseEvent.__table__, [  # type: ignore[attr-defined]
+                {**e, "run_id": run_id, "at": stamp, "detail": _detail(e)} for e in result.events],
+                ["kind", "case_id", "other_case_id", "detail", "run_id", "at"])
         reviews = [{**r, "status": "pending", "run_id": run_id} for r in result.review]
         upsert(s, LinkReview, reviews, ["lead_a", "lead_b"], update=["score", "evidence", "run_id"])
         _save_persons(s, leads, result.person_of, stamp)
@@ -163,9 +165,8 @@ def _save_persons(s: Session, leads: pd.DataFrame, person_of: dict[int, int],
         df["pid"] = df["pid"].fillna(df["rep"].map(new))
     stale = df[df["person_id"].isna() | (df["person_id"] != df["pid"])]
     if not stale.empty:
-        s.execute(update(Lead), [
-            {"id": int(i), "person_id": int(p)} for i, p in zip(stale["id"], stale["pid"],
-                                                                 strict=True)])
+        update_column(s.connection(), Lead.__table__, "id", "person_id",  # type: ignore[attr-defined]
+                      [(int(i), int(p)) for i, p in zip(stale["id"], stale["pid"], strict=True)])
 
 
 def pending_reviews(engine: Engine, limit: int = 50) -> list[dict[str, Any]]:

@@ -80,14 +80,15 @@ def case_summaries(leads: pd.DataFrame) -> list[dict[str, Any]]:
     counts = counts.sort_values(["case_id", "n", "dispute_type"], ascending=[True, False, True])
     dtype = dict(zip(*(counts.drop_duplicates("case_id")[c] for c in ("case_id", "dispute_type")),
                      strict=True))
-    located = ordered.dropna(subset=["village_code"]).groupby("case_id").last()
-    anywhere = ordered.groupby("case_id").last()
+    cols = ("district", "town", "village", "village_code")
+    places = ordered[["case_id", *cols]]
+    located = places.dropna(subset=["village_code"]).groupby("case_id").last()
+    anywhere = places.groupby("case_id").last()
     place = located.combine_first(anywhere)
     agg = ordered.groupby("case_id").agg(
         lead_count=("id", "size"), first=("reported_at", "min"), last=("reported_at", "max"))
     pairs = ordered[["case_id", "source"]].drop_duplicates().sort_values(["case_id", "source"])
     sources = pairs.groupby("case_id")["source"].agg(list)
-    cols = ("district", "town", "village", "village_code")
     where = place.reindex(agg.index)
     out = []
     for cid, n, first, last, *at in zip(agg.index, agg["lead_count"], agg["first"], agg["last"],

@@ -30,6 +30,27 @@ def explain(gamma_row: np.ndarray, contrib_row: np.ndarray) -> list[dict[str, An
     return sorted(out, key=lambda e: -abs(e["weight"]))
 
 
+class _Explained:
+    """``explain`` per row of ``gamma``, made once per distinct row: a run has a few
+    thousand patterns of field levels among a million pairs, and a row's explanation
+    depends on its levels alone."""
+
+    def __init__(self, gamma: np.ndarray, model: MatchModel) -> None:
+        self._gamma, self._model = gamma, model
+        self._bits: np.ndarray | None = None  # every row's contributions, made on first reading
+        self._made: dict[bytes, list[dict[str, Any]]] = {}
+
+    def __call__(self, k: int) -> list[dict[str, Any]]:
+        row = self._gamma[k]
+        key = row.tobytes()
+        made = self._made.get(key)
+        if made is None:
+            if self._bits is None:  # all at once: a run reads every row
+                self._bits = contributions(self._model, self._gamma)
+            made = self._made[key] = explain(row, self._bits[k])
+        return list(made)
+
+
 class Evidence(Mapping[int, list[dict[str, Any]]]):
     """Lead id → its strongest link inside its case: the other lead, the probability, the fields."""
 
@@ -37,8 +58,8 @@ class Evidence(Mapping[int, list[dict[str, Any]]]):
                  gamma: np.ndarray, model: MatchModel) -> None:
         order = np.argsort(leads, kind="stable")
         self._leads, self._others = leads[order], others[order]
-        self._prob, self._gamma, self._model = prob[order], gamma[order], model
-        self._bits: np.ndarray | None = None  # every row's contributions, made on first reading
+        self._prob = prob[order]
+        self._explained = _Explained(gamma[order], model)
 
     def _at(self, lead: object) -> int:
         if not isinstance(lead, (int, np.integer)):
@@ -50,10 +71,8 @@ class Evidence(Mapping[int, list[dict[str, Any]]]):
         k = self._at(lead)
         if k < 0:
             raise KeyError(lead)
-        if self._bits is None:  # all at once: a run reads every lead's evidence
-            self._bits = contributions(self._model, self._gamma)
         return [{"with_lead": int(self._others[k]), "probability": round(float(self._prob[k]), 4),
-                 "fields": explain(self._gamma[k], self._bits[k])}]
+                 "fields": self._explained(k)}]
 
     def __contains__(self, lead: object) -> bool:
         return self._at(lead) >= 0
@@ -86,7 +105,8 @@ class ReviewPairs(Sequence[dict[str, Any]]):
 
     def __init__(self, lead_a: np.ndarray, lead_b: np.ndarray, prob: np.ndarray,
                  gamma: np.ndarray, model: MatchModel) -> None:
-        self._a, self._b, self._prob, self._gamma, self._model = lead_a, lead_b, prob, gamma, model
+        self._a, self._b, self._prob = lead_a, lead_b, prob
+        self._explained = _Explained(gamma, model)
 
     def __len__(self) -> int:
         return len(self._a)
@@ -100,7 +120,9 @@ class ReviewPairs(Sequence[dict[str, Any]]):
     def __getitem__(self, k: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
         if isinstance(k, slice):
             return [self[i] for i in range(*k.indices(len(self)))]
-        g = self._gamma[k:k + 1]
+        if k < 0:
+            k += len(self)
+        if not 0 <= k < len(self):
+            raise IndexError(k)
         return {"lead_a": int(self._a[k]), "lead_b": int(self._b[k]),
-                "score": round(float(self._prob[k]), 4),
-                "evidence": explain(g[0], contributions(self._model, g)[0])}
+                "score": round(float(self._prob[k]), 4), "evidence": self._explained(k)}
