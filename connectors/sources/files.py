@@ -438,9 +438,12 @@ class XlsxReader(ExportReader):
     def _open(self, path: Path, specs: Sequence[SourceSpec], hint: str | None) -> None:
         seen: list[str] = []
         best: tuple[tuple[int, int, bool], SheetInfo, _Found] | None = None
+        started: dict[str, tuple[list[list[Any]], Iterator[list[Any]]]] = {}
         for sheet in self._wb.sheets:
             self._wb.scan_sheet(sheet)
-            top = list(itertools.islice(self._wb.rows(sheet), HEADER_SCAN_ROWS))
+            rest = self._wb.rows(sheet)
+            top = list(itertools.islice(rest, HEADER_SCAN_ROWS))
+            started[sheet.part] = (top, rest)  # the chosen sheet's rows go on from here
             found = _find_header(top, specs, hint, sheet.hidden_columns, sheet.merged)
             if found is None:
                 seen = seen or _headers_seen(top)
@@ -451,6 +454,8 @@ class XlsxReader(ExportReader):
         if best is None:
             raise UnreadableFile("所有工作表中都未找到任何来源的表头", seen)
         _, self._sheet, found = best
+        top, rest = started[self._sheet.part]
+        self._started = itertools.chain(top, rest)
         self.head = _head_from(found, path, "xlsx", None, self._sheet.name,
                                self._sheet.hidden_columns)
         width = max(len(found.headers), 1)
@@ -466,7 +471,7 @@ class XlsxReader(ExportReader):
         pending = list(reversed(self._merged))  # by first row, next one last
         active: list[tuple[int, int, int, object]] = []  # last row, first col, last col, value
         try:
-            for index, row in enumerate(self._wb.rows(self._sheet)):
+            for index, row in enumerate(self._started):
                 if index < start and not (pending and pending[-1][0][0] <= index):
                     continue
                 while pending and pending[-1][0][0] <= index:
