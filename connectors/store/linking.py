@@ -106,10 +106,12 @@ def save_links(engine: Engine, leads: pd.DataFrame, previous: dict[int, str],
     leads = complete(engine, leads, leads.loc[case_of.isin(touched_cases) | leads["person_id"].isna()
                                               | leads["id"].isin(region), "id"])
     leads = leads.assign(case_id=leads["id"].astype(int).map(result.case_of))
+    touched = np.fromiter((c in touched_cases for c in leads["case_id"].tolist()), dtype=bool,
+                          count=len(leads))  # a set lookup each: isin hashes every value again
     with Session(engine) as s, s.begin():
         cases = [{**c, "status": "open", "merged_into": None, "created_run_id": run_id,
                   "created_at": stamp, "updated_at": stamp, "risk_stale": True}
-                 for c in case_summaries(leads[leads["case_id"].isin(touched_cases)])]
+                 for c in case_summaries(leads[touched])]
         if cases:
             upsert(s, Case, cases, ["id"], update=[c for c in cases[0] if c not in (
                 "id", "created_at", "created_run_id", "risk_level", "risk_score")])

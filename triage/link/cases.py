@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 
@@ -88,7 +89,10 @@ def case_summaries(leads: pd.DataFrame) -> list[dict[str, Any]]:
     agg = ordered.groupby("case_id").agg(
         lead_count=("id", "size"), first=("reported_at", "min"), last=("reported_at", "max"))
     pairs = ordered[["case_id", "source"]].drop_duplicates().sort_values(["case_id", "source"])
-    sources = pairs.groupby("case_id")["source"].agg(list)
+    case_ids = pairs["case_id"].to_numpy(dtype=object)
+    starts = np.flatnonzero(np.r_[True, case_ids[1:] != case_ids[:-1]])  # each case's first pair
+    sources = dict(zip(case_ids[starts].tolist(), np.split(
+        pairs["source"].to_numpy(dtype=object), starts[1:]), strict=True))
     where = place.reindex(agg.index)
     out = []
     for cid, n, first, last, *at in zip(agg.index, agg["lead_count"], agg["first"], agg["last"],
