@@ -60,6 +60,18 @@ def test_headers_with_synonyms_spaces_and_full_width(tmp_path: Path, config) -> 
                                         "reporter_phone", "address", "category", "description"}
 
 
+@pytest.mark.parametrize("mark", ["（必填）", "(必填)", " （选填）", "*"])
+def test_a_forms_required_mark_on_a_header_is_ignored(tmp_path: Path, config, mark: str) -> None:
+    """信访编号（必填）: offices export the input form's marks with the headers; a required
+    column so marked was not recognized, and the whole file went to quarantine."""
+    headers = [h + mark if h in ("警情编号", "报警时间") else h for h in POLICE_HEADERS]
+    rows = police_rows(3)
+    table = read_table(write_xlsx(tmp_path / "jq.xlsx", headers, rows), list(config.specs.values()))
+    assert table.match.source == "police"
+    assert table.match.columns["source_ref"] == 0 and table.match.columns["reported_at"] == 1
+    assert [r[0] for r in table.rows] == [r[0] for r in rows]
+
+
 def test_unknown_headers_are_reported(tmp_path: Path, config) -> None:
     path = write_csv(tmp_path / "x.csv", ["序号", "商品", "价格"], [[1, "苹果", 3]])
     with pytest.raises(UnreadableFile) as err:

@@ -25,17 +25,21 @@ CANONICAL_FIELDS: frozenset[str] = frozenset({
 })
 
 _HEADER_NOISE = re.compile(r"[\s:：*＊\u200b\ufeff]+")
+# 信访编号（必填）: a form's required or optional mark (full-width brackets are NFKC'd)
+_REQUIRED_MARK = re.compile(r"\(\s*(?:必填项?|必录|必须|选填|非必填|可选)\s*\)")
 
 
 def header_key(header: object) -> str:
-    """Compare headers ignoring width, spaces, a trailing colon and required-marks."""
+    """Compare headers ignoring width, spaces, a trailing colon and required-marks
+    (``*``, ``（必填）``, ``(选填)``)."""
     return _text_key(str(header or ""))
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _text_key(text: str) -> str:
     # every row near the top of every file is tried as a header: the same cells recur
-    return _HEADER_NOISE.sub("", unicodedata.normalize("NFKC", text)).lower()
+    text = _REQUIRED_MARK.sub("", unicodedata.normalize("NFKC", text))
+    return _HEADER_NOISE.sub("", text).lower()
 
 
 class SourceSpec(BaseModel):
