@@ -10,7 +10,7 @@ import hmac
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from hashlib import blake2b
 from typing import Any
 
@@ -124,11 +124,16 @@ class Subjects:
         if not self.by_start:
             return frozenset()
         out = set()
-        for i in range(len(text) - 1):
+        for m in self._starts.finditer(text):  # only where a keyword's first character is
+            i = m.start()
             for kw, word in self.by_start.get(text[i:i + 2], ()):
                 if text.startswith(kw, i):
                     out.add(word)
         return frozenset(out)
+
+    @cached_property
+    def _starts(self) -> re.Pattern[str]:
+        return _any_of({k[0] for k in self.by_start})
 
 
 NO_SUBJECTS = Subjects({})
@@ -160,7 +165,17 @@ UNKEYED = Pseudonyms(b"")  # for tests and tools that keep nothing; deployments 
 
 def name_candidates(text: str) -> set[str]:
     """2–3 character spans of a text that start with a surname: possible names."""
-    return {name for i in range(len(text)) if (name := _name_at(text, i)) is not None}
+    return {name for m in _NAME_STARTS.finditer(text)
+            if (name := _name_at(text, m.start())) is not None}
+
+
+def _any_of(chars: Iterable[str]) -> re.Pattern[str]:
+    """Matches any one of ``chars`` (none, for an empty set)."""
+    chars = sorted(chars)
+    return re.compile(f"[{''.join(map(re.escape, chars))}]" if chars else "(?!)")
+
+
+_NAME_STARTS = _any_of(NAME_START)  # where a name may start: scanned in C, not per character
 
 
 def _name_at(text: str, i: int) -> str | None:
@@ -268,6 +283,14 @@ def same_version(versions: Any, updated_at: pd.Series) -> np.ndarray:
     return (kept.to_numpy() == now.to_numpy()) | both_none
 
 
+def _days(leads: pd.DataFrame) -> np.ndarray:
+    """Each lead's report time in days since ``EPOCH`` (to the second; NaN where unknown)."""
+    if "reported_at" not in leads.columns:
+        return np.full(len(leads), np.nan)
+    when = pd.to_datetime(leads["reported_at"]).to_numpy().astype("datetime64[s]")
+    return np.asarray((when - EPOCH) / np.timedelta64(1, "D"), dtype=np.float64)
+
+
 def lead_features(leads: pd.DataFrame, cut: Any, subjects: Subjects = NO_SUBJECTS,
                   pseudonyms: Pseudonyms = UNKEYED) -> LeadChunk:
     """What each lead says on its own (names, phones, place, words), column by column.
@@ -283,7 +306,6 @@ def lead_features(leads: pd.DataFrame, cut: Any, subjects: Subjects = NO_SUBJECT
     flat: dict[str, list[Any]] = {c: [] for c in (*SET_VOCAB, *HASHED_SETS)}
     counts: dict[str, list[int]] = {c: [] for c in flat}
     version: list[str | None] = []
-    days: list[float] = []
 
     def put(column: str, values: Iterable[Any]) -> None:
         before = len(flat[column])
@@ -302,10 +324,7 @@ def lead_features(leads: pd.DataFrame, cut: Any, subjects: Subjects = NO_SUBJECT
         others = without_reporter(text, full)
         address = r.get("address") if isinstance(r.get("address"), str) else None
         village = r.get("village_code") if isinstance(r.get("village_code"), str) else None
-        when = r.get("reported_at")
         version.append(version_of(r.get("updated_at")))
-        days.append((np.datetime64(when, "s") - EPOCH) / np.timedelta64(1, "D")
-                    if when is not None and not pd.isna(when) else np.nan)
         for column, value in (
             ("village", village),
             ("town", village[:9] if village else (r.get("town") if isinstance(r.get("town"), str)
@@ -333,5 +352,5 @@ def lead_features(leads: pd.DataFrame, cut: Any, subjects: Subjects = NO_SUBJECT
         put("places", {pinyin_key(c) for c in name_candidates(address or "")})
         put("words", text_words(text, cut) | subjects.words(text))
     return LeadChunk(
-        leads["id"].to_numpy(dtype=np.int64), version, np.asarray(days, dtype=np.float64),
+        leads["id"].to_numpy(dtype=np.int64), version, _days(leads),
         scalars, {c: (flat[c], np.asarray(counts[c], dtype=np.int64)) for c in flat})
