@@ -103,10 +103,11 @@ class HeaderMatch:
 
     @property
     def usable(self) -> bool:
-        return not self.missing_required and self.score >= 3
+        return not self.missing_required and self.score >= MIN_FIELDS
 
 
 HEADER_MAX_CHARS = 64  # a longer cell is data (a description), never a header
+MIN_FIELDS = 3  # a header row names at least this many of a source's fields
 
 
 def header_keys(headers: Sequence[object]) -> list[str]:
@@ -144,6 +145,9 @@ def identify(
     """The best usable source for a header row; the hint breaks ties."""
     best: HeaderMatch | None = None
     keys = header_keys(headers)  # once per row, not once per source
+    specs = list(specs)
+    if sum(1 for k in keys if k in known_header_keys(specs)) < MIN_FIELDS:
+        return None  # no source can recognize enough of it (a data row, most often)
     for spec in specs:
         m = match_headers(headers, spec, hidden, keys=keys)
         if not m.usable:
@@ -156,7 +160,18 @@ def identify(
 
 def known_header_keys(specs: Iterable[SourceSpec]) -> frozenset[str]:
     """Every normalized header any source recognizes."""
-    return frozenset(k for spec in specs for k in spec.synonyms())
+    specs = tuple(specs)
+    key = tuple(map(id, specs))  # the cache holds the specs, so their ids are theirs alone
+    made = _KNOWN.get(key)
+    if made is None:
+        if len(_KNOWN) >= 64:
+            _KNOWN.clear()
+        made = _KNOWN[key] = (specs, frozenset(k for spec in specs for k in spec.synonyms()))
+    return made[1]
+
+
+# made once per set of specs: every row near the top of every file asks for it
+_KNOWN: dict[tuple[int, ...], tuple[tuple[SourceSpec, ...], frozenset[str]]] = {}
 
 
 def _text(v: object) -> str:
@@ -190,7 +205,8 @@ def two_row_headers(
     out = []
     for p, ch in zip(parent, low, strict=True):
         options = [p + ch, ch, p] if p and ch else [p or ch]
-        out.append(next((o for o in options if header_key(o) in known), options[0]))
+        out.append(next((o for o in options if len(o) <= HEADER_MAX_CHARS and header_key(o) in known),
+                        options[0]))  # a longer cell is data, never a header (as ``header_keys``)
     return out
 
 
