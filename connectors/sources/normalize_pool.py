@@ -76,15 +76,20 @@ def relaxed_gc() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def _worker_start() -> multiprocessing.context.BaseContext:
-    """How worker processes start: forked from a server process that has imported this
-    module once, so that every worker is ready at once; spawned (each importing it anew,
-    one after the other, with the writer waiting) where there is no fork server. Never a
-    plain fork of this process, which runs threads."""
+# What the fork server imports once, before forking any worker: the modules the ingest
+# and the linking workers run.
+PRELOAD = [__name__, "triage.link.features"]
+
+
+def worker_start() -> multiprocessing.context.BaseContext:
+    """How worker processes start: forked from a server process that has imported the
+    workers' modules once (``PRELOAD``), so that every worker is ready at once; spawned
+    (each importing them anew, one after the other, with the writer waiting) where there is
+    no fork server. Never a plain fork of this process, which runs threads."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     start = multiprocessing.get_context("forkserver")
-    start.set_forkserver_preload([__name__])  # no effect once the server runs
+    start.set_forkserver_preload(PRELOAD)  # no effect once the server runs
     return start
 
 
@@ -146,7 +151,7 @@ class NormalizePool:
             return None
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=_worker_start(),
+                max_workers=self.workers, mp_context=worker_start(),
                 initializer=_init_worker, initargs=(self.ctx, self.specs))
         return self._pool
 
