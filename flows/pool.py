@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
 
-from connectors.sources.normalize_pool import worker_start
+from connectors.sources.normalize_pool import without_main, worker_start
 from triage.link.engine import ChunkMap
 from triage.link.table import LeadChunk
 from triage.risk import RiskConfig, RiskScorer
@@ -30,7 +30,9 @@ def pooled(workers: int) -> ChunkMap:
     seconds before the first chunk, after a night's or a backfill's ingestion."""
     def run(fn: Callable[[pd.DataFrame], LeadChunk], parts: list[pd.DataFrame]) -> Iterator[LeadChunk]:
         with ProcessPoolExecutor(workers, mp_context=worker_start()) as pool:
-            yield from pool.map(fn, parts)
+            with without_main():  # submits every part: the workers start here
+                results = pool.map(fn, parts)
+            yield from results
         release_memory()
 
     return run

@@ -14,6 +14,7 @@ import contextlib
 import gc
 import marshal
 import multiprocessing
+import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -93,6 +94,29 @@ def worker_start() -> multiprocessing.context.BaseContext:
     return start
 
 
+@contextlib.contextmanager
+def without_main() -> Iterator[None]:
+    """Start worker processes inside this block so that they do not import the program.
+
+    A started worker imports the running program's main module first (``__mp_main__``):
+    the ``triage`` command's imports Prefect and every stage, 3 s or more per worker
+    before its first file. Our workers run functions of this package only, never of the
+    main module, so the block hides the main module's file and spec while they start."""
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved: dict[str, Any] = {k: main.__dict__[k] for k in ("__file__", "__spec__")
+                             if k in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)
+
+
 def _init_worker(ctx: NormalizeContext, specs: list[SourceSpec]) -> None:
     global _WORKER_CTX, _WORKER_SPECS
     _WORKER_CTX = ctx
@@ -159,7 +183,10 @@ class NormalizePool:
         """Run ``fn(*args, ctx=…, specs=…)`` in a worker (a module-level function: it is pickled by
         name); None where there are no workers."""
         pool = self._started()
-        return None if pool is None else pool.submit(_call_with_context, fn, args)
+        if pool is None:
+            return None
+        with without_main():  # the first submissions start the workers
+            return pool.submit(_call_with_context, fn, args)
 
     def prepared(
         self, source: str, columns: dict[str, int], headers: list[str], raw_is_text: bool,
@@ -183,9 +210,10 @@ class NormalizePool:
         try:
             for chunk in chain(head, chunks):
                 rows = marshal.dumps(chunk.rows) if raw_is_text else chunk.rows  # xlsx: dates
-                pending.append((chunk, pool.submit(
-                    _prepare_in_worker, source, columns, headers, rows, chunk.scrubbed,
-                    raw_is_text)))
+                with without_main():
+                    pending.append((chunk, pool.submit(
+                        _prepare_in_worker, source, columns, headers, rows, chunk.scrubbed,
+                        raw_is_text)))
                 if len(pending) > ahead:
                     done, fut = pending.popleft()
                     yield done, _unpack(fut.result())
