@@ -62,7 +62,9 @@ def pooled_text_hits(cfg: RiskConfig, workers: int, pairs: list[tuple[int, str |
     out: dict[int, list[Hit]] = {}
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_start_scorer, initargs=(cfg,)) as pool:
-        for part in pool.map(_chunk_hits, [pairs[i:i + chunk] for i in range(0, len(pairs), chunk)]):
+        with without_main():  # submits every part: the workers start here, not importing the program
+            parts = pool.map(_chunk_hits, [pairs[i:i + chunk] for i in range(0, len(pairs), chunk)])
+        for part in parts:
             out.update(part)
     release_memory()
     return out
