@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
 
-from connectors.sources.normalize_pool import without_main, worker_start
+from connectors.sources.normalize_pool import without_main
 from triage.link.engine import ChunkMap
 from triage.link.table import LeadChunk
 from triage.risk import RiskConfig, RiskScorer
@@ -25,11 +25,10 @@ _SCORER: RiskScorer | None = None
 def pooled(workers: int) -> ChunkMap:
     """Map over chunks of leads in fresh worker processes, closed (memory freed) when done.
 
-    They are forked from the fork server the ingestion started (with the features' modules
-    imported already) rather than spawned, each importing them and the running program anew:
-    seconds before the first chunk, after a night's or a backfill's ingestion."""
+    Spawned, so nothing of them outlives the stage (a fork server would stay beside the
+    night's largest stages); they start without importing the running program."""
     def run(fn: Callable[[pd.DataFrame], LeadChunk], parts: list[pd.DataFrame]) -> Iterator[LeadChunk]:
-        with ProcessPoolExecutor(workers, mp_context=worker_start()) as pool:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             with without_main():  # submits every part: the workers start here
                 results = pool.map(fn, parts)
             yield from results

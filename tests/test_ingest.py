@@ -267,3 +267,57 @@ def test_normalized_fields_reach_the_lead(res: Resources, tmp_path: Path) -> Non
     assert (lead.town, lead.village) == ("北七家镇", "东三旗村")
     assert lead.dispute_type == "邻里"
     assert lead.parties == ["鲁某"]
+
+
+def test_many_small_files_read_by_workers_store_what_one_process_stores(
+        res: Resources, tmp_path: Path) -> None:
+    """A backfill's many small files are read and normalized whole in worker processes,
+    several ahead of the writer: every file's outcome, lead and rejected row is what one
+    process reading them in order gives, duplicates and a refused file included."""
+    from connectors.resources import open_resources
+    from connectors.settings import Settings
+    from connectors.sources.ingest import POOLED_FROM_FILES, FileOutcome, Ingestor
+
+    paths: list[Path] = []
+    for k in range(POOLED_FROM_FILES + 4):
+        rows = police_rows(3 + k % 5, start=100 * k + 1)
+        if k % 7 == 3:
+            rows[1][1] = "上周三晚上"  # a rejected row, with its column
+        write = write_xlsx if k % 2 else write_csv
+        name = tmp_path / "in" / f"警情_{k:02d}.{'xlsx' if k % 2 else 'csv'}"
+        name.parent.mkdir(exist_ok=True)
+        paths.append(write(name, POLICE_HEADERS, rows) if k % 2
+                     else write(name, POLICE_HEADERS, rows, "gbk" if k % 3 else "utf-8-sig"))
+    shutil.copy(paths[4], tmp_path / "in" / "副本.csv")
+    paths.insert(9, tmp_path / "in" / "副本.csv")  # the same bytes again: a duplicate
+    garbage = tmp_path / "in" / "坏文件.xlsx"
+    garbage.write_bytes(b"not a workbook")
+    paths.insert(20, garbage)
+
+    def failed(path: Path, exc: Exception) -> FileOutcome:
+        raise AssertionError(f"{path.name}: {exc}")
+
+    def ingest(r: Resources, workers: int) -> list[tuple]:
+        with Ingestor(r.engine, list(r.config.specs.values()), normalize_context(r),
+                      IngestOptions(workers=workers)) as ing:
+            outs = list(ing.ingest_files(paths, [None] * len(paths), failed))
+        return [(o.path.name, o.status, o.source, o.rows_in, o.leads_new, o.rejected, o.blank_rows,
+                 (o.reason or "")[:12]) for o in outs]
+
+    def stored(r: Resources) -> tuple:
+        with Session(r.engine) as s:
+            leads = sorted((x.source_ref, x.content_hash, x.reported_at, x.village_code)
+                           for x in s.scalars(select(Lead)))
+            rejected = sorted((x.row_number, x.column, x.reason) for x in s.scalars(select(RejectedRow)))
+            files = sorted((x.name, x.status, x.rows_in, x.blank_rows, x.header_row)
+                           for x in s.scalars(select(SourceFile)))
+        return leads, rejected, files
+
+    pooled = ingest(res, 2)
+    alone = open_resources(Settings(home=tmp_path / "alone", database_url=None))
+    assert pooled == ingest(alone, 1)
+    assert stored(res) == stored(alone)
+    statuses = [o[1] for o in pooled]
+    assert statuses.count("duplicate") == 1 and statuses.count("quarantined") == 1
+    assert [o[0] for o in pooled] == [p.name for p in paths]  # in the order given
+    assert sum(o[3] for o in pooled) == sum(o[4] + o[5] for o in pooled)  # rows in = leads + rejected

@@ -41,6 +41,10 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
 AUTO_WORKERS_MAX = 4
+# Fewer files than this are read here, one after the other: starting the workers (1-2 s)
+# costs a night's four files more than it saves, and their memory would sit beside the
+# night's later stages.
+POOLED_FROM_FILES = 32
 
 
 class IngestOptions(BaseModel):
@@ -185,12 +189,13 @@ class Ingestor:
     ) -> Iterator[FileOutcome]:
         """Ingest files in order, each as ``ingest_file`` would, yielding each outcome.
 
-        Small files are read and normalized by the worker processes a few files ahead
-        while this process writes (``small_files``); a file whose ingestion raises (the
+        Small files, when there are ``POOLED_FROM_FILES`` or more (a backfill), are read and
+        normalized by the worker processes a few files ahead while this process writes
+        (``small_files``); a file whose ingestion raises (the
         database, a bug: never the file's fault) yields ``failed(path, exc)`` and the
         next file goes on.
         """
-        many = len(paths) > 1 and self._normalize.workers > 1
+        many = len(paths) >= POOLED_FROM_FILES and self._normalize.workers > 1
 
         def start(path: Path, hint: str | None) -> tuple[Path, str | None, Future[ReadFile] | None]:
             small = many and _size(path) <= SMALL_FILE_BYTES

@@ -77,9 +77,7 @@ def relaxed_gc() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-# What the fork server imports once, before forking any worker: the modules the ingest
-# and the linking workers run.
-PRELOAD = [__name__, "triage.link.features"]
+PRELOAD = [__name__]  # what the fork server imports once, before forking any worker
 
 
 def worker_start() -> multiprocessing.context.BaseContext:
