@@ -116,17 +116,23 @@ def independent_leads(cases: int, seed: int, workdir: Path, name: str = "gen2") 
         if f["status"] not in ("ingested", "duplicate") or f["rejected"]:
             print(f"  {f['file']}: {f['status']}, {f['rejected']} rejected {f['reason'] or ''}")
     leads = leads_frame(res.engine, (*LINK_COLUMNS, "source_ref"))
-    truth = pd.read_csv(files / "truth.csv", dtype=str, encoding="utf-8")
-    key = dict(zip(zip(truth["source"], truth["source_ref"].str.strip(), strict=True), truth["dispute_id"],
-                   strict=True))
-    leads["truth"] = [key.get((s, str(r).strip())) for s, r in zip(
-        leads["source"], leads["source_ref"], strict=True)]
+    leads["truth"] = truth_of(files, leads)
     lost = int(leads["truth"].isna().sum())
     if lost:
         print(f"{name}: {lost} leads with no truth row (kept apart)", flush=True)
         leads.loc[leads["truth"].isna(), "truth"] = [f"?{i}" for i in range(lost)]
     leads["person_id"] = None
     return leads.drop(columns=["source_ref", "updated_at"], errors="ignore")
+
+
+def truth_of(files: Path, leads: pd.DataFrame) -> list[str | None]:
+    """Each lead's true dispute from the generator's ``truth.csv``, by agency and record
+    number (None for a lead the truth does not know)."""
+    truth = pd.read_csv(files / "truth.csv", dtype=str, encoding="utf-8")
+    key = dict(zip(zip(truth["source"], truth["source_ref"].str.strip(), strict=True),
+                   truth["dispute_id"], strict=True))
+    return [key.get((s, str(r).strip())) for s, r in zip(leads["source"], leads["source_ref"],
+                                                          strict=True)]
 
 
 def scores(pred: pd.Series, truth: pd.Series) -> dict[str, float]:
@@ -268,9 +274,6 @@ def run_backfill(cases: int, seed: int, offices: int, workdir: Path, splink: boo
     paths = [files / f for f in listed["file"]]
     size = sum(p.stat().st_size for p in paths)
     print(f"backfill: {len(paths)} files, {size / 1e6:.0f} MB, {os.cpu_count()} cores", flush=True)
-    truth_rows = pd.read_csv(files / "truth.csv", dtype=str, encoding="utf-8")
-    key = dict(zip(zip(truth_rows["source"], truth_rows["source_ref"].str.strip(), strict=True),
-                   truth_rows["dispute_id"], strict=True))
 
     home = workdir / f"backfill-store-{cases}-{seed}-{offices}"
     shutil.rmtree(home, ignore_errors=True)
@@ -287,8 +290,8 @@ def run_backfill(cases: int, seed: int, offices: int, workdir: Path, splink: boo
           f"total {ours_s:.1f}s", flush=True)
     leads = read_frame(res.engine, select_columns(Lead, *LINK_COLUMNS, "source_ref"))
     links = read_frame(res.engine, select_columns(CaseLink, "lead_id", "case_id"))
-    truth = pd.Series([key.get((s, str(r).strip()), f"?{i}") for i, (s, r) in enumerate(zip(
-        leads["source"], leads["source_ref"], strict=True))])
+    truth = pd.Series([t if t is not None else f"?{i}"  # unknown to the truth: kept apart
+                       for i, t in enumerate(truth_of(files, leads))])
     case_of = dict(zip(links["lead_id"].astype(int), links["case_id"], strict=True))
     ours = scores(leads["id"].astype(int).map(case_of), truth)
     print("ours: " + ", ".join(f"{k} {v:.4f}" for k, v in ours.items()), flush=True)

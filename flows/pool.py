@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
 
-from connectors.sources.normalize_pool import without_main
+from connectors.processes import without_main
 from triage.link.engine import ChunkMap
 from triage.link.table import LeadChunk
 from triage.risk import RiskConfig, RiskScorer

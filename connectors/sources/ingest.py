@@ -191,9 +191,8 @@ class Ingestor:
 
         Small files, when there are ``POOLED_FROM_FILES`` or more (a backfill), are read and
         normalized by the worker processes a few files ahead while this process writes
-        (``small_files``); a file whose ingestion raises (the
-        database, a bug: never the file's fault) yields ``failed(path, exc)`` and the
-        next file goes on.
+        (``small_files``). A file whose ingestion raises (the database, a bug: never the
+        file's fault) yields ``failed(path, exc)`` and the next file goes on.
         """
         many = len(paths) >= POOLED_FROM_FILES and self._normalize.workers > 1
 

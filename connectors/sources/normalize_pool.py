@@ -14,7 +14,6 @@ import contextlib
 import gc
 import marshal
 import multiprocessing
-import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any, TypeVar
 
+from connectors.processes import without_main
 from connectors.sources.files import RowChunk
 from connectors.store.db import json_dumps
 from connectors.store.stored_forms import json_text, json_value, stored_lead
@@ -77,42 +77,16 @@ def relaxed_gc() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-PRELOAD = [__name__]  # what the fork server imports once, before forking any worker
-
-
-def worker_start() -> multiprocessing.context.BaseContext:
-    """How worker processes start: forked from a server process that has imported the
-    workers' modules once (``PRELOAD``), so that every worker is ready at once; spawned
-    (each importing them anew, one after the other, with the writer waiting) where there is
-    no fork server. Never a plain fork of this process, which runs threads."""
+def _worker_start() -> multiprocessing.context.BaseContext:
+    """How worker processes start: forked from a server process that has imported this
+    module once, so that every worker is ready at once; spawned (each importing it anew,
+    one after the other, with the writer waiting) where there is no fork server. Never a
+    plain fork of this process, which runs threads."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     start = multiprocessing.get_context("forkserver")
-    start.set_forkserver_preload(PRELOAD)  # no effect once the server runs
+    start.set_forkserver_preload([__name__])  # no effect once the server runs
     return start
-
-
-@contextlib.contextmanager
-def without_main() -> Iterator[None]:
-    """Start worker processes inside this block so that they do not import the program.
-
-    A started worker imports the running program's main module first (``__mp_main__``):
-    the ``triage`` command's imports Prefect and every stage, 3 s or more per worker
-    before its first file. Our workers run functions of this package only, never of the
-    main module, so the block hides the main module's file and spec while they start."""
-    main = sys.modules.get("__main__")
-    if main is None:
-        yield
-        return
-    saved: dict[str, Any] = {k: main.__dict__[k] for k in ("__file__", "__spec__")
-                             if k in main.__dict__}
-    main.__dict__.pop("__file__", None)
-    main.__spec__ = None
-    try:
-        yield
-    finally:
-        main.__dict__.pop("__spec__", None)
-        main.__dict__.update(saved)
 
 
 def _init_worker(ctx: NormalizeContext, specs: list[SourceSpec]) -> None:
@@ -173,7 +147,7 @@ class NormalizePool:
             return None
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=worker_start(),
+                max_workers=self.workers, mp_context=_worker_start(),
                 initializer=_init_worker, initargs=(self.ctx, self.specs))
         return self._pool
 

@@ -76,7 +76,7 @@ def pinyin_key(text: str) -> str:
     pypinyin's reading, character by character where no part of the text is a word its
     phrase table knows (a word such as 重庆 reads its own way): the same keys, seven
     times faster over a year's name candidates."""
-    n = len(text)
+    n = len(text)  # names are 2-4 characters; a longer text goes to pypinyin whole
     if n > 8 or any(text[i:j] in PHRASES_DICT for i in range(n) for j in range(i + 2, n + 1)):
         return "".join(lazy_pinyin(text))
     return "".join(map(_char_pinyin, text))
