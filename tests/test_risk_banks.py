@@ -86,3 +86,19 @@ def test_the_development_half_of_the_seventh_bank_stays_quiet(scorer: RiskScorer
 def test_a_story_a_joke_or_hearsay_is_no_fact_unless_denied(scorer: RiskScorer, text: str,
                                                             level: str) -> None:
     assert _level(scorer, text) == level
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    # a denial with its own object denies that object and what is as grave, not the quarrel
+    ("双方因停车位发生口角，均否认有推搡行为。", "黄"),
+    ("两人吵了几句，对方也没说过狠话。", "黄"),
+    ("两家为排水沟吵过架，双方均否认有争吵以外的行为，也否认有过争吵。", "蓝"),
+    # ... and denies a graver claim told before it
+    ("原告称被告持刀威胁，但报警记录显示被告手中并无刀具。", "蓝"),
+    # a claim the refutation names in its own clause is all it answers
+    ("双方婚后经常争吵，原告关于感情确已破裂的主张本院不予支持。", "黄"),
+    ("原告称被告打了她，被告当庭否认，本院对该主张不予采信。", "蓝"),
+])
+def test_a_denial_reaches_back_only_as_far_as_what_it_denies(scorer: RiskScorer, text: str,
+                                                             level: str) -> None:
+    assert _level(scorer, text) == level

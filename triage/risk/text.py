@@ -30,6 +30,14 @@ META = re.compile(r"[.()\[\]{}*+?|\\^$]")
 SENTENCE = re.compile(r"[^。！!？?\n]+[。！!？?]*")
 BLANK = "□"  # stands for a decoy's or a pseudo-negation's characters, keeping positions
 NAMED = r"[\u4e00-\u9fff]某+"  # 李某, 王某某: how agencies write a person
+CLAUSE_STOPS = "，,；;：:"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+OBJECT_CHARS = 2  # a denial followed by this many characters in its clause denies those, not what came before
+# the claim a refutation answers, named in its own clause (not 该主张, which points back)
+UNNAMED_GRAVITY = 2  # a denial whose object names no signal denies physical contact and worse
+CLAIM = re.compile(r"关于[^，,。；;]{2,24}的(?:主张|诉请|请求|诉讼请求|说法)")
+# what a denial's object is when it points back at what was said (并未说过此话, 无轻生意图)
+BACK = re.compile(r"(?:此|该|这|那|上述|前述|类似|相关|意图|意思|之意|念头|想法|打算|说法|行为)")
 
 
 @dataclass
@@ -97,25 +105,54 @@ class TextSignals:
         clause with the verb that says it: 他说“老东西，信不信我整死你”."""
         return QUOTE.sub(lambda m: INNER_STOP.sub("、", m.group(0)), text)
 
-    def _denied(self, text: str) -> list[tuple[int, int]]:
-        """Spans whose words are no fact: a question (咨询：如果对方动手，要验伤吗？), or what a
-        later refutation in the same sentence denies (所称“不想活”系误传)."""
+    def _denied(self, text: str) -> list[tuple[int, int, int]]:
+        """Spans whose words are no fact, each with the least severity it denies: a question
+        (咨询：如果对方动手，要验伤吗？), or what a later refutation in the same sentence denies
+        (所称“不想活”系误传)."""
         out = []
         for s in SENTENCE.finditer(text):
             body = s.group(0)
             if self._scene(body) or self._resolved_past(body) or self._what_if(body):
-                out.append(s.span())
+                out.append((*s.span(), 0))
                 continue
             if body.rstrip().endswith(("？", "?", "吗")):
                 # what is asked is its last clause; what the asker tells before it is told
                 tail = max((i for i, ch in enumerate(body.rstrip()[:-1]) if ch in "，,；;"),
                            default=-1)
-                out.append((s.start() + tail + 1, s.end()))
+                out.append((s.start() + tail + 1, s.end(), 0))
                 continue
-            at = [i for i in self._starts(self._refutations, body) if not self._negated_at(body, i)]
-            if at:
-                out.append((s.start(), s.start() + max(at)))
+            if self._refutations is None:
+                continue
+            for m in self._refutations.finditer(body):
+                if not self._negated_at(body, m.start()):
+                    a, b, least = self._refuted(body, m)
+                    out.append((s.start() + a, s.start() + b, least))
         return out
+
+    def _refuted(self, sentence: str, m: re.Match[str]) -> tuple[int, int, int]:
+        """What a refutation denies, as a span of the sentence and the least severity in it.
+
+        Everything before it (所称“不想活”系误传), or only its own clause when that clause names
+        the claim it answers (原告关于……的主张本院不予支持). A denial with an object of its own
+        (均否认有推搡或殴打行为) denies what came before only as far as it is as grave as that
+        object: the quarrel the parties admit before it stands."""
+        clause = max((i + 1 for i, ch in enumerate(sentence[:m.start()]) if ch in CLAUSE_STOPS),
+                     default=0)
+        if CLAIM.search(sentence, clause, m.start()):
+            return clause, m.start(), 0
+        rest = sentence[m.end():]
+        rest = rest[:next((i for i, ch in enumerate(rest) if ch in CLAUSE_STOPS), len(rest))]
+        if (self._negation is not None and self._negation.search(m.group(0))
+                and len(CJK.findall(rest)) >= OBJECT_CHARS and not BACK.match(rest.lstrip())):
+            return 0, m.start(), self._gravity(rest)
+        return 0, m.start(), 0
+
+    def _gravity(self, words: str) -> int:
+        """The least severity a denial of ``words`` reaches back to: that of the gravest signal
+        found in them read as a bare statement, or physical contact when none is found (未说过
+        狠话, 手中并无刀具: what it denies is more than a quarrel)."""
+        return max((spec.severity for spec, patterns, _, _ in self._signals
+                    if any(p.search(words) for p in patterns)), default=UNNAMED_GRAVITY)
 
     def _scene(self, sentence: str) -> bool:
         """The sentence is a story, a joke or hearsay: a scene word not negated right before
@@ -195,7 +232,9 @@ class TextSignals:
         sentences = [s.start() for s in SENTENCE.finditer(seen)]
         for clause_m in CLAUSE.finditer(seen):
             lo, hi = clause_m.span()
-            if any(a <= lo < b for a, b in denied):
+            # the least severity a refutation denies here (99: nothing is denied)
+            least = min((g for a, b, g in denied if a <= lo < b), default=99)
+            if least == 0:
                 continue
             clause = seen[lo:hi]
             if self._past is not None and self._past.search(clause):
@@ -208,6 +247,8 @@ class TextSignals:
             hedged = [h for h in self._starts(self._hedges, clause)
                       if not any(a < lo + h < b for a, b in quotes)]
             for spec, patterns in present:
+                if spec.severity >= least or (least < 99 and spec.severity == 0):
+                    continue  # denied: as grave as what the refutation denies, or ungraded
                 for m in (m for pat in patterns for m in pat.finditer(clause)):
                     if self._governed(m, (*negated, *hedged), cut):
                         continue
