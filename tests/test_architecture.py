@@ -20,7 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("triage", "connectors", "flows", "samples")
 CORE_LIBRARIES = {"numpy", "pandas", "pydantic", "pydantic_core", "rapidfuzz", "pypinyin", "numba",
-                  "pyarrow", "annotated_types", "ortools"}
+                  "pyarrow", "annotated_types", "ortools", "ahocorasick"}
 IO_STDLIB = {"os", "io", "pathlib", "shutil", "subprocess", "socket", "urllib", "http", "pickle",
              "shelve", "marshal", "sqlite3", "multiprocessing", "concurrent", "tempfile", "glob",
              "logging", "threading", "asyncio", "ctypes", "zipfile", "tarfile", "csv", "tomllib",

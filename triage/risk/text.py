@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from triage.risk.anchors import Prefilter
 from triage.risk.config import RiskConfig
 
 CLAUSE = re.compile(r"[^，,。；;！!？?\n]+")
@@ -72,6 +73,9 @@ class TextSignals:
         # per signal: its patterns, and the context it requires and excludes in the text
         self._signals = [(s, compiled(s.patterns), compiled(s.requires), compiled(s.unless))
                          for s in cfg.signal]
+        # every signal pattern in one list, with the signal it belongs to, for the prefilter
+        self._flat = [(k, p) for k, (_, patterns, _, _) in enumerate(self._signals) for p in patterns]
+        self._prefilter = Prefilter([p for _, p in self._flat])
         neg = cfg.negation
         self._decoys = re.compile("|".join(f"(?:{d})" for d in cfg.decoys)) if cfg.decoys else None
         self._negation = _alternation(neg.words)
@@ -210,11 +214,7 @@ class TextSignals:
         if not text:
             return hits
         plain = unicodedata.normalize("NFKC", text)
-        quotes = [m.span() for m in QUOTE.finditer(plain)]
-        inner = [m.start() for a, b in quotes for m in INNER_STOP.finditer(plain, a, b)]
         seen = self._quoted(self._blank(self._decoys, plain))
-        bare = self._blank(self._pseudo, seen)  # for finding negations only
-        denied = self._denied(seen)
         found: dict[re.Pattern[str], bool] = {}  # a frame several signals share ({dv}): once
 
         def has(p: re.Pattern[str]) -> bool:
@@ -223,12 +223,23 @@ class TextSignals:
             return found[p]
 
         # a text none of a signal's patterns matches anywhere skips it (most texts, most
-        # signals); each pattern alone scans faster than their alternation
-        present = [(spec, patterns) for spec, patterns, requires, unless in self._signals
-                   if any(p.search(seen) for p in patterns) and all(map(has, requires))
-                   and not any(map(has, unless))]
+        # signals); only the patterns whose anchors are in the text are run at all
+        live: dict[int, list[re.Pattern[str]]] = {}
+        for i in sorted(self._prefilter.candidates(seen)):
+            k, pattern = self._flat[i]
+            live.setdefault(k, []).append(pattern)
+        present = []
+        for k, patterns in sorted(live.items()):
+            spec, _, requires, unless = self._signals[k]
+            if (any(p.search(seen) for p in patterns) and all(map(has, requires))
+                    and not any(map(has, unless))):
+                present.append((spec, patterns))
         if not present:
             return hits
+        quotes = [m.span() for m in QUOTE.finditer(plain)]
+        inner = [m.start() for a, b in quotes for m in INNER_STOP.finditer(plain, a, b)]
+        bare = self._blank(self._pseudo, seen)  # for finding negations only
+        denied = self._denied(seen)
         sentences = [s.start() for s in SENTENCE.finditer(seen)]
         for clause_m in CLAUSE.finditer(seen):
             lo, hi = clause_m.span()
