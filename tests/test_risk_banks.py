@@ -102,3 +102,16 @@ def test_a_story_a_joke_or_hearsay_is_no_fact_unless_denied(scorer: RiskScorer, 
 def test_a_denial_reaches_back_only_as_far_as_what_it_denies(scorer: RiskScorer, text: str,
                                                              level: str) -> None:
     assert _level(scorer, text) == level
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    # a consequence is read with its condition: the threat is in the two together
+    ("男方称如果女方不回家，他就去她娘家要她全家的命。", "红"),
+    ("对方说不还钱，就叫来电人横着出去。", "红"),
+    # ... and a condition's hedge or negation does not reach into the consequence's harm,
+    # nor does joining make a harm out of nothing
+    ("如果对方再来闹，来电人就报警处理。", "蓝"),
+    ("男方没有工作，就天天在家喝酒。", "蓝"),
+])
+def test_a_consequence_is_read_with_its_condition(scorer: RiskScorer, text: str, level: str) -> None:
+    assert _level(scorer, text) == level

@@ -31,6 +31,8 @@ META = re.compile(r"[.()\[\]{}*+?|\\^$]")
 SENTENCE = re.compile(r"[^。！!？?\n]+[。！!？?]*")
 BLANK = "□"  # stands for a decoy's or a pseudo-negation's characters, keeping positions
 NAMED = r"[\u4e00-\u9fff]某+"  # 李某, 王某某: how agencies write a person
+# a clause that is the consequence of the one before it: 他就, 我便, 否则
+CONSEQUENT = re.compile(r"\s*[^，,。；;！!？?\n]{0,4}?(?:就|便|否则|不然|要不然)")
 CLAUSE_STOPS = "，,；;：:"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 OBJECT_CHARS = 2  # a denial followed by this many characters in its clause denies those, not what came before
@@ -158,6 +160,21 @@ class TextSignals:
         return max((spec.severity for spec, patterns, _, _ in self._signals
                     if any(p.search(words) for p in patterns)), default=UNNAMED_GRAVITY)
 
+    @staticmethod
+    def _clauses(text: str) -> list[tuple[int, int, list[int]]]:
+        """The clauses of ``text`` as spans, a consequence joined to its condition (要是不还钱，
+        我就弄死他: one clause), with the commas it was joined at (a negation's scope stops there)."""
+        out: list[tuple[int, int, list[int]]] = []
+        for m in CLAUSE.finditer(text):
+            lo, hi = m.span()
+            if (out and CONSEQUENT.match(text, lo) and out[-1][1] == lo - 1
+                    and text[lo - 1] in "，,"):
+                start, _, joints = out.pop()
+                out.append((start, hi, [*joints, lo - 1]))
+            else:
+                out.append((lo, hi, []))
+        return out
+
     def _scene(self, sentence: str) -> bool:
         """The sentence is a story, a joke or hearsay: a scene word not negated right before
         it (不是开玩笑 is no joke)."""
@@ -241,8 +258,7 @@ class TextSignals:
         bare = self._blank(self._pseudo, seen)  # for finding negations only
         denied = self._denied(seen)
         sentences = [s.start() for s in SENTENCE.finditer(seen)]
-        for clause_m in CLAUSE.finditer(seen):
-            lo, hi = clause_m.span()
+        for lo, hi, joints in self._clauses(seen):
             # the least severity a refutation denies here (99: nothing is denied)
             least = min((g for a, b, g in denied if a <= lo < b), default=99)
             if least == 0:
@@ -251,7 +267,8 @@ class TextSignals:
             if self._past is not None and self._past.search(clause):
                 continue  # 唯一一次推搡发生在十年前: history, not a present risk
             # a scope also ends where the speaker paused inside a quotation
-            cut = [*self._starts(self._boundaries, clause), *(p - lo for p in inner if lo <= p < hi)]
+            cut = [*self._starts(self._boundaries, clause), *(p - lo for p in inner if lo <= p < hi),
+                   *(j - lo for j in joints)]
             negated = self._starts(self._negation, bare[lo:hi])
             # what someone threatens is often conditional (你要是敢报警，我就弄死你): a hedge
             # inside a quotation does not undo the threat
