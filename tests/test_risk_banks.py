@@ -115,3 +115,14 @@ def test_a_denial_reaches_back_only_as_far_as_what_it_denies(scorer: RiskScorer,
 ])
 def test_a_consequence_is_read_with_its_condition(scorer: RiskScorer, text: str, level: str) -> None:
     assert _level(scorer, text) == level
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    # a hedge outside a quotation covers the whole quotation, its own turns included
+    ("网友求助：离婚时如果对方威胁“你敢要房子我就弄死你”，录音有没有用", "蓝"),
+    ("他说“你敢要房子我就弄死你”，来电人担心他真会上门。", "红"),
+    # a joke is a joke even when its word is also a decoy
+    ("同事说这个方案再改下去就要跟甲方“同归于尽”了，笑死我了。", "蓝"),
+])
+def test_quotations_hedges_and_jokes(scorer: RiskScorer, text: str, level: str) -> None:
+    assert _level(scorer, text) == level

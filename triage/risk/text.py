@@ -38,7 +38,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 OBJECT_CHARS = 2  # a denial followed by this many characters in its clause denies those, not what came before
 # the claim a refutation answers, named in its own clause (not 该主张, which points back)
 UNNAMED_GRAVITY = 2  # a denial whose object names no signal denies physical contact and worse
-CLAIM = re.compile(r"关于[^，,。；;]{2,24}的(?:主张|诉请|请求|诉讼请求|说法)")
+CLAIM = re.compile(r"关于[^，,。；;]{2,24}的(?:主张|诉请|请求|诉讼请求|说法|陈述)")
 # what a denial's object is when it points back at what was said (并未说过此话, 无轻生意图)
 BACK = re.compile(r"(?:此|该|这|那|上述|前述|类似|相关|意图|意思|之意|念头|想法|打算|说法|行为)")
 
@@ -111,14 +111,16 @@ class TextSignals:
         clause with the verb that says it: 他说“老东西，信不信我整死你”."""
         return QUOTE.sub(lambda m: INNER_STOP.sub("、", m.group(0)), text)
 
-    def _denied(self, text: str) -> list[tuple[int, int, int]]:
+    def _denied(self, text: str, plain: str) -> list[tuple[int, int, int]]:
         """Spans whose words are no fact, each with the least severity it denies: a question
         (咨询：如果对方动手，要验伤吗？), or what a later refutation in the same sentence denies
         (所称“不想活”系误传)."""
         out = []
         for s in SENTENCE.finditer(text):
             body = s.group(0)
-            if self._scene(body) or self._resolved_past(body) or self._what_if(body):
+            # a scene word may be a decoy too (笑死我了): it is looked for before decoys are blanked
+            if (self._scene(plain[s.start():s.end()]) or self._resolved_past(body)
+                    or self._what_if(body)):
                 out.append((*s.span(), 0))
                 continue
             if body.rstrip().endswith(("？", "?", "吗")):
@@ -256,7 +258,7 @@ class TextSignals:
         quotes = [m.span() for m in QUOTE.finditer(plain)]
         inner = [m.start() for a, b in quotes for m in INNER_STOP.finditer(plain, a, b)]
         bare = self._blank(self._pseudo, seen)  # for finding negations only
-        denied = self._denied(seen)
+        denied = self._denied(seen, plain)
         sentences = [s.start() for s in SENTENCE.finditer(seen)]
         for lo, hi, joints in self._clauses(seen):
             # the least severity a refutation denies here (99: nothing is denied)
@@ -274,11 +276,14 @@ class TextSignals:
             # inside a quotation does not undo the threat
             hedged = [h for h in self._starts(self._hedges, clause)
                       if not any(a < lo + h < b for a, b in quotes)]
+            # ... and a hedge outside a quotation covers all of it (如果对方威胁“敢要孩子就弄死你”,
+            # 这种录音能当证据吗): the turns inside the quotation are the speaker's, not its scope's
+            outer = [c for c in cut if not any(a < lo + c < b for a, b in quotes)]
             for spec, patterns in present:
                 if spec.severity >= least or (least < 99 and spec.severity == 0):
                     continue  # denied: as grave as what the refutation denies, or ungraded
                 for m in (m for pat in patterns for m in pat.finditer(clause)):
-                    if self._governed(m, (*negated, *hedged), cut):
+                    if self._governed(m, negated, cut) or self._governed(m, hedged, outer):
                         continue
                     s_lo = max((s for s in sentences if s <= lo), default=0)
                     actor, target = self._who(plain, s_lo, lo, lo + m.start(), lo + m.end())
