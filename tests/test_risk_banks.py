@@ -126,3 +126,19 @@ def test_a_consequence_is_read_with_its_condition(scorer: RiskScorer, text: str,
 ])
 def test_quotations_hedges_and_jokes(scorer: RiskScorer, text: str, level: str) -> None:
     assert _level(scorer, text) == level
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    # the words of a law, cited or stated as a general rule, tell no fact of the case
+    ("《中华人民共和国反家庭暴力法》第二条规定，本法所称家庭暴力，是指家庭成员之间以殴打、捆绑、"
+     "残害、限制人身自由以及经常性谩骂、恐吓等方式实施的身体、精神等侵害行为。", "蓝"),
+    ("根据《治安管理处罚法》第四十三条，殴打他人的，或者故意伤害他人身体的，处五日以上十日以下拘留。", "蓝"),
+    ("被申请人违反人身安全保护令，构成犯罪的，依法追究刑事责任。", "蓝"),
+    # ... while the facts a court applies it to stay facts
+    ("本院认为，被告人王某持刀故意伤害他人身体，致一人轻伤，其行为已构成故意伤害罪，"
+     "依照《中华人民共和国刑法》第二百三十四条之规定，判决如下。", "红"),
+    ("被告违反《反家庭暴力法》，多次殴打原告致其肋骨骨折。", "红"),
+    ("丈夫持刀威胁要杀她的，民警当场将其控制。", "红"),
+])
+def test_the_words_of_a_law_are_no_fact(scorer: RiskScorer, text: str, level: str) -> None:
+    assert _level(scorer, text) == level

@@ -113,6 +113,9 @@ class NegationConfig(BaseModel):
     conditional: list[str] = Field(default_factory=list)
     advice: list[str] = Field(default_factory=list)
     speech: list[str] = Field(default_factory=list)
+    # The words of a law, quoted or applied in general (《反家庭暴力法》第二条规定，……;
+    # 殴打他人的，处……拘留): from where one starts to the end of its sentence, no fact of the case
+    law: list[str] = Field(default_factory=list)
 
 
 class Deadline(BaseModel):

@@ -94,6 +94,7 @@ class TextSignals:
         self._resolved, self._relapse = _regexes(neg.resolved), _regexes(neg.relapse)
         self._conditional, self._advice = _regexes(neg.conditional), _regexes(neg.advice)
         self._speech = _regexes(neg.speech)
+        self._law = _regexes(neg.law)
         people = sorted(cfg.words.get("person", []), key=len, reverse=True)
         self._person = re.compile("|".join([*(cfg.expand(p) for p in people), NAMED]))
 
@@ -129,6 +130,9 @@ class TextSignals:
                            default=-1)
                 out.append((s.start() + tail + 1, s.end(), 0))
                 continue
+            law = self._law.search(body) if self._law is not None else None
+            if law is not None:
+                out.append((s.start() + law.start(), s.end(), 0))
             if self._refutations is None:
                 continue
             for m in self._refutations.finditer(body):
