@@ -142,3 +142,14 @@ def test_quotations_hedges_and_jokes(scorer: RiskScorer, text: str, level: str) 
 ])
 def test_the_words_of_a_law_are_no_fact(scorer: RiskScorer, text: str, level: str) -> None:
     assert _level(scorer, text) == level
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    # a lexicon word written as a pattern (熬不下去了?, ……站不起来) keeps the negation in it
+    ("来电人称母亲昨晚在电话里说“实在熬不下去了”，之后一直联系不上。", "红"),
+    ("对方当众扬言要让来电人“这辈子都站不起来”。", "红"),
+    # and a negation that is only a negation still negates
+    ("民警告知双方不得携带刀具到对方家中。", "蓝"),
+])
+def test_a_listed_pattern_keeps_its_own_negation(scorer: RiskScorer, text: str, level: str) -> None:
+    assert _level(scorer, text) == level

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from triage.risk.anchors import Prefilter
+from triage.risk.anchors import Prefilter, anchors
 from triage.risk.config import RiskConfig
 
 CLAUSE = re.compile(r"[^，,。；;！!？?\n]+")
@@ -85,6 +85,11 @@ class TextSignals:
         # whoever listed it meant the whole word
         listed = [w for ws in cfg.words.values() for w in ws if not META.search(w)
                   and any(n in w for n in neg.words)]
+        # ... and so did whoever wrote one as a pattern (熬不下去了?): its fixed words count too
+        listed += [a for ws in cfg.words.values() for w in ws
+                   if META.search(w) and any(n in w for n in neg.words)
+                   for a in anchors(re.compile(cfg.expand(w))) or ()
+                   if any(n in a and len(a) - len(n) >= 2 for n in neg.words)]
         self._pseudo = _alternation([*neg.pseudo, *listed])
         self._hedges = _alternation(neg.hedges)
         self._boundaries = _alternation(neg.boundaries)
