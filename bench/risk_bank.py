@@ -2,7 +2,7 @@
 
     python bench/risk_bank.py                    # both halves
     python bench/risk_bank.py --misses 40        # and the misses of the development half
-    python bench/risk_bank.py --bank tests/risk_bank2/bank.jsonl   # a second bank, all held out
+    python bench/risk_bank.py --bank tests/risk_bank8/bank.jsonl   # the newest bank: odd ids held out
 
 Whoever tunes the lexicon looks at the development half only (even ids) and reports
 the held-out half (odd ids) as the measure: the bank stays text nobody fitted to.

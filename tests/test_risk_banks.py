@@ -1,14 +1,11 @@
 """The detector on the sentence banks it was developed on: floors that keep what was gained.
 
-``tests/risk_bank`` (both halves, read during tuning), ``tests/risk_bank3`` (negated,
-hedged and decoy sentences, read during tuning) and ``tests/risk_bank4`` (400 sentences,
-mostly negated, hedged and decoy, by two helpers from the policy alone; read during
-tuning) and ``tests/risk_bank6`` (red flags worded many ways; read during tuning) guard
-against regressions. ``tests/risk_bank5`` is held out like ``risk_bank2``; of
-``tests/risk_bank7`` (mostly negated, hedged and decoy, in agencies' and people's voices) the
-even ids were read during tuning and the odd ids are held out.
-``tests/risk_bank2`` is held out: its misses are not read, and no test fits it; its
-figures are reported by ``bench/risk_bank.py --bank tests/risk_bank2/bank.jsonl``.
+Development banks (their misses were read while rules were written): ``tests/risk_bank``,
+``risk_bank3``, ``risk_bank4``, ``risk_bank6``; since session 25 also ``risk_bank2``,
+``risk_bank5`` and all of ``risk_bank7`` (held out until then, each measured on arrival),
+and the even ids of ``risk_bank8``. Held out: the odd ids of ``tests/risk_bank8`` (500
+sentences by two helpers from the policy alone); its misses are not read and no test fits
+it; ``bench/risk_bank.py --bank tests/risk_bank8/bank.jsonl`` reports it.
 """
 
 from __future__ import annotations
@@ -61,12 +58,34 @@ def test_negated_hedged_and_decoy_sentences_stay_quiet(scorer: RiskScorer) -> No
         assert len(over) / len(quiet) <= 0.025, (name, over)
 
 
-def test_the_development_half_of_the_seventh_bank_stays_quiet(scorer: RiskScorer) -> None:
+def _even(rows: list[dict]) -> list[dict]:
+    return [r for r in rows if int(r["id"][1:]) % 2 == 0]
+
+
+@pytest.mark.parametrize(("name", "half", "most"), [
+    # quiet sentences scored above their label, at most (measured when the bank was read:
+    # bank2 12/208, bank5 6/217, bank7 12/300, bank8's even half 3/174)
+    ("risk_bank2", False, 0.07), ("risk_bank5", False, 0.04), ("risk_bank7", False, 0.05),
+    ("risk_bank8", True, 0.03),
+])
+def test_the_banks_read_later_stay_quiet(scorer: RiskScorer, name: str, half: bool, most: float) -> None:
     rank = RISK_LEVELS.index
-    rows = [r for r in _rows("risk_bank7") if int(r["id"][1:]) % 2 == 0]
+    rows = _even(_rows(name)) if half else _rows(name)
     quiet = [r for r in rows if r["kind"] in ("negated", "hedged", "decoy")]
     over = [r["id"] for r in quiet if rank(_level(scorer, r["text"])) > rank(r["level"])]
-    assert len(over) / len(quiet) <= 0.04, over
+    assert len(over) / len(quiet) <= most, over
+
+
+@pytest.mark.parametrize(("name", "half", "least"), [
+    # 红 sentences scored 红, at least (bank2 146/148, bank5 115/121, bank7 49/52,
+    # bank8's even half 57/68)
+    ("risk_bank2", False, 0.97), ("risk_bank5", False, 0.93), ("risk_bank7", False, 0.92),
+    ("risk_bank8", True, 0.82),
+])
+def test_the_banks_read_later_keep_their_red(scorer: RiskScorer, name: str, half: bool, least: float) -> None:
+    rows = [r for r in (_even(_rows(name)) if half else _rows(name)) if r["level"] == "红"]
+    caught = sum(_level(scorer, r["text"]) == "红" for r in rows)
+    assert caught / len(rows) >= least, (caught, len(rows))
 
 
 @pytest.mark.parametrize(("text", "level"), [
