@@ -47,6 +47,9 @@ def main() -> None:
     args = ap.parse_args()
     scorer = RiskScorer(load_config(REPO_DATA).risk)
     rows = [json.loads(line) for line in args.bank.read_text("utf-8").splitlines() if line.strip()]
+    # a document whose level comes from the case's other leads (escalation, a third lead)
+    # cannot be judged on its own text
+    rows = [r for r in rows if r.get("needs") != "case"]
     for name, part in (("all", rows), ("development (even ids)", [r for r in rows if _even(r)]),
                        ("held out (odd ids)", [r for r in rows if not _even(r)])):
         print(f"== {name}")
@@ -80,12 +83,14 @@ def report(scorer: RiskScorer, rows: list[dict[str, object]]) -> None:
             if s in LEVEL_OF:
                 carried[s] += 1
                 reached[s] += rank(got) >= rank(LEVEL_OF[s])
-        if r["kind"] in ("negated", "hedged", "decoy"):
+        # a document below 红 counts with the quiet sentences: scored above its label is a false signal
+        if r["kind"] in ("negated", "hedged", "decoy") or (r["kind"] == "document" and r["level"] != "红"):
             quiet += 1
             over += rank(got) > rank(r["level"])
     print(f"{len(rows)} sentences; exact level {exact / len(rows):.3f}; 红 recall "
           f"{red_tp / max(red_true, 1):.3f}, precision {red_tp / max(red_pred, 1):.3f}")
-    print(f"negated, hedged or decoy scored above their label: {over}/{quiet} = {over / max(quiet, 1):.3f}")
+    print(f"negated, hedged or decoy (or a document below 红) scored above their label: "
+          f"{over}/{quiet} = {over / max(quiet, 1):.3f}")
     for s in LEVEL_OF:
         if carried[s]:
             print(f"  {s:<14} {reached[s]:>4}/{carried[s]:<4} reach {LEVEL_OF[s]}: {reached[s] / carried[s]:.3f}")

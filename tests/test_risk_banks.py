@@ -172,3 +172,18 @@ def test_the_words_of_a_law_are_no_fact(scorer: RiskScorer, text: str, level: st
 ])
 def test_a_listed_pattern_keeps_its_own_negation(scorer: RiskScorer, text: str, level: str) -> None:
     assert _level(scorer, text) == level
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    # a register's field answered no names no signal; answered with a headcount it does
+    ("信访事项：反映路灯损坏。人数：1人。重复：否。越级：否。诉求：尽快维修。", "蓝"),
+    ("信访事项：某厂拖欠工资。人数：23人。重复：否。越级：否。诉求：支付工资。", "橙"),
+    # what a text dates years before its newest year is history
+    ("双方2019年曾因宅基地扬言要砍死对方，经调解和好。2024年3月双方就修路出资平和协商。", "蓝"),
+    ("2024年3月，男方扬言要砍死女方全家，女方连夜报警。", "红"),
+    # a definition is the law's, not the case's; 可是指着 is no definition
+    ("工作人员讲解：家庭暴力是指家庭成员之间以殴打、恐吓等方式实施的侵害行为。", "蓝"),
+    ("对方没拿刀，可是指着报警人的鼻子说“出了这个门我就废了你”。", "红"),
+])
+def test_forms_years_and_definitions(scorer: RiskScorer, text: str, level: str) -> None:
+    assert _level(scorer, text) == level

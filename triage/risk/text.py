@@ -33,6 +33,8 @@ BLANK = "□"  # stands for a decoy's or a pseudo-negation's characters, keeping
 NAMED = r"[\u4e00-\u9fff]某+"  # 李某, 王某某: how agencies write a person
 # a clause that is the consequence of the one before it: 他就, 我便, 否则
 CONSEQUENT = re.compile(r"\s*[^，,。；;！!？?\n]{0,4}?(?:就|便|否则|不然|要不然)")
+YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年")
+YEARS_AGO = 2  # a clause of a year this much older than the newest the text names is history
 CLAUSE_STOPS = "，,；;：:"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 OBJECT_CHARS = 2  # a denial followed by this many characters in its clause denies those, not what came before
@@ -172,6 +174,13 @@ class TextSignals:
                     if any(p.search(words) for p in patterns)), default=UNNAMED_GRAVITY)
 
     @staticmethod
+    def _year_of(text: str, lo: int, hi: int, sentences: Sequence[int]) -> int:
+        """The year a clause tells of: the last year named in its sentence up to its end (0: none)."""
+        start = max((s for s in sentences if s <= lo), default=0)
+        years = YEAR.findall(text, start, hi)
+        return int(years[-1]) if years else 0
+
+    @staticmethod
     def _clauses(text: str) -> list[tuple[int, int, list[int]]]:
         """The clauses of ``text`` as spans, a consequence joined to its condition (要是不还钱，
         我就弄死他: one clause), with the commas it was joined at (a negation's scope stops there)."""
@@ -269,6 +278,7 @@ class TextSignals:
         bare = self._blank(self._pseudo, seen)  # for finding negations only
         denied = self._denied(seen, plain)
         sentences = [s.start() for s in SENTENCE.finditer(seen)]
+        newest = max((int(y) for y in YEAR.findall(seen)), default=0)
         for lo, hi, joints in self._clauses(seen):
             # the least severity a refutation denies here (99: nothing is denied)
             least = min((g for a, b, g in denied if a <= lo < b), default=99)
@@ -277,6 +287,8 @@ class TextSignals:
             clause = seen[lo:hi]
             if self._past is not None and self._past.search(clause):
                 continue  # 唯一一次推搡发生在十年前: history, not a present risk
+            if newest and (year := self._year_of(seen, lo, hi, sentences)) and year <= newest - YEARS_AGO:
+                continue  # 2021年曾扬言……, told in a text of 2024: history too
             # a scope also ends where the speaker paused inside a quotation
             cut = [*self._starts(self._boundaries, clause), *(p - lo for p in inner if lo <= p < hi),
                    *(j - lo for j in joints)]
@@ -288,11 +300,16 @@ class TextSignals:
             # ... and a hedge outside a quotation covers all of it (如果对方威胁“敢要孩子就弄死你”,
             # 这种录音能当证据吗): the turns inside the quotation are the speaker's, not its scope's
             outer = [c for c in cut if not any(a < lo + c < b for a, b in quotes)]
+            # spans that start inside the clause (the words of a law after 讲解：) deny what starts in them
+            inside = [(a, b, g) for a, b, g in denied if lo < a < hi]
             for spec, patterns in present:
                 if spec.severity >= least or (least < 99 and spec.severity == 0):
                     continue  # denied: as grave as what the refutation denies, or ungraded
                 for m in (m for pat in patterns for m in pat.finditer(clause)):
                     if self._governed(m, negated, cut) or self._governed(m, hedged, outer):
+                        continue
+                    if any(a <= lo + m.start() < b and (spec.severity >= g or spec.severity == 0)
+                           for a, b, g in inside):
                         continue
                     s_lo = max((s for s in sentences if s <= lo), default=0)
                     actor, target = self._who(plain, s_lo, lo, lo + m.start(), lo + m.end())
