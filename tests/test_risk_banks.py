@@ -187,3 +187,16 @@ def test_a_listed_pattern_keeps_its_own_negation(scorer: RiskScorer, text: str, 
 ])
 def test_forms_years_and_definitions(scorer: RiskScorer, text: str, level: str) -> None:
     assert _level(scorer, text) == level
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    # a claim the finding answers is denied; a word that only holds a turn's character (就医)
+    # does not end a negation's scope
+    ("原告诉称：被告经常对原告实施家庭暴力。经审理查明：原告未能提交报警记录、就医记录。"
+     "本院认为，原告主张家庭暴力证据不足，不予认定。", "蓝"),
+    ("原告诉称：被告经常对原告实施家庭暴力。经审理查明：被告曾两次殴打原告致其就医。", "红"),
+    # an old event the text says is over since is history
+    ("被告辩称：原告曾因持刀伤害被告被判刑。经审理查明：此后八年双方未发生冲突。", "蓝"),
+])
+def test_claims_findings_and_what_is_over(scorer: RiskScorer, text: str, level: str) -> None:
+    assert _level(scorer, text) == level

@@ -99,6 +99,7 @@ class NegationConfig(BaseModel):
     pseudo: list[str] = Field(default_factory=list)  # 无故, 未成年: contain a negation, negate nothing
     hedges: list[str] = Field(default_factory=list)  # 担心, 怕, 如果: what follows is not a fact
     boundaries: list[str] = Field(default_factory=list)  # 但, 随后, 就: a negation's scope ends here
+    not_turns: list[str] = Field(default_factory=list)  # 就医, 还钱: hold a turn's word, turn nothing
     refutations: list[str] = Field(default_factory=list)  # 系误传, 与事实不符: what came before is denied
     past: list[str] = Field(default_factory=list)  # 十年前: the clause tells history
     # 小说, 段子, 哈哈, 听邻居说: the whole sentence is a story, a joke or hearsay (unless

@@ -33,6 +33,14 @@ BLANK = "□"  # stands for a decoy's or a pseudo-negation's characters, keeping
 NAMED = r"[\u4e00-\u9fff]某+"  # 李某, 王某某: how agencies write a person
 # a clause that is the consequence of the one before it: 他就, 我便, 否则
 CONSEQUENT = re.compile(r"\s*[^，,。；;！!？?\n]{0,4}?(?:就|便|否则|不然|要不然)")
+# a party's claim, as judgments and registers put it (原告诉称：, 被告辩称, 申请人称)
+CLAIMED = re.compile(r"\s*(?:原告|被告|申请人|被申请人|上诉人|被上诉人|第三人|来访人|信访人)?"
+                     r"[^，。；：:]{0,6}?(?:诉称|辩称|称|主张|陈述)")
+# a finding that answers a claim, naming what it answers (原告主张家庭暴力证据不足)
+FINDING = re.compile(r"(?:主张|所称|所述|诉称|反映)(?P<topic>[^，。；]{0,16}?)[，,]?"
+                     r"(?:证据不足|不予认定|不予采信|不能成立|缺乏(?:事实)?依据|无证据(?:证明|证实)?|查无实据)")
+# an event told as once having happened (曾, 曾经, 以前; not the surname 曾某)
+ONCE = re.compile(r"曾(?!某)|以前|过去|早年")
 YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年")
 YEARS_AGO = 2  # a clause of a year this much older than the newest the text names is history
 CLAUSE_STOPS = "，,；;：:"
@@ -95,6 +103,7 @@ class TextSignals:
         self._pseudo = _alternation([*neg.pseudo, *listed])
         self._hedges = _alternation(neg.hedges)
         self._boundaries = _alternation(neg.boundaries)
+        self._not_turns = _alternation(neg.not_turns)
         self._refutations = _regexes(neg.refutations)
         self._past = _regexes(neg.past)
         self._scenes = _regexes(neg.scenes)
@@ -123,7 +132,7 @@ class TextSignals:
         """Spans whose words are no fact, each with the least severity it denies: a question
         (咨询：如果对方动手，要验伤吗？), or what a later refutation in the same sentence denies
         (所称“不想活”系误传)."""
-        out = []
+        out = self._answered_claims(text)
         for s in SENTENCE.finditer(text):
             body = s.group(0)
             # a scene word may be a decoy too (笑死我了): it is looked for before decoys are blanked
@@ -146,6 +155,22 @@ class TextSignals:
                 if not self._negated_at(body, m.start()):
                     a, b, least = self._refuted(body, m)
                     out.append((s.start() + a, s.start() + b, least))
+        return out
+
+    def _answered_claims(self, text: str) -> list[tuple[int, int, int]]:
+        """A party's claims (原告诉称……) that a finding elsewhere in the text answers (原告主张
+        家庭暴力证据不足，不予认定): denied as far as what the finding names is grave; and an
+        old event (原告2016年曾持刀……) that the text says has been over since (此后八年未发生
+        冲突): history."""
+        sentences = list(SENTENCE.finditer(text))
+        out: list[tuple[int, int, int]] = []
+        answers = [m for s in sentences for m in FINDING.finditer(s.group(0))]
+        if answers:
+            least = min(self._gravity(m.group("topic")) for m in answers)
+            out += [(*s.span(), least) for s in sentences if CLAIMED.match(s.group(0))]
+        if any(self._resolved_past(s.group(0)) for s in sentences):
+            out += [(*s.span(), 0) for s in sentences if ONCE.search(s.group(0))
+                    and (self._relapse is None or not self._relapse.search(s.group(0)))]
         return out
 
     def _refuted(self, sentence: str, m: re.Match[str]) -> tuple[int, int, int]:
@@ -290,7 +315,8 @@ class TextSignals:
             if newest and (year := self._year_of(seen, lo, hi, sentences)) and year <= newest - YEARS_AGO:
                 continue  # 2021年曾扬言……, told in a text of 2024: history too
             # a scope also ends where the speaker paused inside a quotation
-            cut = [*self._starts(self._boundaries, clause), *(p - lo for p in inner if lo <= p < hi),
+            cut = [*self._starts(self._boundaries, self._blank(self._not_turns, clause)),
+                   *(p - lo for p in inner if lo <= p < hi),
                    *(j - lo for j in joints)]
             negated = self._starts(self._negation, bare[lo:hi])
             # what someone threatens is often conditional (你要是敢报警，我就弄死你): a hedge
