@@ -200,3 +200,14 @@ def test_forms_years_and_definitions(scorer: RiskScorer, text: str, level: str) 
 ])
 def test_claims_findings_and_what_is_over(scorer: RiskScorer, text: str, level: str) -> None:
     assert _level(scorer, text) == level
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    # a lexicon pattern's own negation is its own (连人带货一起没了)
+    ("对方称“你再敢去法院告我哥，我让你家小卖部连人带货一起没了”。", "红"),
+    # a refutation that names what it denies denies that, not the quarrel told before it
+    ("来电人情绪激动，但表示自己绝对不会做傻事，只是要个说法。", "黄"),
+    ("来电人说要去做傻事，随后挂断电话。", "红"),
+])
+def test_refutations_that_name_what_they_deny(scorer: RiskScorer, text: str, level: str) -> None:
+    assert _level(scorer, text) == level

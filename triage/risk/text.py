@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from triage.risk.anchors import Prefilter, anchors
+from triage.risk.anchors import Prefilter
 from triage.risk.config import RiskConfig
 
 CLAUSE = re.compile(r"[^，,。；;！!？?\n]+")
@@ -41,6 +41,7 @@ FINDING = re.compile(r"(?:主张|所称|所述|诉称|反映)(?P<topic>[^，。�
                      r"(?:证据不足|不予认定|不予采信|不能成立|缺乏(?:事实)?依据|无证据(?:证明|证实)?|查无实据)")
 # an event told as once having happened (曾, 曾经, 以前; not the surname 曾某)
 ONCE = re.compile(r"曾(?!某)|以前|过去|早年")
+BANS = ("order",)  # word lists whose negations are a court's ban, not part of the word
 YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年")
 YEARS_AGO = 2  # a clause of a year this much older than the newest the text names is history
 CLAUSE_STOPS = "，,；;：:"
@@ -95,11 +96,12 @@ class TextSignals:
         # whoever listed it meant the whole word
         listed = [w for ws in cfg.words.values() for w in ws if not META.search(w)
                   and any(n in w for n in neg.words)]
-        # ... and so did whoever wrote one as a pattern (熬不下去了?): its fixed words count too
-        listed += [a for ws in cfg.words.values() for w in ws
-                   if META.search(w) and any(n in w for n in neg.words)
-                   for a in anchors(re.compile(cfg.expand(w))) or ()
-                   if any(n in a and len(a) - len(n) >= 2 for n in neg.words)]
+        # ... and so did whoever wrote one as a pattern (熬不下去了?, 连人带.{0,4}没了): where
+        # such a pattern matches, its negation is its own
+        # (not a court's ban, 不得接近: that negation is the order's, and what follows it is banned)
+        self._pseudo_patterns = _regexes(cfg.expand(w) for key, ws in cfg.words.items() for w in ws
+                                         if key not in BANS and META.search(w)
+                                         and any(n in w for n in neg.words))
         self._pseudo = _alternation([*neg.pseudo, *listed])
         self._hedges = _alternation(neg.hedges)
         self._boundaries = _alternation(neg.boundaries)
@@ -189,14 +191,15 @@ class TextSignals:
         if (self._negation is not None and self._negation.search(m.group(0))
                 and len(CJK.findall(rest)) >= OBJECT_CHARS and not BACK.match(rest.lstrip())):
             return 0, m.start(), self._gravity(rest)
-        return 0, m.start(), 0
+        # a refutation that names what it denies (不会做傻事) denies that and what is as grave
+        return 0, m.start(), self._gravity(m.group(0), unnamed=0)
 
-    def _gravity(self, words: str) -> int:
+    def _gravity(self, words: str, unnamed: int = UNNAMED_GRAVITY) -> int:
         """The least severity a denial of ``words`` reaches back to: that of the gravest signal
-        found in them read as a bare statement, or physical contact when none is found (未说过
-        狠话, 手中并无刀具: what it denies is more than a quarrel)."""
+        found in them read as a bare statement, or ``unnamed`` when none is found (physical
+        contact for 未说过狠话, 手中并无刀具: what it denies is more than a quarrel)."""
         return max((spec.severity for spec, patterns, _, _ in self._signals
-                    if any(p.search(words) for p in patterns)), default=UNNAMED_GRAVITY)
+                    if any(p.search(words) for p in patterns)), default=unnamed)
 
     @staticmethod
     def _year_of(text: str, lo: int, hi: int, sentences: Sequence[int]) -> int:
@@ -300,7 +303,7 @@ class TextSignals:
             return hits
         quotes = [m.span() for m in QUOTE.finditer(plain)]
         inner = [m.start() for a, b in quotes for m in INNER_STOP.finditer(plain, a, b)]
-        bare = self._blank(self._pseudo, seen)  # for finding negations only
+        bare = self._blank(self._pseudo_patterns, self._blank(self._pseudo, seen))  # for negations only
         denied = self._denied(seen, plain)
         sentences = [s.start() for s in SENTENCE.finditer(seen)]
         newest = max((int(y) for y in YEAR.findall(seen)), default=0)
