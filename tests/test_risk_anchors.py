@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from samples.exports import load_units
 from samples.synthetic import generate
 from triage.risk import RiskScorer
-from triage.risk.anchors import Prefilter, anchors
+from triage.risk.anchors import Prefilter, anchors, guarded
 
 HERE = Path(__file__).resolve().parent
 
@@ -88,3 +88,32 @@ def test_a_pattern_that_can_match_anything_is_always_run() -> None:
     assert anchors(loose) is None
     assert prefilter.candidates("天气很好") == {0}
     assert prefilter.candidates("要弄死他") == {0, 1}
+
+
+def _alternations(config) -> list[str]:  # type: ignore[no-untyped-def]
+    neg = config.risk.negation
+    return ["|".join(f"(?:{p})" for p in ps if p) for ps in (
+        config.risk.decoys, neg.scenes, neg.refutations, neg.resolved, neg.past, neg.conditional,
+        neg.advice, neg.speech, neg.law)]
+
+
+def test_a_guarded_alternation_finds_what_the_plain_one_finds(config) -> None:  # type: ignore[no-untyped-def]
+    texts = [json.loads(line)["text"] for bank in sorted(HERE.glob("risk_*/bank.jsonl"))
+             for line in bank.read_text("utf-8").splitlines() if line.strip()]
+    guarded_any = False
+    for source in _alternations(config):
+        plain, fast = re.compile(source), guarded(source)
+        guarded_any |= fast.pattern != source
+        for text in texts:
+            assert [m.span() for m in plain.finditer(text)] == [m.span() for m in fast.finditer(text)]
+    assert guarded_any
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_guarding_keeps_the_matches_of_random_expressions(data) -> None:  # type: ignore[no-untyped-def]
+    atoms = ["打", "死", "[打砍]", "(?:刀|棍)", "[^，。]{0,2}", "(?<!被)打", "了?", "(?:要|就)?", "[\u4e00-\u9fa5]"]
+    source = "".join(data.draw(st.lists(st.sampled_from(atoms), min_size=1, max_size=5)))
+    text = data.draw(st.text(alphabet="打死砍刀棍被要就了，。他", max_size=30))
+    assert ([m.span() for m in re.finditer(source, text)]
+            == [m.span() for m in guarded(source).finditer(text)]), source

@@ -100,3 +100,49 @@ class Prefilter:
             for _end, indexes in self._automaton.iter(text):
                 out.update(indexes)
         return out
+
+
+def _first(items: Any) -> frozenset[str] | None:
+    """What a match of the parsed sequence ``items`` can start with, as character-class parts
+    (an escaped character or a range ``a-b``); None when it can start with anything or match
+    the empty string."""
+    for k, (op, av) in enumerate(items):
+        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            continue  # zero-width: the next item starts the match
+        if op is sre.LITERAL:
+            return frozenset([re.escape(chr(av))])
+        if op is sre.IN:
+            parts = []
+            for o, a in av:
+                if o is sre.LITERAL:
+                    parts.append(re.escape(chr(a)))
+                elif o is sre.RANGE:
+                    parts.append(f"{re.escape(chr(a[0]))}-{re.escape(chr(a[1]))}")
+                else:
+                    return None  # a negated class or a category: anything
+            return frozenset(parts)
+        if op is sre.BRANCH:
+            firsts = [_first(alt) for alt in av[1]]
+            return None if any(f is None for f in firsts) else frozenset().union(*firsts)  # type: ignore[arg-type]
+        if op is sre.SUBPATTERN:
+            return None if av[1] & re.IGNORECASE else _first(av[3])
+        if op in _REPEATS:
+            low, _high, inner = av
+            head = _first(inner)
+            if head is None:
+                return None
+            if low >= 1:
+                return head
+            rest = _first(items[k + 1:])
+            return None if rest is None else head | rest
+        return None
+    return None  # it may match the empty string
+
+
+def guarded(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled behind a lookahead on what its matches can start with, so the
+    engine passes over every other position at once instead of trying each alternative there."""
+    first = _first(sre_parse.parse(pattern))
+    if not first:
+        return re.compile(pattern)
+    return re.compile("(?=[" + "".join(sorted(first)) + f"])(?:{pattern})")

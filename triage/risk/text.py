@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from triage.risk.anchors import Prefilter
+from triage.risk.anchors import Prefilter, guarded
 from triage.risk.config import RiskConfig
 
 CLAUSE = re.compile(r"[^，,。；;！!？?\n]+")
@@ -73,7 +73,7 @@ def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
 def _regexes(patterns: Iterable[str]) -> re.Pattern[str] | None:
     """One pattern of several regular expressions (``scenes``, ``resolved`` …), or None."""
     patterns = [p for p in patterns if p]
-    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+    return guarded("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
 
 class TextSignals:
@@ -90,7 +90,7 @@ class TextSignals:
         self._flat = [(k, p) for k, (_, patterns, _, _) in enumerate(self._signals) for p in patterns]
         self._prefilter = Prefilter([p for _, p in self._flat])
         neg = cfg.negation
-        self._decoys = re.compile("|".join(f"(?:{d})" for d in cfg.decoys)) if cfg.decoys else None
+        self._decoys = guarded("|".join(f"(?:{d})" for d in cfg.decoys)) if cfg.decoys else None
         self._negation = _alternation(neg.words)
         # a listed word with a negation in it (跑不了, 不得好死, 活着没意思) negates nothing:
         # whoever listed it meant the whole word
@@ -279,6 +279,10 @@ class TextSignals:
         if not text:
             return hits
         plain = unicodedata.normalize("NFKC", text)
+        # blanking decoys only takes words away: a text with no pattern's anchor has no signal
+        may = self._prefilter.candidates(plain)
+        if not may:
+            return hits
         seen = self._quoted(self._blank(self._decoys, plain))
         found: dict[re.Pattern[str], bool] = {}  # a frame several signals share ({dv}): once
 
@@ -290,7 +294,7 @@ class TextSignals:
         # a text none of a signal's patterns matches anywhere skips it (most texts, most
         # signals); only the patterns whose anchors are in the text are run at all
         live: dict[int, list[re.Pattern[str]]] = {}
-        for i in sorted(self._prefilter.candidates(seen)):
+        for i in sorted(may):
             k, pattern = self._flat[i]
             live.setdefault(k, []).append(pattern)
         present = []
