@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from samples.exports import load_units
 from samples.synthetic import generate
 from triage.risk import RiskScorer
-from triage.risk.anchors import Prefilter, anchors, guarded
+from triage.risk.anchors import Prefilter, anchors, guarded, starts_known
 
 HERE = Path(__file__).resolve().parent
 
@@ -117,3 +117,12 @@ def test_guarding_keeps_the_matches_of_random_expressions(data) -> None:  # type
     text = data.draw(st.text(alphabet="打死砍刀棍被要就了，。他", max_size=30))
     assert ([m.span() for m in re.finditer(source, text)]
             == [m.span() for m in guarded(source).finditer(text)]), source
+
+
+def test_a_decoy_that_can_start_anywhere_is_run_apart(config) -> None:  # type: ignore[no-untyped-def]
+    # the form field decoy (越级：否) starts with any CJK character; the rest keep their guard
+    assert not starts_known("[\u4e00-\u9fff]{1,6}[：:]\\s*(?:否|无)")
+    assert starts_known("跳楼价") and starts_known("(?:拿着|拿)?刀")
+    text = RiskScorer(config.risk).text
+    assert text._decoys is not None and text._decoys.pattern.startswith("(?=[")
+    assert text.hits(1, "信访事项：反映路灯。越级：否。重复：否。") == []

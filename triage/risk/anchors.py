@@ -18,6 +18,7 @@ from typing import Any
 
 import ahocorasick
 
+WIDE = 1000  # a range of more characters than this (all of CJK) guards nothing
 CLASS_MAX = 12  # a character class of more literals than this is no useful anchor
 _REPEATS = tuple(op for op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None))
                  if op is not None)
@@ -137,6 +138,14 @@ def _first(items: Any) -> frozenset[str] | None:
             return None if rest is None else head | rest
         return None
     return None  # it may match the empty string
+
+
+def starts_known(pattern: str) -> bool:
+    """Whether what ``pattern``'s matches start with is known and narrower than all of CJK."""
+    first = _first(sre_parse.parse(pattern))
+    if not first:
+        return False
+    return not any("-" in part and ord(part[-1]) - ord(part[0]) > WIDE for part in first)
 
 
 def guarded(pattern: str) -> re.Pattern[str]:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from triage.risk.anchors import Prefilter, guarded
+from triage.risk.anchors import Prefilter, guarded, starts_known
 from triage.risk.config import RiskConfig
 
 CLAUSE = re.compile(r"[^，,。；;！!？?\n]+")
@@ -90,7 +90,12 @@ class TextSignals:
         self._flat = [(k, p) for k, (_, patterns, _, _) in enumerate(self._signals) for p in patterns]
         self._prefilter = Prefilter([p for _, p in self._flat])
         neg = cfg.negation
-        self._decoys = guarded("|".join(f"(?:{d})" for d in cfg.decoys)) if cfg.decoys else None
+        # decoys that can start anywhere (a form's field name before 否) would undo the guard of
+        # the rest: they are run apart, and only on a text that holds their anchors
+        starts = [d for d in cfg.decoys if starts_known(d)]
+        loose = [d for d in cfg.decoys if not starts_known(d)]
+        self._decoys = guarded("|".join(f"(?:{d})" for d in starts)) if starts else None
+        self._loose_decoys = [(re.compile(d), Prefilter([re.compile(d)])) for d in loose]
         self._negation = _alternation(neg.words)
         # a listed word with a negation in it (跑不了, 不得好死, 活着没意思) negates nothing:
         # whoever listed it meant the whole word
@@ -283,7 +288,11 @@ class TextSignals:
         may = self._prefilter.candidates(plain)
         if not may:
             return hits
-        seen = self._quoted(self._blank(self._decoys, plain))
+        seen = self._blank(self._decoys, plain)
+        for decoy, needs in self._loose_decoys:
+            if needs.candidates(seen):
+                seen = self._blank(decoy, seen)
+        seen = self._quoted(seen)
         found: dict[re.Pattern[str], bool] = {}  # a frame several signals share ({dv}): once
 
         def has(p: re.Pattern[str]) -> bool:
