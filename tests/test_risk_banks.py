@@ -3,9 +3,10 @@
 Development banks (their misses were read while rules were written): ``tests/risk_bank``,
 ``risk_bank3``, ``risk_bank4``, ``risk_bank6``; since session 25 also ``risk_bank2``,
 ``risk_bank5`` and all of ``risk_bank7`` (held out until then, each measured on arrival),
-and the even ids of ``risk_bank8``. Held out: the odd ids of ``tests/risk_bank8`` (500
-sentences by two helpers from the policy alone); its misses are not read and no test fits
-it; ``bench/risk_bank.py --bank tests/risk_bank8/bank.jsonl`` reports it.
+and the even ids of ``risk_bank8`` and of the long documents ``risk_docs`` and ``risk_docs2``.
+Held out: the odd ids of ``tests/risk_bank8`` (500 sentences by two helpers from the policy
+alone), ``risk_docs`` and ``risk_docs2`` (120 documents each, by two more); their misses are
+not read and no test fits them; ``bench/risk_bank.py --bank …`` reports each.
 """
 
 from __future__ import annotations
@@ -67,11 +68,15 @@ def _even(rows: list[dict]) -> list[dict]:
     # bank2 12/208, bank5 6/217, bank7 12/300, bank8's even half 3/174)
     ("risk_bank2", False, 0.07), ("risk_bank5", False, 0.04), ("risk_bank7", False, 0.05),
     ("risk_bank8", True, 0.03),
+    # long documents: those below 红 (risk_docs' even half 0/39, risk_docs2's 2/39 when read)
+    ("risk_docs", True, 0.03), ("risk_docs2", True, 0.06),
 ])
 def test_the_banks_read_later_stay_quiet(scorer: RiskScorer, name: str, half: bool, most: float) -> None:
     rank = RISK_LEVELS.index
     rows = _even(_rows(name)) if half else _rows(name)
-    quiet = [r for r in rows if r["kind"] in ("negated", "hedged", "decoy")]
+    rows = [r for r in rows if r.get("needs") != "case"]  # a level from the case's other leads
+    quiet = [r for r in rows if r["kind"] in ("negated", "hedged", "decoy")
+             or (r["kind"] == "document" and r["level"] != "红")]
     over = [r["id"] for r in quiet if rank(_level(scorer, r["text"])) > rank(r["level"])]
     assert len(over) / len(quiet) <= most, over
 
@@ -80,10 +85,11 @@ def test_the_banks_read_later_stay_quiet(scorer: RiskScorer, name: str, half: bo
     # 红 sentences scored 红, at least (bank2 146/148, bank5 115/121, bank7 49/52,
     # bank8's even half 57/68)
     ("risk_bank2", False, 0.97), ("risk_bank5", False, 0.93), ("risk_bank7", False, 0.92),
-    ("risk_bank8", True, 0.82),
+    ("risk_bank8", True, 0.82), ("risk_docs", True, 0.97), ("risk_docs2", True, 0.97),
 ])
 def test_the_banks_read_later_keep_their_red(scorer: RiskScorer, name: str, half: bool, least: float) -> None:
-    rows = [r for r in (_even(_rows(name)) if half else _rows(name)) if r["level"] == "红"]
+    rows = [r for r in (_even(_rows(name)) if half else _rows(name))
+            if r["level"] == "红" and r.get("needs") != "case"]
     caught = sum(_level(scorer, r["text"]) == "红" for r in rows)
     assert caught / len(rows) >= least, (caught, len(rows))
 
