@@ -94,7 +94,10 @@ def test_the_banks_read_later_keep_their_red(scorer: RiskScorer, name: str, half
     assert caught / len(rows) >= least, (caught, len(rows))
 
 
-@pytest.mark.parametrize(("text", "level"), [
+# Sentences written for each rule of reading (not bank sentences): what each says, and the
+# level the policy gives it. Each group added since session 25 failed before its rule was written.
+READINGS = [
+    # -- a story a joke or hearsay is no fact unless denied
     # a what-if with advice asks; a retold conditional threat is a threat
     ("来访人询问，如果丈夫以后真的动手，她应该先去医院验伤还是先报警。", "蓝"),
     ("对方称如果再不还钱就弄死他，来电人询问应该怎么办。", "红"),
@@ -107,13 +110,7 @@ def test_the_banks_read_later_keep_their_red(scorer: RiskScorer, name: str, half
     ("他说要弄死我，这不是开玩笑。", "红"),
     ("我妈说再不结婚就打断我的腿，哈哈。", "蓝"),
     ("他说要打断我的腿，不是调侃，我很害怕。", "红"),
-])
-def test_a_story_a_joke_or_hearsay_is_no_fact_unless_denied(scorer: RiskScorer, text: str,
-                                                            level: str) -> None:
-    assert _level(scorer, text) == level
-
-
-@pytest.mark.parametrize(("text", "level"), [
+    # -- a denial reaches back only as far as what it denies
     # a denial with its own object denies that object and what is as grave, not the quarrel
     ("双方因停车位发生口角，均否认有推搡行为。", "黄"),
     ("两人吵了几句，对方也没说过狠话。", "黄"),
@@ -123,13 +120,7 @@ def test_a_story_a_joke_or_hearsay_is_no_fact_unless_denied(scorer: RiskScorer, 
     # a claim the refutation names in its own clause is all it answers
     ("双方婚后经常争吵，原告关于感情确已破裂的主张本院不予支持。", "黄"),
     ("原告称被告打了她，被告当庭否认，本院对该主张不予采信。", "蓝"),
-])
-def test_a_denial_reaches_back_only_as_far_as_what_it_denies(scorer: RiskScorer, text: str,
-                                                             level: str) -> None:
-    assert _level(scorer, text) == level
-
-
-@pytest.mark.parametrize(("text", "level"), [
+    # -- a consequence is read with its condition
     # a consequence is read with its condition: the threat is in the two together
     ("男方称如果女方不回家，他就去她娘家要她全家的命。", "红"),
     ("对方说不还钱，就叫来电人横着出去。", "红"),
@@ -137,23 +128,13 @@ def test_a_denial_reaches_back_only_as_far_as_what_it_denies(scorer: RiskScorer,
     # nor does joining make a harm out of nothing
     ("如果对方再来闹，来电人就报警处理。", "蓝"),
     ("男方没有工作，就天天在家喝酒。", "蓝"),
-])
-def test_a_consequence_is_read_with_its_condition(scorer: RiskScorer, text: str, level: str) -> None:
-    assert _level(scorer, text) == level
-
-
-@pytest.mark.parametrize(("text", "level"), [
+    # -- quotations hedges and jokes
     # a hedge outside a quotation covers the whole quotation, its own turns included
     ("网友求助：离婚时如果对方威胁“你敢要房子我就弄死你”，录音有没有用", "蓝"),
     ("他说“你敢要房子我就弄死你”，来电人担心他真会上门。", "红"),
     # a joke is a joke even when its word is also a decoy
     ("同事说这个方案再改下去就要跟甲方“同归于尽”了，笑死我了。", "蓝"),
-])
-def test_quotations_hedges_and_jokes(scorer: RiskScorer, text: str, level: str) -> None:
-    assert _level(scorer, text) == level
-
-
-@pytest.mark.parametrize(("text", "level"), [
+    # -- the words of a law are no fact
     # the words of a law, cited or stated as a general rule, tell no fact of the case
     ("《中华人民共和国反家庭暴力法》第二条规定，本法所称家庭暴力，是指家庭成员之间以殴打、捆绑、"
      "残害、限制人身自由以及经常性谩骂、恐吓等方式实施的身体、精神等侵害行为。", "蓝"),
@@ -164,23 +145,13 @@ def test_quotations_hedges_and_jokes(scorer: RiskScorer, text: str, level: str) 
      "依照《中华人民共和国刑法》第二百三十四条之规定，判决如下。", "红"),
     ("被告违反《反家庭暴力法》，多次殴打原告致其肋骨骨折。", "红"),
     ("丈夫持刀威胁要杀她的，民警当场将其控制。", "红"),
-])
-def test_the_words_of_a_law_are_no_fact(scorer: RiskScorer, text: str, level: str) -> None:
-    assert _level(scorer, text) == level
-
-
-@pytest.mark.parametrize(("text", "level"), [
+    # -- a listed pattern keeps its own negation
     # a lexicon word written as a pattern (熬不下去了?, ……站不起来) keeps the negation in it
     ("来电人称母亲昨晚在电话里说“实在熬不下去了”，之后一直联系不上。", "红"),
     ("对方当众扬言要让来电人“这辈子都站不起来”。", "红"),
     # and a negation that is only a negation still negates
     ("民警告知双方不得携带刀具到对方家中。", "蓝"),
-])
-def test_a_listed_pattern_keeps_its_own_negation(scorer: RiskScorer, text: str, level: str) -> None:
-    assert _level(scorer, text) == level
-
-
-@pytest.mark.parametrize(("text", "level"), [
+    # -- forms years and definitions
     # a register's field answered no names no signal; answered with a headcount it does
     ("信访事项：反映路灯损坏。人数：1人。重复：否。越级：否。诉求：尽快维修。", "蓝"),
     ("信访事项：某厂拖欠工资。人数：23人。重复：否。越级：否。诉求：支付工资。", "橙"),
@@ -190,12 +161,7 @@ def test_a_listed_pattern_keeps_its_own_negation(scorer: RiskScorer, text: str, 
     # a definition is the law's, not the case's; 可是指着 is no definition
     ("工作人员讲解：家庭暴力是指家庭成员之间以殴打、恐吓等方式实施的侵害行为。", "蓝"),
     ("对方没拿刀，可是指着报警人的鼻子说“出了这个门我就废了你”。", "红"),
-])
-def test_forms_years_and_definitions(scorer: RiskScorer, text: str, level: str) -> None:
-    assert _level(scorer, text) == level
-
-
-@pytest.mark.parametrize(("text", "level"), [
+    # -- claims findings and what is over
     # a claim the finding answers is denied; a word that only holds a turn's character (就医)
     # does not end a negation's scope
     ("原告诉称：被告经常对原告实施家庭暴力。经审理查明：原告未能提交报警记录、就医记录。"
@@ -203,17 +169,15 @@ def test_forms_years_and_definitions(scorer: RiskScorer, text: str, level: str) 
     ("原告诉称：被告经常对原告实施家庭暴力。经审理查明：被告曾两次殴打原告致其就医。", "红"),
     # an old event the text says is over since is history
     ("被告辩称：原告曾因持刀伤害被告被判刑。经审理查明：此后八年双方未发生冲突。", "蓝"),
-])
-def test_claims_findings_and_what_is_over(scorer: RiskScorer, text: str, level: str) -> None:
-    assert _level(scorer, text) == level
-
-
-@pytest.mark.parametrize(("text", "level"), [
+    # -- refutations that name what they deny
     # a lexicon pattern's own negation is its own (连人带货一起没了)
     ("对方称“你再敢去法院告我哥，我让你家小卖部连人带货一起没了”。", "红"),
     # a refutation that names what it denies denies that, not the quarrel told before it
     ("来电人情绪激动，但表示自己绝对不会做傻事，只是要个说法。", "黄"),
     ("来电人说要去做傻事，随后挂断电话。", "红"),
-])
-def test_refutations_that_name_what_they_deny(scorer: RiskScorer, text: str, level: str) -> None:
+]
+
+
+@pytest.mark.parametrize(("text", "level"), READINGS)
+def test_sentences_are_read_as_the_policy_says(scorer: RiskScorer, text: str, level: str) -> None:
     assert _level(scorer, text) == level
