@@ -49,15 +49,18 @@ def _start_scorer(cfg: RiskConfig) -> None:
     _SCORER = RiskScorer(cfg)
 
 
-def _chunk_hits(pairs: list[tuple[int, str | None]]) -> list[tuple[int, list[Hit]]]:
+Described = tuple[int, str | None, int | None]  # lead id, description, year it was reported
+
+
+def _chunk_hits(leads: list[Described]) -> list[tuple[int, list[Hit]]]:
     assert _SCORER is not None, "worker started without its scorer"
-    return [(lid, _SCORER.text_hits(lid, text)) for lid, text in pairs]
+    return [(lid, _SCORER.text_hits(lid, text, year)) for lid, text, year in leads]
 
 
-def pooled_text_hits(cfg: RiskConfig, workers: int, pairs: list[tuple[int, str | None]],
+def pooled_text_hits(cfg: RiskConfig, workers: int, pairs: list[Described],
                      chunk: int = 5_000) -> dict[int, list[Hit]]:
-    """The text signals of many descriptions (lead id, text), found in ``workers`` fresh
-    processes, each building the scorer once."""
+    """The text signals of many descriptions (lead id, text, year reported), found in
+    ``workers`` fresh processes, each building the scorer once."""
     out: dict[int, list[Hit]] = {}
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_start_scorer, initargs=(cfg,)) as pool:

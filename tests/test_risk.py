@@ -263,15 +263,26 @@ def test_text_found_in_worker_processes_scores_as_in_process(scorer: RiskScorer,
     from triage.risk import assess_cases
 
     bank = Path(__file__).parent / "risk_bank7" / "bank.jsonl"
-    texts = [json.loads(line)["text"] for line in bank.read_text("utf-8").splitlines()[:240]]
-    pairs = [(i + 1, t) for i, t in enumerate(texts)] + [(999, None)]
+    texts = [json.loads(line)["text"] for line in bank.read_text("utf-8").splitlines()[:238]]
+    # two texts whose history depends on the year the lead was reported
+    texts += ["双方2021年曾因宅基地扬言要砍死对方，此后未再来往。", "男方2023年扬言要砍死女方全家。"]
+    pairs = [(i + 1, t, 2024) for i, t in enumerate(texts)] + [(999, None, None)]
     found = pooled_text_hits(config.risk, 2, pairs, chunk=50)
-    assert found.keys() == {i for i, _t in pairs}
+    assert found.keys() == {i for i, _t, _y in pairs}
     assert any(found.values())
-    assert {i: [(h.signal, h.evidence) for h in found[i]] for i, _t in pairs} == \
-        {i: [(h.signal, h.evidence) for h in scorer.text_hits(i, t)] for i, t in pairs}
+    assert {i: [(h.signal, h.evidence) for h in found[i]] for i, _t, _y in pairs} == \
+        {i: [(h.signal, h.evidence) for h in scorer.text_hits(i, t, y)] for i, t, y in pairs}
+    assert not found[239] and found[240]  # 2021 is history in 2024; 2023 is not
     cases = {f"C{k}": [lead(i + 1, texts[i], days=i % 20) for i in range(k, 240, 12)] for k in range(12)}
     alone, _ = assess_cases(scorer, cases, now=datetime(2024, 7, 1))
     pooled, _ = assess_cases(scorer, cases, now=datetime(2024, 7, 1), text_hits=found)
     assert {c: (a.level, a.score, a.red_flags) for c, a in pooled.items()} == \
         {c: (a.level, a.score, a.red_flags) for c, a in alone.items()}
+
+
+def test_what_a_text_dates_years_before_its_report_is_history(scorer: RiskScorer) -> None:
+    text = "调解员了解到，男方2019年曾扬言要砍死女方全家，双方今年为孩子学费再起争执。"
+    then = {"id": 1, "source": "mediation", "description": text, "reported_at": datetime(2019, 8, 1)}
+    now = {**then, "reported_at": datetime(2024, 8, 1)}
+    assert scorer.score([then], now=datetime(2019, 8, 2)).level == "红"
+    assert scorer.score([now], now=datetime(2024, 8, 2)).level == "黄"  # the quarrel is today's

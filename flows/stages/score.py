@@ -63,8 +63,10 @@ def score_stage(res: Resources, run_id: int | None = None,
     present = stamp if newest is None else min(stamp, newest)
     texts = None
     if len(leads) >= PARALLEL_FROM:  # a history's first scoring: its text in worker processes
+        at = pd.to_datetime(leads["reported_at"]).fillna(pd.to_datetime(leads["first_seen_at"]))
+        years = [None if pd.isna(t) else int(t.year) for t in at]
         texts = pooled_text_hits(cfg, WORKERS, list(zip(
-            (int(i) for i in leads["id"]), leads["description"].tolist(), strict=True)))
+            (int(i) for i in leads["id"]), leads["description"].tolist(), years, strict=True)))
     assessed, keys = assess_cases(scorer, cases, now=present, text_hits=texts)
     rows, alerts = [], []
     new_ids = set(new_lead_ids)

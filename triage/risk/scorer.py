@@ -59,9 +59,9 @@ class RiskScorer:
         self.cfg = cfg
         self.text = TextSignals(cfg)
 
-    def text_hits(self, lead_id: int, text: str | None) -> list[Hit]:
-        """Signals found in one description (see ``triage.risk.text``)."""
-        return self.text.hits(lead_id, text)
+    def text_hits(self, lead_id: int, text: str | None, year: int | None = None) -> list[Hit]:
+        """Signals found in one description reported in ``year`` (see ``triage.risk.text``)."""
+        return self.text.hits(lead_id, text, year)
 
     def flag_hits(self, lead: Mapping[str, Any], petitions: int = 1) -> list[Hit]:
         """Signals from the exports' structured columns; ``petitions`` is how many petition
@@ -109,7 +109,8 @@ class RiskScorer:
         given, are its description's (found beforehand, e.g. in worker processes)."""
         lid = int(lead.get("id") or 0)
         at = self._at(lead)
-        found = self.text_hits(lid, lead.get("description")) if text_hits is None else text_hits
+        found = (self.text_hits(lid, lead.get("description"), at.year if at else None)
+                 if text_hits is None else text_hits)
         hits = [*found, *self.flag_hits(lead, petitions)]
         source = str(lead.get("source") or "")
         for h in hits:

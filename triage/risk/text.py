@@ -43,6 +43,7 @@ FINDING = re.compile(r"(?:主张|所称|所述|诉称|反映)(?P<topic>[^，。�
 ONCE = re.compile(r"曾(?!某)|以前|过去|早年")
 BANS = ("order",)  # word lists whose negations are a court's ban, not part of the word
 YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年")
+PRESENT = re.compile(r"今年|本月|这个月|近日|近期|最近|昨天|昨晚|今天|今晚|当天|目前|现在|如今|上周|本周|这几天|前几天")
 YEARS_AGO = 2  # a clause of a year this much older than the newest the text names is history
 CLAUSE_STOPS = "，,；;：:"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -209,6 +210,8 @@ class TextSignals:
     @staticmethod
     def _year_of(text: str, lo: int, hi: int, sentences: Sequence[int]) -> int:
         """The year a clause tells of: the last year named in its sentence up to its end (0: none)."""
+        if PRESENT.search(text, lo, hi):
+            return 0  # 今年, 昨晚: the clause tells of now, whatever year came before it
         start = max((s for s in sentences if s <= lo), default=0)
         years = YEAR.findall(text, start, hi)
         return int(years[-1]) if years else 0
@@ -278,8 +281,9 @@ class TextSignals:
         target = next((f for f in found if f[0] >= start and f != actor), None)
         return (actor[1] if actor else None), (target[1] if target else None)
 
-    def hits(self, lead_id: int, text: str | None) -> list[Hit]:
-        """Signals found in one description, with the matched words and their clause."""
+    def hits(self, lead_id: int, text: str | None, year: int | None = None) -> list[Hit]:
+        """Signals found in one description, with the matched words and their clause; ``year``
+        is the lead's (when it was reported): what the text dates two years before it is history."""
         hits: list[Hit] = []
         if not text:
             return hits
@@ -320,6 +324,7 @@ class TextSignals:
         denied = self._denied(seen, plain)
         sentences = [s.start() for s in SENTENCE.finditer(seen)]
         newest = max((int(y) for y in YEAR.findall(seen)), default=0)
+        newest = max(newest, year or 0)
         for lo, hi, joints in self._clauses(seen):
             # the least severity a refutation denies here (99: nothing is denied)
             least = min((g for a, b, g in denied if a <= lo < b), default=99)
