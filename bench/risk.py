@@ -19,12 +19,17 @@ from __future__ import annotations
 import argparse
 import math
 import multiprocessing as mp
+import sys
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+# this checkout's code, not whatever the environment installed (a second worktree's bench
+# would otherwise time the first one's code)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from connectors.config import load_config
 from samples.exports import load_units
