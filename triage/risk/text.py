@@ -11,6 +11,12 @@ make what follows them in their part of the clause no signal: fear is a reason t
 follow up, not a threat. Decoys (跳楼价, 砍价, 打官司, 气死我了) are blanked before
 anything is matched. Each hit records the actor and the target as the text names
 them (对方, 其丈夫, 来电人, 李某), when it does.
+
+What is no fact of the case fires nothing: a question, a story or hearsay, what a
+refutation denies (as far back as what it names is grave), the words of a law, a party's
+claim a finding answers, and history (long ago, over since, or dated two years before the
+lead). A consequence is read with its condition (要是……，我就……). Only the patterns
+whose literal anchors are in a text are run (``triage.risk.anchors``).
 """
 
 from __future__ import annotations
