@@ -58,15 +58,14 @@ def score_stage(res: Resources, run_id: int | None = None,
         return {**_levels(res), "scored": 0, "alerts": 0, "fade_days": cfg.history.fade_days}
     scorer = RiskScorer(cfg)
     stamp = now()
-    cases = _by_case(records(leads))
+    lead_rows = records(leads)
+    cases = _by_case(lead_rows)
     newest = newest_report(res.engine)
     present = stamp if newest is None else min(stamp, newest)
     texts = None
     if len(leads) >= PARALLEL_FROM:  # a history's first scoring: its text in worker processes
-        at = pd.to_datetime(leads["reported_at"]).fillna(pd.to_datetime(leads["first_seen_at"]))
-        years = [None if pd.isna(t) else int(t.year) for t in at]
-        texts = pooled_text_hits(cfg, WORKERS, list(zip(
-            (int(i) for i in leads["id"]), leads["description"].tolist(), years, strict=True)))
+        texts = pooled_text_hits(cfg, WORKERS, [
+            (int(r["id"]), r.get("description"), scorer.report_year(r)) for r in lead_rows])
     assessed, keys = assess_cases(scorer, cases, now=present, text_hits=texts)
     rows, alerts = [], []
     new_ids = set(new_lead_ids)

@@ -100,6 +100,12 @@ class RiskScorer:
         return _when(lead.get("updated_at")) or RiskScorer._at(lead)
 
     @staticmethod
+    def report_year(lead: Mapping[str, Any]) -> int | None:
+        """The year a lead was reported: the text's "now" for what it dates as history."""
+        at = RiskScorer._at(lead)
+        return at.year if at else None
+
+    @staticmethod
     def _at(lead: Mapping[str, Any]) -> datetime | None:
         return _when(lead.get("reported_at")) or _when(lead.get("first_seen_at"))
 
@@ -109,7 +115,7 @@ class RiskScorer:
         given, are its description's (found beforehand, e.g. in worker processes)."""
         lid = int(lead.get("id") or 0)
         at = self._at(lead)
-        found = (self.text_hits(lid, lead.get("description"), at.year if at else None)
+        found = (self.text_hits(lid, lead.get("description"), self.report_year(lead))
                  if text_hits is None else text_hits)
         hits = [*found, *self.flag_hits(lead, petitions)]
         source = str(lead.get("source") or "")

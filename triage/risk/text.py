@@ -54,8 +54,9 @@ YEARS_AGO = 2  # a clause of a year this much older than the newest the text nam
 CLAUSE_STOPS = "，,；;：:"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 OBJECT_CHARS = 2  # a denial followed by this many characters in its clause denies those, not what came before
-# the claim a refutation answers, named in its own clause (not 该主张, which points back)
 UNNAMED_GRAVITY = 2  # a denial whose object names no signal denies physical contact and worse
+NOTHING_DENIED = 99  # the least severity denied where no span denies anything
+# the claim a refutation answers, named in its own clause (not 该主张, which points back)
 CLAIM = re.compile(r"关于[^，,。；;]{2,24}的(?:主张|诉请|请求|诉讼请求|说法|陈述)")
 # what a denial's object is when it points back at what was said (并未说过此话, 无轻生意图)
 BACK = re.compile(r"(?:此|该|这|那|上述|前述|类似|相关|意图|意思|之意|念头|想法|打算|说法|行为)")
@@ -75,6 +76,12 @@ class Hit:
 def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
     words = sorted({w for w in words if w}, key=len, reverse=True)
     return re.compile("|".join(map(re.escape, words))) if words else None
+
+
+def _reaches(least: int, severity: int) -> bool:
+    """Whether a denial of ``least`` severity and up denies a signal: one as grave, or one
+    ungraded (severity 0) wherever anything is denied."""
+    return severity >= least or (severity == 0 and least < NOTHING_DENIED)
 
 
 def _regexes(patterns: Iterable[str]) -> re.Pattern[str] | None:
@@ -102,7 +109,7 @@ class TextSignals:
         starts = [d for d in cfg.decoys if starts_known(d)]
         loose = [d for d in cfg.decoys if not starts_known(d)]
         self._decoys = guarded("|".join(f"(?:{d})" for d in starts)) if starts else None
-        self._loose_decoys = [(re.compile(d), Prefilter([re.compile(d)])) for d in loose]
+        self._loose_decoys = [(p, Prefilter([p])) for p in map(re.compile, loose)]
         self._negation = _alternation(neg.words)
         # a listed word with a negation in it (跑不了, 不得好死, 活着没意思) negates nothing:
         # whoever listed it meant the whole word
@@ -146,12 +153,13 @@ class TextSignals:
         """Spans whose words are no fact, each with the least severity it denies: a question
         (咨询：如果对方动手，要验伤吗？), or what a later refutation in the same sentence denies
         (所称“不想活”系误传)."""
-        out = self._answered_claims(text)
-        for s in SENTENCE.finditer(text):
+        sentences = list(SENTENCE.finditer(text))
+        over = [self._resolved_past(s.group(0)) for s in sentences]
+        out = self._answered_claims(sentences, any(over))
+        for s, is_over in zip(sentences, over, strict=True):
             body = s.group(0)
             # a scene word may be a decoy too (笑死我了): it is looked for before decoys are blanked
-            if (self._scene(plain[s.start():s.end()]) or self._resolved_past(body)
-                    or self._what_if(body)):
+            if self._scene(plain[s.start():s.end()]) or is_over or self._what_if(body):
                 out.append((*s.span(), 0))
                 continue
             if body.rstrip().endswith(("？", "?", "吗")):
@@ -171,18 +179,17 @@ class TextSignals:
                     out.append((s.start() + a, s.start() + b, least))
         return out
 
-    def _answered_claims(self, text: str) -> list[tuple[int, int, int]]:
+    def _answered_claims(self, sentences: Sequence[re.Match[str]], over: bool) -> list[tuple[int, int, int]]:
         """A party's claims (原告诉称……) that a finding elsewhere in the text answers (原告主张
         家庭暴力证据不足，不予认定): denied as far as what the finding names is grave; and an
         old event (原告2016年曾持刀……) that the text says has been over since (此后八年未发生
-        冲突): history."""
-        sentences = list(SENTENCE.finditer(text))
+        冲突, ``over``): history."""
         out: list[tuple[int, int, int]] = []
         answers = [m for s in sentences for m in FINDING.finditer(s.group(0))]
         if answers:
             least = min(self._gravity(m.group("topic")) for m in answers)
             out += [(*s.span(), least) for s in sentences if CLAIMED.match(s.group(0))]
-        if any(self._resolved_past(s.group(0)) for s in sentences):
+        if over:
             out += [(*s.span(), 0) for s in sentences if ONCE.search(s.group(0))
                     and (self._relapse is None or not self._relapse.search(s.group(0)))]
         return out
@@ -329,11 +336,10 @@ class TextSignals:
         bare = self._blank(self._pseudo_patterns, self._blank(self._pseudo, seen))  # for negations only
         denied = self._denied(seen, plain)
         sentences = [s.start() for s in SENTENCE.finditer(seen)]
-        newest = max((int(y) for y in YEAR.findall(seen)), default=0)
-        newest = max(newest, year or 0)
+        newest = max([*map(int, YEAR.findall(seen)), year or 0])
         for lo, hi, joints in self._clauses(seen):
-            # the least severity a refutation denies here (99: nothing is denied)
-            least = min((g for a, b, g in denied if a <= lo < b), default=99)
+            # the least severity a refutation denies here
+            least = min((g for a, b, g in denied if a <= lo < b), default=NOTHING_DENIED)
             if least == 0:
                 continue
             clause = seen[lo:hi]
@@ -356,13 +362,12 @@ class TextSignals:
             # spans that start inside the clause (the words of a law after 讲解：) deny what starts in them
             inside = [(a, b, g) for a, b, g in denied if lo < a < hi]
             for spec, patterns in present:
-                if spec.severity >= least or (least < 99 and spec.severity == 0):
-                    continue  # denied: as grave as what the refutation denies, or ungraded
+                if _reaches(least, spec.severity):
+                    continue
                 for m in (m for pat in patterns for m in pat.finditer(clause)):
                     if self._governed(m, negated, cut) or self._governed(m, hedged, outer):
                         continue
-                    if any(a <= lo + m.start() < b and (spec.severity >= g or spec.severity == 0)
-                           for a, b, g in inside):
+                    if any(a <= lo + m.start() < b and _reaches(g, spec.severity) for a, b, g in inside):
                         continue
                     s_lo = max((s for s in sentences if s <= lo), default=0)
                     actor, target = self._who(plain, s_lo, lo, lo + m.start(), lo + m.end())
