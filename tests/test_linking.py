@@ -17,12 +17,13 @@ from samples.synthetic import generate
 from triage.link import LinkConfig, link
 from triage.link.blocking import candidate_pairs, lead_keys
 from triage.link.compare import FIELD_INDEX, FIELDS, compare_pairs
-from triage.link.encode import CorpusStats, encode
+from triage.link.encode import CorpusStats, encode, house_parts
 from triage.link.features import (
     NO_SUBJECTS,
     UNKEYED,
     Subjects,
     amounts,
+    house_signature,
     lead_features,
     masked_mentions,
     name_candidates,
@@ -186,6 +187,33 @@ def test_next_door_houses_are_neighbours() -> None:
     pairs = [[0, 1], [0, 2], [0, 3], [4, 5], [4, 6], [4, 7], [4, 8], [0, 9]]
     assert _levels(rows, pairs, "house") == ["相邻", "相同", "不同", "相邻", "相邻", "不同", "不同",
                                              "未知"]
+
+
+def test_a_flat_written_without_its_unit_is_the_same_flat() -> None:
+    """3号楼2单元502 and 3栋502 may be one flat: the unit is not written on one side; 3-2-502
+    is the same flat written in dashes; another unit (3号楼1单元502) is another flat, and a
+    building's unit with no room says nothing about the room."""
+    assert house_signature("荣丰家园10号楼1门104号") == house_signature("荣丰家园10-1-104") == "10-u1-104"
+    assert house_signature("荣丰家园10号楼104") == "10-104"
+    rows = [lead(1, 0, address="东三旗村3号楼2单元502"), lead(2, 1, address="东三旗村3栋502"),
+            lead(3, 1, address="东三旗村3-2-502"), lead(4, 1, address="东三旗村3号楼1单元502"),
+            lead(5, 1, address="东三旗村3号楼2单元"), lead(6, 1, address="东三旗村3栋503"),
+            lead(7, 1, address="东三旗村4栋502")]
+    pairs = [[0, 1], [0, 2], [0, 3], [1, 3], [0, 4], [0, 5], [0, 6]]
+    assert _levels(rows, pairs, "house") == ["相同", "相同", "不同", "相同", "未知", "相邻", "不同"]
+
+
+@given(st.integers(1, 99), st.integers(1, 9), st.integers(101, 3204),
+       st.sampled_from(["号楼", "栋", "幢", "#楼"]), st.sampled_from(["单元", "门"]))
+def test_a_flats_parts_read_the_same_however_written(building: int, unit: int, room: int,
+                                                    bword: str, uword: str) -> None:
+    """Building, unit and room are read alike from words and from dashes, and the flat
+    without its unit keeps the building and the room."""
+    worded = house_signature(f"某某小区{building}{bword}{unit}{uword}{room}室")
+    assert worded == house_signature(f"某某小区{building}-{unit}-{room}") == f"{building}-u{unit}-{room}"
+    block, got_unit, last = house_parts(worded)
+    assert (got_unit, last) == (unit, room)
+    assert house_parts(house_signature(f"某某小区{building}{bword}{room}")) == (block, -1, room)
 
 
 def test_one_number_on_two_streets_is_two_houses() -> None:

@@ -159,7 +159,7 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             cd_o: np.ndarray, cd_v: np.ndarray, fu_o: np.ndarray, fu_v: np.ndarray, nm_o: np.ndarray, nm_v: np.ndarray,
             rsur: np.ndarray, me_o: np.ndarray, me_v: np.ndarray, su_o: np.ndarray, su_v: np.ndarray,
             village: np.ndarray, town: np.ndarray, house: np.ndarray, h_block: np.ndarray,
-            h_last: np.ndarray, street: np.ndarray, am_o: np.ndarray,
+            h_unit: np.ndarray, h_last: np.ndarray, street: np.ndarray, am_o: np.ndarray,
             am_v: np.ndarray, am_num: np.ndarray, dtype: np.ndarray,
             tk_o: np.ndarray, tk_v: np.ndarray, tk_w: np.ndarray, tk_total: np.ndarray,
             proxy: np.ndarray, sur_freq: np.ndarray, ne_o: np.ndarray, ne_v: np.ndarray,
@@ -234,8 +234,14 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
                 gamma[k, 4] = 0  # 西二条48号 and 新村路48号
             elif house[i] == house[j]:
                 gamma[k, 4] = 2
+            elif h_block[i] == h_block[j] and h_unit[i] >= 0 and h_unit[j] >= 0 and h_unit[i] != h_unit[j]:
+                gamma[k, 4] = 0  # 10号楼1门104 and 10号楼2门104: two flats
             elif h_block[i] == h_block[j] and h_last[i] >= 0 and h_last[j] >= 0:
-                gamma[k, 4] = 1 if _next_door(h_last[i], h_last[j], h_block[i] != 0) else 0
+                # one flat written with its unit and once without (10号楼1门104, 10号楼104)
+                gamma[k, 4] = 2 if h_last[i] == h_last[j] else (
+                    1 if _next_door(h_last[i], h_last[j], h_block[i] != 0) else 0)
+            elif h_block[i] == h_block[j] and h_block[i] != 0:
+                pass  # 18号楼2单元 and 18号楼2单元1903: the room is not known on one side
             else:
                 gamma[k, 4] = 0
         if gamma[k, 4] == 2 and 0 <= gamma[k, 2] <= 1 and (
@@ -292,7 +298,7 @@ def compare_pairs(enc: Encoded, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarr
                 enc.named.offsets, enc.named.values,
                 enc.reporter_surname, enc.mentioned.offsets, enc.mentioned.values,
                 enc.surnames.offsets, enc.surnames.values,
-                enc.village, enc.town, enc.house, enc.house_block, enc.house_last, enc.street,
+                enc.village, enc.town, enc.house, enc.house_block, enc.house_unit, enc.house_last, enc.street,
                 enc.amounts.offsets, enc.amounts.values, enc.amount_value,
                 enc.dtype, enc.tokens.offsets,
                 enc.tokens.values, enc.token_weight, enc.token_total, enc.proxy, enc.surname_freq,

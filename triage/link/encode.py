@@ -45,6 +45,7 @@ class Encoded:
     town: np.ndarray
     house: np.ndarray
     house_block: np.ndarray  # per row, code of the house's numbers but the last (0: none)
+    house_unit: np.ndarray  # per row, the flat's unit (单元, 门) as written (-1: not written)
     house_last: np.ndarray  # per row, the house's last number: door or room (-1: none)
     street: np.ndarray  # per row, code of the address's street (0: not given)
     amounts: Ragged
@@ -144,30 +145,40 @@ def _amount_values(vocabs: Vocabularies) -> np.ndarray:
     return out
 
 
-def house_parts(signature: str) -> tuple[int, int]:
-    """A house signature (``11-6-1702``) as the code of all numbers but the last, and the last.
+def house_parts(signature: str) -> tuple[int, int, int]:
+    """A house signature (``11-u6-1702``) as the code of its numbers but the unit and the
+    last, the unit (-1: not written), and the last number (-1: none to compare).
 
     Neighbours share the first part and differ a little in the last: 东街24号 and
     26号, room 1702 and 1703 or 1802. A lone number's first part is 0 (a door on a
-    street, not a room); (0, -1) when there is no number to compare.
+    street, not a room); (0, -1, -1) when there is no number to compare. 18号楼2单元
+    has a building and a unit but no room.
     """
-    nums = signature.split("-") if signature else []
-    if not nums or len(nums[-1]) > 6:
-        return 0, -1
-    return (text_hash("-".join(nums[:-1])) if len(nums) > 1 else 0), int(nums[-1])
+    nums = [n for n in signature.split("-") if n] if signature else []
+    units = [int(n[1:]) for n in nums if n.startswith("u")]
+    rest = [n for n in nums if not n.startswith("u")]
+    unit = units[-1] if units else -1
+    if nums and nums[-1].startswith("u"):  # a building and its unit, no room
+        return text_hash("-".join(rest)) if rest else 0, unit, -1
+    if not rest or len(rest[-1]) > 6:
+        return 0, unit, -1
+    return (text_hash("-".join(rest[:-1])) if len(rest) > 1 else 0), unit, int(rest[-1])
 
 
-def _house_parts(vocabs: Vocabularies) -> tuple[np.ndarray, np.ndarray]:
+def _house_parts(vocabs: Vocabularies) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per house code, ``house_parts``: kept, extended for new houses only."""
     houses = vocabs["house"].strings
     block = vocabs.derived.get("house_block", np.zeros(1, dtype=np.int64))
+    unit = vocabs.derived.get("house_unit", np.full(1, -1, dtype=np.int64))
     last = vocabs.derived.get("house_last", np.full(1, -1, dtype=np.int64))
     new = [house_parts(s) for s in houses[len(block):]]
     if new:
-        block = np.concatenate([block, np.array([b for b, _ in new], dtype=np.int64)])
-        last = np.concatenate([last, np.array([n for _, n in new], dtype=np.int64)])
-    vocabs.derived["house_block"], vocabs.derived["house_last"] = block, last
-    return block, last
+        block = np.concatenate([block, np.array([b for b, _, _ in new], dtype=np.int64)])
+        unit = np.concatenate([unit, np.array([u for _, u, _ in new], dtype=np.int64)])
+        last = np.concatenate([last, np.array([n for _, _, n in new], dtype=np.int64)])
+    vocabs.derived["house_block"], vocabs.derived["house_unit"] = block, unit
+    vocabs.derived["house_last"] = last
+    return block, unit, last
 
 
 def encode(table: FeatureTable, stats: CorpusStats, vocabs: Vocabularies,
@@ -213,7 +224,7 @@ def encode(table: FeatureTable, stats: CorpusStats, vocabs: Vocabularies,
 
     nsur = len(vocabs["surname"])
     freq = stats.count("surnames", nsur) / n
-    block, last = _house_parts(vocabs)
+    block, unit, last = _house_parts(vocabs)
     other = vocabs["dtype"].index.get("其他", -1)
     dtype = np.where(table.scalars["dtype"] == other, -1, table.scalars["dtype"])
     return Encoded(
@@ -225,7 +236,8 @@ def encode(table: FeatureTable, stats: CorpusStats, vocabs: Vocabularies,
         surnames=surnames, reporter_surname=reporter, mentioned=mentioned,
         village=table.scalars["village"], town=table.scalars["town"],
         house=table.scalars["house"], house_block=block[table.scalars["house"]],
-        house_last=last[table.scalars["house"]], street=table.scalars["street"], amounts=table.sets["amounts"],
+        house_unit=unit[table.scalars["house"]], house_last=last[table.scalars["house"]],
+        street=table.scalars["street"], amounts=table.sets["amounts"],
         amount_value=_amount_values(vocabs),
         dtype=dtype.astype(np.int64), tokens=tokens,
         topics=tokens.keep(topic), proxy=table.scalars["proxy"] > 0,

@@ -25,7 +25,7 @@ from triage.normalize.names import COMMON_SURNAMES, COMPOUND_SURNAMES
 
 # Raised whenever what a feature means changes (not only which features there are), so an
 # index kept by an earlier version is recomputed instead of mixed with new features.
-FEATURES_REVISION = 13
+FEATURES_REVISION = 14
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 DIGITS = re.compile(r"\d+")
 MASKED_MENTION = re.compile(r"([\u4e00-\u9fff]{1,2}?)(?:某某|某|女士|先生|大爷|大妈|阿姨|师傅)")
@@ -252,13 +252,22 @@ def without_reporter(text: str, name: str | None) -> str:
     return SELF_REFERENCE.sub("", text)
 
 
+# A number of an address and, when it is one, the word that makes it a unit: 2单元, 1门.
+_ADDRESS_NUMBER = re.compile(r"(\d+)\s*(单元|门(?![口前外]))?")
+_DASHED_FLAT = re.compile(r"(?<!\d)\d{1,3}-(\d{1,2})-\d{3,4}(?!\d)")  # 4-1-404: building-unit-room
+
+
 def house_signature(address: str | None) -> str | None:
-    """The numbers of an address (house, building, unit, room) as one key; a phone or ID
-    number written into the address is left out (it would be kept in clear)."""
+    """The numbers of an address (house, building, unit, room) as one key, the unit marked
+    ``u``: ``10-u1-104`` for 10号楼1门104号 and for 10-1-104, ``10-104`` for 10号楼104, so
+    a flat written without its unit can still agree with one written with it. A phone or
+    ID number written into the address is left out (it would be kept in clear)."""
     if not address:
         return None
-    nums = [n for n in DIGITS.findall(address) if len(n) < 7]  # 7+ digits: a phone or ID, no house
-    return "-".join(nums) if nums else None
+    units = {m.start(1) for m in _DASHED_FLAT.finditer(address)}
+    parts = [("u" if m.group(2) or m.start(1) in units else "") + m.group(1)
+             for m in _ADDRESS_NUMBER.finditer(address) if len(m.group(1)) < 7]
+    return "-".join(parts) if parts else None
 
 
 STREET = re.compile(r"([\u4e00-\u9fff]{1,4})\d")

@@ -30,12 +30,13 @@ from triage.link.table import (
     Vocabularies,
 )
 
-FORMAT = 2  # of the arrays below; raised when their layout changes
+FORMAT = 3  # of the arrays below; raised when their layout changes
 # Per-code facts kept beside a vocabulary (``Vocabularies.derived``): which vocabulary each
 # is indexed by, and which vocabulary its values are codes of (None: plain numbers).
 DERIVED = {"span_py": ("span", "pinyin"), "span_surname": ("span", "surname"),
            "span_word": ("span", None), "name_hash": ("name", None),
-           "house_block": ("house", None), "house_last": ("house", None)}
+           "house_block": ("house", None), "house_unit": ("house", None),
+           "house_last": ("house", None)}
 
 
 class IndexFormatError(ValueError):
@@ -121,7 +122,7 @@ def _forget_unused(vocabs: Vocabularies, table: FeatureTable) -> Vocabularies:
             continue
         blank = ~used[of][:len(values)]
         kept = values.copy()
-        kept[:len(blank)][blank] = -1 if name == "house_last" else 0
+        kept[:len(blank)][blank] = -1 if name in ("house_last", "house_unit") else 0
         out.derived[name] = kept
     return out
 
