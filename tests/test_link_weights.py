@@ -72,3 +72,31 @@ def test_every_fitted_model_keeps_the_orders_and_says_its_counts(synthetic: pd.D
 def test_violations_are_named_in_words(weights: list[float]) -> None:
     out = violations([ID], [weights])
     assert out and all(o.startswith("身份证号") for o in out)
+
+
+@given(st.lists(st.floats(0.0, 1.0), min_size=2, max_size=6),
+       st.lists(st.floats(0.0, 1.0), min_size=2, max_size=6), st.floats(1e-9, 0.5))
+def test_random_pairs_lose_their_matches(raw: list[float], m: list[float], prior: float) -> None:
+    """u is a distribution, never above the random pairs' share nor below its floor share."""
+    from triage.link.model import UNMATCHED_FLOOR, without_matches
+
+    k = min(len(raw), len(m))
+    r = np.asarray(raw[:k]) + 1e-6
+    r /= r.sum()
+    mm = np.asarray(m[:k]) + 1e-6
+    mm /= mm.sum()
+    (u,) = without_matches([r.tolist()], [mm.tolist()], prior)
+    u = np.asarray(u)
+    assert abs(u.sum() - 1) < 1e-9
+    kept = np.maximum(r - prior * mm, UNMATCHED_FLOOR * r)
+    assert np.allclose(u, kept / kept.sum())
+
+
+def test_a_shared_phone_weighs_as_strangers_share_phones() -> None:
+    """Of 1,000 random pairs 2 share a phone, and the model expects 1.8 of them to be one
+    reporter calling twice: strangers share a phone about 0.2 in 1,000, so the weight is
+    about log2(m / 0.0002) and not log2(m / 0.002)."""
+    from triage.link.model import without_matches
+
+    (u,) = without_matches([[0.998, 0.002]], [[0.1, 0.9]], prior=0.002)
+    assert u[1] == pytest.approx(0.0002 / (0.998 - 0.0002 + 0.0002), rel=1e-3)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 from datetime import datetime, timedelta
+from typing import Any
 
 import jieba
 import numpy as np
@@ -667,3 +668,46 @@ def test_many_peoples_complaints_against_one_employer_do_not_chain_into_one_case
     roots = merge_on_combined_evidence(out.root, pairs, gamma, np.zeros(len(pairs)),
                                        lambda g, x: np.full(len(g), 0.99), rules, person=person)
     assert pd.Series(roots).value_counts().max() == 4
+
+
+def test_an_address_many_reporters_give_counts_less() -> None:
+    """Twelve workers of other families who each give the factory's gate (东三旗村村西路194号)
+    about their own unpaid wages: sharing that house counts less than a household's door."""
+    names = ["赵刚", "钱芳", "孙立", "吴敏", "郑强", "冯雪", "陈晨", "褚亮", "卫东", "蒋平", "沈阳", "韩梅"]
+    workers = [lead(i + 1, 6 * i, reporter_name=n, phones=[f"1370000{i:04d}"],
+                    address="东三旗村村西路194号", dispute_type="劳资/欠薪",
+                    description=f"在鑫达服装厂干活，老板拖欠工资{3000 + 700 * i}元不给")
+               for i, n in enumerate(names)]
+    rows = frame([*background(60), *workers])
+    crowded = link(rows, {}, jieba.lcut, CONFIG)
+    plain = link(rows, {}, jieba.lcut, CONFIG.model_copy(update={"household": 1000}))
+
+    def strongest(result: Any) -> float:
+        return max(e["probability"] for i in range(1, len(names) + 1) for e in result.evidence[i])
+
+    assert strongest(crowded) < strongest(plain)
+
+
+def test_crowding_counts_distinct_reporters_and_spares_one_reporter() -> None:
+    """One reporter calling ten times from home is one reporter; the bits taken grow with the
+    reporters past a household's and stop at the cap; a reporter's own pairs keep theirs."""
+    from triage.link.crowded import CAP, crowd_adjustment
+
+    gamma = np.full((4, len(FIELDS)), -1, dtype=np.int8)
+    gamma[:, FIELD_INDEX["house"]] = 2
+    gamma[3, FIELD_INDEX["phone"]] = 2  # one reporter
+    reporters = np.array([3, 6, 3000, 6])
+    pairs = np.array([[0, 0], [1, 1], [2, 2], [3, 3]])
+    bits = crowd_adjustment(gamma, pairs, reporters, household=3)
+    assert bits.tolist() == [0.0, -1.0, -CAP, 0.0]
+    rows = [lead(i, i, reporter_name="周强", phones=["13600000001"], address="东三旗村3号")
+            for i in range(1, 11)]
+    rows += [lead(20 + i, i, reporter_name=n, address="东三旗村9号")
+             for i, n in enumerate(["赵一鸣", "钱红", "孙立", "李想"])]
+    vocabs = Vocabularies()
+    table = FeatureTable.coded(lead_features(frame(rows), jieba.lcut), vocabs)
+    from triage.link.crowded import home_reporters
+    from triage.link.persons import group_persons
+
+    counts = home_reporters(table, group_persons(table))
+    assert counts.tolist() == [1] * 10 + [4] * 4

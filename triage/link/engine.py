@@ -16,6 +16,7 @@ from triage.link.blocking import BlockingRules, candidate_pairs, lead_keys
 from triage.link.cases import assign_case_ids
 from triage.link.cluster import ClusterRules, cluster, merge_on_combined_evidence
 from triage.link.compare import FIELD_INDEX, compare_pairs, id_conflicts
+from triage.link.crowded import crowd_adjustment, home_reporters
 from triage.link.encode import CorpusStats, Encoded, encode
 from triage.link.evidence import Evidence, ReviewPairs, strongest_links
 from triage.link.features import UNKEYED, Pseudonyms, Subjects, lead_features, same_version
@@ -66,6 +67,7 @@ class LinkConfig(BaseModel):
     certain: float = Field(default=ClusterRules.certain, gt=0, lt=1)
     floor: float = Field(default=ClusterRules.floor, ge=0, lt=1)
     reporters: int = Field(default=ClusterRules.reporters, ge=1)
+    household: int = Field(default=3, ge=1)
     em_iterations: int = Field(default=30, ge=1)
     random_pairs: int = Field(default=200_000, ge=1000)
     max_df: float = Field(default=0.02, gt=0, le=1)
@@ -182,7 +184,15 @@ def link(
     if index is not None and not index.current(subjects.fingerprint, pseudonyms.fingerprint):
         index = None  # features made another way (lexicon, key, version): every lead is read again
     table, stats, vocabs = _refresh(leads, cut, subjects, pseudonyms, index, stale, chunks)
+    person_rows = group_persons(table)
+    crowd = home_reporters(table, person_rows)
     mark("features")
+
+    def adjust(near: Encoded, rows: np.ndarray | None, p: np.ndarray, g: np.ndarray,
+               sh: np.ndarray, m: MatchModel) -> np.ndarray:
+        """Extra bits per pair: rare surnames and villages, crowded addresses."""
+        return (_adjustments(near, p, g, sh, m)
+                + crowd_adjustment(g, p, crowd if rows is None else crowd[rows], config.household))
 
     def encoded(rows: np.ndarray | None = None) -> Encoded:
         part = table if rows is None else table.take(rows)
@@ -195,8 +205,8 @@ def link(
         rows = distinct(touching.ravel())
         near = encoded(rows)
         g, sh = compare_pairs(near, np.searchsorted(rows, touching))
-        p = match_probability(model, g, _adjustments(near, np.searchsorted(rows, touching), g,
-                                                     sh, model))
+        p = match_probability(model, g, adjust(near, rows, np.searchsorted(rows, touching), g,
+                                                sh, model))
         return touching[p >= config.floor]
 
     if new_rows is None or index is None:
@@ -238,13 +248,13 @@ def link(
         references = _references(enc, rpairs, rgamma, rshared)
         model = MatchModel.initial()
         model.surname_reference, model.village_reference = references
-        extra = _adjustments(enc, pairs, gamma, shared, model)
+        extra = adjust(enc, work, pairs, gamma, shared, model)
         model = estimate_anchored(gamma, level_frequencies(rgamma), n * (n - 1) / 2,
                                   iterations=config.em_iterations, extra=extra,
                                   repeat_veto=config.repeat_veto, u_count=level_counts(rgamma))
         model.surname_reference, model.village_reference = references
     else:
-        extra = _adjustments(enc, pairs, gamma, shared, model)
+        extra = adjust(enc, work, pairs, gamma, shared, model)
     prob = match_probability(model, gamma, extra)
     mark("weights")
     conflicts = pairs[id_conflicts(enc, pairs)]
@@ -267,7 +277,6 @@ def link(
             cid = previous.get(int(lid))
             if cid is not None and cid not in torn:
                 must.append((first_row.setdefault(cid, r), r))
-    person_rows = group_persons(table)
     reporter = person_rows[work]
     clusters = cluster(len(work), pairs, prob, config.clusters, cannot, must, person=reporter)
     clusters.root = merge_on_combined_evidence(

@@ -213,6 +213,8 @@ def estimate_anchored(gamma: np.ndarray, u: list[list[float]], total_pairs: floa
         m.append(np.mean(estimates, axis=0).tolist() if estimates else base.m[i])
     model = _fit_prior(MatchModel(m, u, 1e-4, 0, len(gamma), u_count=u_count), gamma, total_pairs,
                        iterations, extra)
+    model = _fit_prior(replace(model, u=without_matches(u, model.m, model.prior)), gamma,
+                       total_pairs, iterations, extra)
     # m again from a fixed sample of the pairs: frequencies need no more, memory stays flat
     sample, sample_extra = gamma, extra
     if len(gamma) > REFINE_SAMPLE:
@@ -220,13 +222,35 @@ def estimate_anchored(gamma: np.ndarray, u: list[list[float]], total_pairs: floa
         sample = gamma[pick]
         sample_extra = None if extra is None else extra[pick]
     for _ in range(refine):
-        model = _fit_prior(_leave_one_out(model, sample, sample_extra), gamma, total_pairs,
-                           iterations, extra)
+        model = _leave_one_out(model, sample, sample_extra)
+        model = _fit_prior(replace(model, u=without_matches(u, model.m, model.prior)), gamma,
+                           total_pairs, iterations, extra)
     model = _fit_prior(regularized(model), gamma, total_pairs, iterations, extra)
     quarrel = quarrel_indices()
     model.repeat = estimate_repeat(sample, [model.m[i] for i in quarrel],
                                    [model.u[i] for i in quarrel], veto=repeat_veto)
     return model
+
+
+UNMATCHED_FLOOR = 0.05  # a level's u keeps at least this share of its random pairs
+
+
+def without_matches(random: list[list[float]], m: list[list[float]], prior: float
+                    ) -> list[list[float]]:
+    """u from random pairs' level shares with the matches among them taken out.
+
+    Random pairs are nearly all of different cases, but not at the levels only one person
+    or one quarrel reaches: most random pairs that share a phone number are one reporter
+    calling twice about one quarrel. Counting them as chance agreement makes a shared phone
+    weigh as if strangers shared phones that often; the expected matches (prior × m) are
+    taken out of each level, keeping at least ``UNMATCHED_FLOOR`` of it.
+    """
+    out = []
+    for r, mm in zip(random, m, strict=True):
+        raw = np.asarray(r, dtype=float)
+        u = np.maximum(raw - prior * np.asarray(mm, dtype=float), UNMATCHED_FLOOR * raw)
+        out.append((u / u.sum()).tolist())
+    return out
 
 
 REFINE_SAMPLE = 2_000_000  # pairs that re-estimate m: plenty for frequencies of a few hundred levels
