@@ -687,6 +687,13 @@ def test_an_address_many_reporters_give_counts_less() -> None:
 
     assert strongest(crowded) < strongest(plain)
 
+    def parties(result: Any) -> set[str]:
+        return {f["level"] for e in result.evidence[2] for f in e["fields"] if f["field"] == "phone+party"}
+
+    # at a home, other surnames say nothing (a wife and her mother-in-law); at the gate they differ
+    assert parties(plain) == {"不同 / 未知"}
+    assert parties(crowded) == {"不同 / 不同姓且均未提及他人"}
+
 
 def test_crowding_counts_distinct_reporters_and_spares_one_reporter() -> None:
     """One reporter calling ten times from home is one reporter; the bits taken grow with the

@@ -164,7 +164,7 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             tk_o: np.ndarray, tk_v: np.ndarray, tk_w: np.ndarray, tk_total: np.ndarray,
             proxy: np.ndarray, sur_freq: np.ndarray, ne_o: np.ndarray, ne_v: np.ndarray,
             nf_o: np.ndarray, nf_v: np.ndarray, npy: int,
-            tp_o: np.ndarray, tp_v: np.ndarray,
+            tp_o: np.ndarray, tp_v: np.ndarray, crowd: np.ndarray, household: int,
             gamma: np.ndarray, shared: np.ndarray) -> None:
     for k in range(len(pa)):
         i, j = pa[k], pb[k]
@@ -245,9 +245,11 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             else:
                 gamma[k, 4] = 0
         if gamma[k, 4] == 2 and 0 <= gamma[k, 2] <= 1 and (
-                me_o[i + 1] == me_o[i] or me_o[j + 1] == me_o[j]):
+                me_o[i + 1] == me_o[i] or me_o[j + 1] == me_o[j]) and max(
+                crowd[i], crowd[j]) <= household:
             # one household: a wife and her husband's mother bear other surnames (unless each
-            # names another person: 丈夫李某 and 丈夫白某)
+            # names another person: 丈夫李某 and 丈夫白某); not a door more reporters give than
+            # a household has (a factory's gate)
             gamma[k, 2] = -1
         # dispute type (其他 says nothing)
         if dtype[i] >= 0 and dtype[j] >= 0:
@@ -288,6 +290,8 @@ def compare_pairs(enc: Encoded, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarr
     n = len(pairs)
     gamma = np.full((n, len(FIELDS)), -1, dtype=np.int8)
     shared = np.zeros(n, dtype=np.int32)
+    crowd = (np.zeros(len(enc.t), dtype=np.int64) if enc.home_reporters is None
+             else np.ascontiguousarray(enc.home_reporters, dtype=np.int64))
     for s in range(0, n, STEP):
         e = min(s + STEP, n)
         pa = np.ascontiguousarray(pairs[s:e, 0], dtype=np.int64)
@@ -304,7 +308,8 @@ def compare_pairs(enc: Encoded, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarr
                 enc.tokens.values, enc.token_weight, enc.token_total, enc.proxy, enc.surname_freq,
                 enc.named_exact.offsets, enc.named_exact.values,
                 enc.named_full.offsets, enc.named_full.values, enc.pinyin_size,
-                enc.topics.offsets, enc.topics.values, gamma[s:e], shared[s:e])
+                enc.topics.offsets, enc.topics.values, crowd, enc.household,
+                gamma[s:e], shared[s:e])
     return gamma, shared
 
 

@@ -58,6 +58,10 @@ class Encoded:
     token_total: np.ndarray  # per lead, sum of its tokens' weights
     surname_freq: np.ndarray  # per surname code, share of leads naming it
     village_freq: np.ndarray  # per place code, share of leads in that village or community
+    # per row, distinct reporters giving its house in its village (``crowded``; None: not
+    # counted), and how many one household has: a house given by more is no home
+    home_reporters: np.ndarray | None = None
+    household: int = 3
 
 
 def _grown(counts: np.ndarray, size: int) -> np.ndarray:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Annotated, Any
 
@@ -196,7 +196,9 @@ def link(
 
     def encoded(rows: np.ndarray | None = None) -> Encoded:
         part = table if rows is None else table.take(rows)
-        return encode(part, stats, vocabs, config.stopwords, config.max_df, words)
+        return replace(encode(part, stats, vocabs, config.stopwords, config.max_df, words),
+                       home_reporters=crowd if rows is None else crowd[rows],
+                       household=config.household)
 
     def strong(touching: np.ndarray) -> np.ndarray:
         """The pairs a night's leads make that are evidence at all (scored at the floor or more)."""
