@@ -100,3 +100,12 @@ def test_a_shared_phone_weighs_as_strangers_share_phones() -> None:
 
     (u,) = without_matches([[0.998, 0.002]], [[0.1, 0.9]], prior=0.002)
     assert u[1] == pytest.approx(0.0002 / (0.998 - 0.0002 + 0.0002), rel=1e-3)
+
+
+def test_a_stored_model_keeps_its_smallest_u() -> None:
+    """u of a level strangers almost never reach (a shared phone, once matches are taken
+    out) is tiny; stored and read back it must stay above 0 and give the same weight."""
+    m = MatchModel.initial()
+    m.u[0] = [1 - 3e-8] + [3e-8 / (len(m.u[0]) - 1)] * (len(m.u[0]) - 1)
+    back = MatchModel.from_dict(m.to_dict())
+    assert back.weights()[0][1:] == pytest.approx(m.weights()[0][1:], rel=1e-4)

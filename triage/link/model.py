@@ -56,7 +56,7 @@ class MatchModel:
             "village_reference": self.village_reference,
             "repeat": self.repeat.to_dict() if self.repeat is not None else None,
             "fields": [{"field": f.name, "label": f.label, "levels": [
-                {"level": lvl, "m": round(self.m[i][k], 6), "u": round(self.u[i][k], 6),
+                {"level": lvl, "m": float(f"{self.m[i][k]:.6g}"), "u": float(f"{self.u[i][k]:.6g}"),
                  "weight": round(w[i][k], 3),
                  "m_count": round(self.m_count[i][k], 1) if self.m_count else None,
                  "u_count": round(self.u_count[i][k], 1) if self.u_count else None}
