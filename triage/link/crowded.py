@@ -31,12 +31,13 @@ def home_reporters(table: FeatureTable, person: np.ndarray) -> np.ndarray:
     return out
 
 
-def crowd_adjustment(gamma: np.ndarray, pairs: np.ndarray, reporters: np.ndarray,
+def crowd_adjustment(gamma: np.ndarray, pairs: np.ndarray, reporters: np.ndarray | None,
                      household: int) -> np.ndarray:
     """Bits taken from pairs of two reporters who share a house given by more than
-    ``household`` reporters: log2(reporters / household), at most ``CAP``."""
+    ``household`` reporters: log2(reporters / household), at most ``CAP`` (none where
+    ``reporters`` were not counted)."""
     out = np.zeros(len(pairs), dtype=np.float32)
-    if not len(pairs):
+    if not len(pairs) or reporters is None:
         return out
     n = np.maximum(reporters[pairs[:, 0]], reporters[pairs[:, 1]]).astype(np.float64)
     hit = (gamma[:, FIELD_INDEX["house"]] == 2) & (n > household) & ~same_reporter(gamma)

@@ -188,12 +188,6 @@ def link(
     crowd = home_reporters(table, person_rows)
     mark("features")
 
-    def adjust(near: Encoded, rows: np.ndarray | None, p: np.ndarray, g: np.ndarray,
-               sh: np.ndarray, m: MatchModel) -> np.ndarray:
-        """Extra bits per pair: rare surnames and villages, crowded addresses."""
-        return (_adjustments(near, p, g, sh, m)
-                + crowd_adjustment(g, p, crowd if rows is None else crowd[rows], config.household))
-
     def encoded(rows: np.ndarray | None = None) -> Encoded:
         part = table if rows is None else table.take(rows)
         return replace(encode(part, stats, vocabs, config.stopwords, config.max_df, words),
@@ -207,8 +201,8 @@ def link(
         rows = distinct(touching.ravel())
         near = encoded(rows)
         g, sh = compare_pairs(near, np.searchsorted(rows, touching))
-        p = match_probability(model, g, adjust(near, rows, np.searchsorted(rows, touching), g,
-                                                sh, model))
+        p = match_probability(model, g, _adjustments(near, np.searchsorted(rows, touching), g,
+                                                     sh, model))
         return touching[p >= config.floor]
 
     if new_rows is None or index is None:
@@ -250,13 +244,13 @@ def link(
         references = _references(enc, rpairs, rgamma, rshared)
         model = MatchModel.initial()
         model.surname_reference, model.village_reference = references
-        extra = adjust(enc, work, pairs, gamma, shared, model)
+        extra = _adjustments(enc, pairs, gamma, shared, model)
         model = estimate_anchored(gamma, level_frequencies(rgamma), n * (n - 1) / 2,
                                   iterations=config.em_iterations, extra=extra,
                                   repeat_veto=config.repeat_veto, u_count=level_counts(rgamma))
         model.surname_reference, model.village_reference = references
     else:
-        extra = adjust(enc, work, pairs, gamma, shared, model)
+        extra = _adjustments(enc, pairs, gamma, shared, model)
     prob = match_probability(model, gamma, extra)
     mark("weights")
     conflicts = pairs[id_conflicts(enc, pairs)]
@@ -325,10 +319,12 @@ def _references(enc: Encoded, pairs: np.ndarray, gamma: np.ndarray,
 
 def _adjustments(enc: Encoded, pairs: np.ndarray, gamma: np.ndarray, shared: np.ndarray,
                  model: MatchModel) -> np.ndarray:
-    """Extra bits per pair for how rare the shared surname and the shared village are."""
+    """Extra bits per pair for how rare the shared surname and the shared village are, and
+    for a shared house that is no home (``crowded``)."""
     return (frequency_adjustment(shared, enc.surname_freq, model.surname_reference)
             + frequency_adjustment(_shared_village(enc, pairs, gamma), enc.village_freq,
-                                   model.village_reference))
+                                   model.village_reference)
+            + crowd_adjustment(gamma, pairs, enc.home_reporters, enc.household))
 
 
 class _Rows:
