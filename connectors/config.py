@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from connectors.sources.http import HttpSource, HttpSourcesFile
 from connectors.sources.ingest import IngestOptions
 from triage.link import LinkConfig, SubjectLexicon
+from triage.link.sounds import NameLexicon
 from triage.masking import MaskingPolicy
 from triage.normalize.addresses import Gazetteer
 from triage.normalize.categories import CategoryMapper
@@ -216,6 +217,7 @@ def load_config(data_dir: Path) -> TriageConfig:
     masking_path = data_dir / "config" / "masking.toml"
     linking_path = data_dir / "config" / "linking.toml"
     subjects_path = data_dir / "lexicons" / "subjects.toml"
+    names_path = data_dir / "lexicons" / "names.toml"
     deployment_path = data_dir / "config" / "deployment.toml"
     ingest_path = data_dir / "config" / "ingest.toml"
     http_path = data_dir / "config" / "http_sources.toml"
@@ -242,7 +244,10 @@ def load_config(data_dir: Path) -> TriageConfig:
         linking=_validated(linking_path, LinkConfig, read_toml(linking_path)).model_copy(
             update={"subjects": _validated(  # optional: without it, no subject lexicon
                 subjects_path, SubjectLexicon,
-                read_toml(subjects_path) if subjects_path.exists() else {}).subjects}),
+                read_toml(subjects_path) if subjects_path.exists() else {}).subjects,
+                "names": _validated(  # optional: without it, names agree by sound alone
+                    names_path, NameLexicon,
+                    read_toml(names_path) if names_path.exists() else {})}),
         ingest=_validated(ingest_path, IngestOptions, read_toml(ingest_path)),
         http_sources=_validated(http_path, HttpSourcesFile, read_toml(http_path)).sources,
     )

@@ -83,6 +83,22 @@ def test_subject_keywords_are_validated(data: Path, config) -> None:
         load_config(data)
 
 
+def test_name_confusions_are_validated(data: Path) -> None:
+    p = data / "lexicons" / "names.toml"
+    shipped = p.read_text("utf-8")
+    p.write_text(shipped.replace('"沈沉"', '"沈沉", "沉默"'), "utf-8")  # 沉 in two groups
+    with pytest.raises(ConfigError, match=r"(?s)names\.toml.*沉"):
+        load_config(data)
+    p.write_text(shipped.replace('["zh", "z"]', '["ZH", "z"]'), "utf-8")  # pinyin is lower case
+    with pytest.raises(ConfigError, match=r"(?s)names\.toml.*initials"):
+        load_config(data)
+
+
+def test_a_deployment_without_name_confusions_compares_by_sound_alone(data: Path) -> None:
+    (data / "lexicons" / "names.toml").unlink()
+    assert not load_config(data).linking.names.sounds()
+
+
 def test_a_deployment_without_a_subject_lexicon_has_none(data: Path) -> None:
     (data / "lexicons" / "subjects.toml").unlink()
     assert load_config(data).linking.subjects == {}

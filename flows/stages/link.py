@@ -22,7 +22,7 @@ from connectors.store.secrets import link_key
 from connectors.tokenizer import cut, word_tags
 from flows.pool import WORKERS, pooled
 from triage.link import link
-from triage.link.features import Pseudonyms, Subjects
+from triage.link.features import Pseudonyms
 
 log = logging.getLogger(__name__)
 PARALLEL_FROM = 20_000  # fewer new leads than this: computed in-process (no pool start-up)
@@ -43,7 +43,7 @@ def link_stage(res: Resources, run_id: int | None = None, *, full: bool = False)
             log.warning("linking index was made with another key: every lead's features are recomputed")
         # an incremental run with a current index reads in full only the leads it has no features for
         current = index is not None and index.current(
-            Subjects.of(res.config.linking.subjects).fingerprint, pseudonyms.fingerprint)
+            res.config.linking.features_fingerprint(), pseudonyms.fingerprint)
         got = link_inputs(res.engine, index.kept() if model is not None and current and index else None)
         leads = got.leads
         if leads.empty:

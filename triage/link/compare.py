@@ -32,7 +32,8 @@ FIELDS: tuple[Field, ...] = (
     Field("phone", "电话", ("不同", "脱敏号码相符", "号码相同"), agree_from=1),
     Field("id_number", "身份证号", ("不同", "脱敏号码相符", "号码相同"), agree_from=1),
     Field("party", "当事人", ("不同", "不同姓且均未提及他人", "同姓但对方不同", "一人同姓", "指认对方但所指不一",
-                               "互为对方同姓", "双方同姓", "提及对方姓名", "提及对方全名", "同名同音"),
+                               "互为对方同姓", "双方同姓", "提及对方姓名", "提及对方全名", "同名同音",
+                               "近音同名"),
           ordered=False),
     Field("place", "地点", ("不同镇街", "同镇街", "同村/社区"), agree_from=2),
     Field("house", "门牌/楼号", ("不同", "相邻", "相同"), agree_from=2),
@@ -155,7 +156,7 @@ def _next_door(a: int, b: int, rooms: bool) -> bool:
 def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             ph_o: np.ndarray, ph_v: np.ndarray, sg_o: np.ndarray, sg_v: np.ndarray,
             id_full: np.ndarray, id_sig: np.ndarray, name: np.ndarray, name_py: np.ndarray,
-            name_hash: np.ndarray,
+            name_near: np.ndarray, name_hash: np.ndarray,
             cd_o: np.ndarray, cd_v: np.ndarray, fu_o: np.ndarray, fu_v: np.ndarray, nm_o: np.ndarray, nm_v: np.ndarray,
             rsur: np.ndarray, me_o: np.ndarray, me_v: np.ndarray, su_o: np.ndarray, su_v: np.ndarray,
             village: np.ndarray, town: np.ndarray, house: np.ndarray, h_block: np.ndarray,
@@ -187,6 +188,8 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
         both = _overlap(nm_o, nm_v, i, j)[0] > 0
         if name[i] > 0 and name[j] > 0 and (name[i] == name[j] or name_py[i] == name_py[j]):
             gamma[k, 2] = 9
+        elif name_near[i] > 0 and name_near[i] == name_near[j]:
+            gamma[k, 2] = 10  # 刘敏 and 刘明, 沈丽 and 沉丽: misheard or miscopied, or two people
         elif ij or ji or both:
             # in the very characters (刘铭晨), or only by sound (刘明晨: a 12345 operator's ear)
             exact = ((ij and _contains(fu_o, fu_v, i, name_hash[j]))
@@ -297,7 +300,7 @@ def compare_pairs(enc: Encoded, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarr
         pa = np.ascontiguousarray(pairs[s:e, 0], dtype=np.int64)
         pb = np.ascontiguousarray(pairs[s:e, 1], dtype=np.int64)
         _kernel(pa, pb, enc.t, enc.phones.offsets, enc.phones.values, enc.sigs.offsets,
-                enc.sigs.values, enc.id_full, enc.id_sig, enc.name, enc.name_py, enc.name_hash,
+                enc.sigs.values, enc.id_full, enc.id_sig, enc.name, enc.name_py, enc.name_near, enc.name_hash,
                 enc.cands.offsets, enc.cands.values, enc.fulls.offsets, enc.fulls.values,
                 enc.named.offsets, enc.named.values,
                 enc.reporter_surname, enc.mentioned.offsets, enc.mentioned.values,

@@ -31,6 +31,7 @@ class Encoded:
     id_sig: np.ndarray
     name: np.ndarray
     name_py: np.ndarray
+    name_near: np.ndarray  # per row, the reporter's near-sound key (``sounds``; 0: none)
     cands: Ragged
     fulls: Ragged  # the same name spans in their own characters (text_hash)
     name_hash: np.ndarray  # per row, text_hash of the reporter's full name (0: none)
@@ -234,7 +235,8 @@ def encode(table: FeatureTable, stats: CorpusStats, vocabs: Vocabularies,
     return Encoded(
         t=table.t, phones=table.sets["phones"], sigs=table.sets["sigs"],
         id_full=table.scalars["id_full"], id_sig=table.scalars["id_sig"],
-        name=table.scalars["name"], name_py=table.scalars["name_py"], cands=cands,
+        name=table.scalars["name"], name_py=table.scalars["name_py"],
+        name_near=table.scalars["name_near"], cands=cands,
         fulls=table.sets["fulls"], name_hash=_name_hashes(vocabs)[table.scalars["name"]], named=named,
         named_full=named_full, pinyin_size=npy, named_exact=kept_spans,
         surnames=surnames, reporter_surname=reporter, mentioned=mentioned,

@@ -31,6 +31,7 @@ from triage.link.model import (
 )
 from triage.link.persons import group_persons
 from triage.link.repeat import VETO
+from triage.link.sounds import NameLexicon, Sounds
 from triage.link.table import (
     FeatureTable,
     LeadChunk,
@@ -73,6 +74,16 @@ class LinkConfig(BaseModel):
     max_df: float = Field(default=0.02, gt=0, le=1)
     stopwords: list[str] = Field(default_factory=list)
     subjects: dict[str, list[Keyword]] = Field(default_factory=dict)  # from SubjectLexicon
+    names: NameLexicon = Field(default_factory=NameLexicon)  # data/lexicons/names.toml
+
+    def lexicons(self) -> tuple[Subjects, Sounds]:
+        """The subject lexicon and the name confusions, as features read them."""
+        return Subjects.of(self.subjects), self.names.sounds()
+
+    def features_fingerprint(self) -> str:
+        """Changes when a lexicon that shapes lead features does: kept features are stale."""
+        subjects, sounds = self.lexicons()
+        return f"{subjects.fingerprint}:{sounds.fingerprint}" if sounds else subjects.fingerprint
 
     @property
     def blocking(self) -> BlockingRules:
@@ -107,24 +118,27 @@ def random_pairs(n: int, count: int, seed: int = 20241122) -> np.ndarray:
     return p[p[:, 0] != p[:, 1]]
 
 
-def _lead_features(leads: pd.DataFrame, cut: Any, subjects: Subjects, pseudonyms: Pseudonyms,
-                   vocabs: Vocabularies, chunks: ChunkMap | None) -> FeatureTable:
+def _lead_features(leads: pd.DataFrame, cut: Any, lexicons: tuple[Subjects, Sounds],
+                   pseudonyms: Pseudonyms, vocabs: Vocabularies, chunks: ChunkMap | None
+                   ) -> FeatureTable:
+    subjects, sounds = lexicons
     if chunks is None or len(leads) < 2:
-        return FeatureTable.coded(lead_features(leads, cut, subjects, pseudonyms), vocabs)
+        return FeatureTable.coded(lead_features(leads, cut, subjects, pseudonyms, sounds), vocabs)
     size = max(-(-len(leads) // 64), 500)  # small chunks: less memory in flight
     parts = [leads.iloc[k:k + size] for k in range(0, len(leads), size)]
     return FeatureTable.concat([FeatureTable.coded(c, vocabs) for c in chunks(
-        partial(lead_features, cut=cut, subjects=subjects, pseudonyms=pseudonyms), parts)])
+        partial(lead_features, cut=cut, subjects=subjects, pseudonyms=pseudonyms, sounds=sounds),
+        parts)])
 
 
-def _refresh(leads: pd.DataFrame, cut: Any, subjects: Subjects, pseudonyms: Pseudonyms,
+def _refresh(leads: pd.DataFrame, cut: Any, lexicons: tuple[Subjects, Sounds], pseudonyms: Pseudonyms,
              index: LinkIndex | None, stale: set[int], chunks: ChunkMap | None
              ) -> tuple[FeatureTable, CorpusStats, Vocabularies]:
     """Per-lead features in the order of ``leads``: kept ones reused, the rest computed."""
     ids = leads["id"].astype("int64").to_numpy()
     if index is None:
         vocabs = Vocabularies()
-        table = _lead_features(leads, cut, subjects, pseudonyms, vocabs, chunks)
+        table = _lead_features(leads, cut, lexicons, pseudonyms, vocabs, chunks)
         return table, CorpusStats.of(table, vocabs), vocabs
     kept, vocabs = index.table, index.vocabs
     updated = (leads["updated_at"] if "updated_at" in leads.columns
@@ -138,7 +152,7 @@ def _refresh(leads: pd.DataFrame, cut: Any, subjects: Subjects, pseudonyms: Pseu
     keep[at[~todo]] = True
     stats = index.stats.copy()
     stats.add(kept.take(np.flatnonzero(~keep)), vocabs, sign=-1)
-    fresh = _lead_features(leads[todo], cut, subjects, pseudonyms, vocabs, chunks)
+    fresh = _lead_features(leads[todo], cut, lexicons, pseudonyms, vocabs, chunks)
     stats.add(fresh, vocabs)
     table = FeatureTable.concat([kept.take(np.flatnonzero(keep)), fresh])
     return table.take(pd.Index(table.ids).get_indexer(ids)), stats, vocabs
@@ -180,10 +194,10 @@ def link(
     row_of = _Rows(ids)
     new_rows = None if new_ids is None else row_of.rows(new_ids)
     stale = set() if new_rows is None else set(ids[new_rows].tolist())
-    subjects = Subjects.of(config.subjects)
-    if index is not None and not index.current(subjects.fingerprint, pseudonyms.fingerprint):
+    lexicons, fingerprint = config.lexicons(), config.features_fingerprint()
+    if index is not None and not index.current(fingerprint, pseudonyms.fingerprint):
         index = None  # features made another way (lexicon, key, version): every lead is read again
-    table, stats, vocabs = _refresh(leads, cut, subjects, pseudonyms, index, stale, chunks)
+    table, stats, vocabs = _refresh(leads, cut, lexicons, pseudonyms, index, stale, chunks)
     person_rows = group_persons(table)
     crowd = home_reporters(table, person_rows)
     mark("features")
@@ -229,7 +243,7 @@ def link(
     mark("keys")
     index_out = LinkIndex(table, stats, vocabs, pd.DataFrame(
         {"key": keys_out["key"].to_numpy(), "id": ids[keys_out["row"].to_numpy()]}),
-        subjects=subjects.fingerprint, keyed=pseudonyms.fingerprint)
+        subjects=fingerprint, keyed=pseudonyms.fingerprint)
     wids = ids[work]
     local = _Rows(wids)
     pairs = candidate_pairs(enc.t, keys, rules)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from hashlib import blake2b
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -23,9 +23,12 @@ from triage.frames import records
 from triage.link.table import HASHED_SETS, SCALAR_VOCAB, SET_VOCAB, LeadChunk
 from triage.normalize.names import COMMON_SURNAMES, COMPOUND_SURNAMES
 
+if TYPE_CHECKING:
+    from triage.link.sounds import Sounds
+
 # Raised whenever what a feature means changes (not only which features there are), so an
 # index kept by an earlier version is recomputed instead of mixed with new features.
-FEATURES_REVISION = 14
+FEATURES_REVISION = 15
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 DIGITS = re.compile(r"\d+")
 MASKED_MENTION = re.compile(r"([\u4e00-\u9fff]{1,2}?)(?:某某|某|女士|先生|大爷|大妈|阿姨|师傅)")
@@ -76,15 +79,20 @@ def pinyin_key(text: str) -> str:
     pypinyin's reading, character by character where no part of the text is a word its
     phrase table knows (a word such as 重庆 reads its own way): the same keys, seven
     times faster over a year's name candidates."""
+    return "".join(syllables(text))
+
+
+def syllables(text: str) -> tuple[str, ...]:
+    """The toneless syllables of ``text`` as ``pinyin_key`` reads them."""
     n = len(text)  # names are 2-4 characters; a longer text goes to pypinyin whole
     if n > 8 or any(text[i:j] in PHRASES_DICT for i in range(n) for j in range(i + 2, n + 1)):
-        return "".join(lazy_pinyin(text))
-    return "".join(map(_char_pinyin, text))
+        return tuple(lazy_pinyin(text))
+    return tuple(s for c in text for s in _char_pinyin(c))
 
 
 @lru_cache(maxsize=1 << 16)
-def _char_pinyin(char: str) -> str:
-    return "".join(lazy_pinyin(char))
+def _char_pinyin(char: str) -> tuple[str, ...]:
+    return tuple(lazy_pinyin(char))
 
 
 def text_hash(text: str) -> int:
@@ -314,7 +322,7 @@ def _days(leads: pd.DataFrame) -> np.ndarray:
 
 
 def lead_features(leads: pd.DataFrame, cut: Any, subjects: Subjects = NO_SUBJECTS,
-                  pseudonyms: Pseudonyms = UNKEYED) -> LeadChunk:
+                  pseudonyms: Pseudonyms = UNKEYED, sounds: Sounds | None = None) -> LeadChunk:
     """What each lead says on its own (names, phones, place, words), column by column.
 
     Nothing here depends on other leads, so chunks can be computed in parallel
@@ -322,7 +330,8 @@ def lead_features(leads: pd.DataFrame, cut: Any, subjects: Subjects = NO_SUBJECT
     (if given), so a corrected lead is computed again. ``cut`` splits Chinese text
     into words (``jieba.lcut``), passed in so the core holds no tokenizer state;
     ``subjects`` adds the subject words of the deployment's lexicon; phone and
-    ID numbers are kept only as ``pseudonyms`` (keyed hashes).
+    ID numbers are kept only as ``pseudonyms`` (keyed hashes); ``sounds`` gives the
+    reporter's name its near-sound key (刘敏 and 刘明), if the deployment has confusions.
     """
     scalars: dict[str, list[str | None]] = {c: [] for c in SCALAR_VOCAB}
     flat: dict[str, list[Any]] = {c: [] for c in (*SET_VOCAB, *HASHED_SETS)}
@@ -356,6 +365,7 @@ def lead_features(leads: pd.DataFrame, cut: Any, subjects: Subjects = NO_SUBJECT
             ("id_sig", pseudonyms(ident[:6] + ident[-4:]) if ident and len(ident) == 18 else None),
             ("name", full),
             ("name_py", pinyin_key(full) if full else None),
+            ("name_near", sounds.key(full) if full and sounds else None),
             ("surname", surname_of(name)),
             ("house", house_signature(address)),
             ("street", street_of(address, r.get("village") if isinstance(r.get("village"), str)

@@ -17,8 +17,8 @@ import pandas as pd
 # Which vocabulary codes each column: columns sharing one can be compared
 # (a reporter's name and a name another lead's text mentions are both pinyin).
 SCALAR_VOCAB = {"village": "place", "town": "place", "dtype": "dtype", "id_full": "id",
-                "id_sig": "id_sig", "name": "name", "name_py": "pinyin", "surname": "surname",
-                "house": "house", "street": "street", "proxy": "flag"}
+                "id_sig": "id_sig", "name": "name", "name_py": "pinyin", "name_near": "pinyin",
+                "surname": "surname", "house": "house", "street": "street", "proxy": "flag"}
 SET_VOCAB = {"phones": "phone", "sigs": "sig", "mentions": "surname", "cands": "pinyin",
              "spans": "span", "places": "pinyin", "words": "word", "amounts": "amount"}
 # Sets whose values are already integers (31-bit hashes): too many distinct strings for a
