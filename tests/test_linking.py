@@ -694,6 +694,14 @@ def test_an_address_many_reporters_give_counts_less() -> None:
     assert parties(plain) == {"不同 / 未知"}
     assert parties(crowded) == {"不同 / 不同姓且均未提及他人"}
 
+    def crowding(result: Any) -> set[tuple[str, float]]:
+        return {(f["level"], f["weight"]) for i in range(1, len(names) + 1)
+                for e in result.evidence[i] for f in e["fields"] if f["field"] == "crowded_address"}
+
+    # the coordinator reads why the link counts less: twelve reporters give that door
+    assert crowding(crowded) == {("常用地址（约12名报告人）", round(-np.log2(12 / 3), 2))}
+    assert crowding(plain) == set()
+
 
 def test_crowding_counts_distinct_reporters_and_spares_one_reporter() -> None:
     """One reporter calling ten times from home is one reporter; the bits taken grow with the

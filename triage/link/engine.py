@@ -258,13 +258,13 @@ def link(
         references = _references(enc, rpairs, rgamma, rshared)
         model = MatchModel.initial()
         model.surname_reference, model.village_reference = references
-        extra = _adjustments(enc, pairs, gamma, shared, model)
+        extra = _adjustment_parts(enc, pairs, gamma, shared, model).sum(axis=1)
         model = estimate_anchored(gamma, level_frequencies(rgamma), n * (n - 1) / 2,
                                   iterations=config.em_iterations, extra=extra,
                                   repeat_veto=config.repeat_veto, u_count=level_counts(rgamma))
         model.surname_reference, model.village_reference = references
-    else:
-        extra = _adjustments(enc, pairs, gamma, shared, model)
+    parts = _adjustment_parts(enc, pairs, gamma, shared, model)  # shown in the evidence too
+    extra = parts.sum(axis=1)
     prob = match_probability(model, gamma, extra)
     mark("weights")
     conflicts = pairs[id_conflicts(enc, pairs)]
@@ -272,6 +272,7 @@ def link(
     # Pairs below the floor are no evidence at all: dropped before clustering (most of them).
     useful = prob >= config.floor
     pairs, gamma, extra, prob = pairs[useful], gamma[useful], extra[useful], prob[useful]
+    parts = parts[useful]
     del shared, useful, enc  # the rest reads pairs, levels and probabilities only
     cannot = [(int(a), int(b)) for a, b in conflicts.tolist()]
     cannot += local.pairs(splits)
@@ -304,10 +305,12 @@ def link(
 
     final = np.asarray(clusters.root, dtype=np.int64)
     rows, other, best = strongest_links(pairs, prob, final, config.accept)
-    evidence = Evidence(wids[rows], wids[other], prob[best], gamma[best], model)
+    evidence = Evidence(wids[rows], wids[other], prob[best], gamma[best], model, parts[best],
+                        config.household)
     ask = np.asarray(clusters.review, dtype=np.int64)
     ask = ask[final[pairs[ask, 0]] != final[pairs[ask, 1]]]
-    review = ReviewPairs(wids[pairs[ask, 0]], wids[pairs[ask, 1]], prob[ask], gamma[ask], model)
+    review = ReviewPairs(wids[pairs[ask, 0]], wids[pairs[ask, 1]], prob[ask], gamma[ask], model,
+                         parts[ask], config.household)
     mark("cases")
     person_of = dict(zip(ids.tolist(), ids[person_rows].tolist(), strict=True))
     stats_out = {"leads": len(table), "pairs": n_pairs, "accepted": int((prob >= config.accept).sum()),
@@ -333,12 +336,19 @@ def _references(enc: Encoded, pairs: np.ndarray, gamma: np.ndarray,
 
 def _adjustments(enc: Encoded, pairs: np.ndarray, gamma: np.ndarray, shared: np.ndarray,
                  model: MatchModel) -> np.ndarray:
-    """Extra bits per pair for how rare the shared surname and the shared village are, and
-    for a shared house that is no home (``crowded``)."""
-    return (frequency_adjustment(shared, enc.surname_freq, model.surname_reference)
-            + frequency_adjustment(_shared_village(enc, pairs, gamma), enc.village_freq,
-                                   model.village_reference)
-            + crowd_adjustment(gamma, pairs, enc.home_reporters, enc.household))
+    """Extra bits per pair: the sum of ``_adjustment_parts``."""
+    return _adjustment_parts(enc, pairs, gamma, shared, model).sum(axis=1)
+
+
+def _adjustment_parts(enc: Encoded, pairs: np.ndarray, gamma: np.ndarray, shared: np.ndarray,
+                      model: MatchModel) -> np.ndarray:
+    """Extra bits per pair (columns as ``evidence.ADJUSTMENTS``): how rare the shared
+    surname and the shared village are, and a shared house that is no home (``crowded``)."""
+    return np.stack([
+        frequency_adjustment(shared, enc.surname_freq, model.surname_reference),
+        frequency_adjustment(_shared_village(enc, pairs, gamma), enc.village_freq,
+                             model.village_reference),
+        crowd_adjustment(gamma, pairs, enc.home_reporters, enc.household)], axis=1)
 
 
 class _Rows:

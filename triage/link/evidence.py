@@ -15,6 +15,26 @@ from triage.link.compare import FIELDS
 from triage.link.factors import FACTORS, UNKNOWN
 from triage.link.model import MatchModel, contributions
 
+# Columns of the engine's extra bits per pair, as a coordinator reads them.
+ADJUSTMENTS = ("surname_rarity", "village_rarity", "crowded_address")
+SHOWN = 0.05  # bits: an adjustment smaller than this is not worth a line
+
+
+def adjustment_entries(bits: np.ndarray, household: int) -> list[dict[str, Any]]:
+    """The extra bits of one pair in words: 共同姓氏少见 (+1.2), 常用地址（24名报告人） (-3.0)."""
+    out = []
+    for name, w in zip(ADJUSTMENTS, np.asarray(bits, dtype=float).tolist(), strict=True):
+        if abs(w) < SHOWN:
+            continue
+        if name == "surname_rarity":
+            label, level = "姓氏", "共同姓氏少见" if w > 0 else "共同姓氏常见"
+        elif name == "village_rarity":
+            label, level = "村/社区", "纠纷少的村/社区" if w > 0 else "纠纷多的村/社区"
+        else:  # bits = -log2(reporters / household), capped: the count it stands for
+            label, level = "门牌/楼号", f"常用地址（约{round(household * 2 ** -w)}名报告人）"
+        out.append({"field": name, "label": label, "level": level, "weight": round(w, 2)})
+    return out
+
 
 def explain(gamma_row: np.ndarray, contrib_row: np.ndarray) -> list[dict[str, Any]]:
     """Which fields agreed and how much each counted (fields weighed together as one), strongest first."""
@@ -35,8 +55,10 @@ class _Explained:
     thousand patterns of field levels among a million pairs, and a row's explanation
     depends on its levels alone."""
 
-    def __init__(self, gamma: np.ndarray, model: MatchModel) -> None:
+    def __init__(self, gamma: np.ndarray, model: MatchModel, adjust: np.ndarray | None = None,
+                 household: int = 3) -> None:
         self._gamma, self._model = gamma, model
+        self._adjust, self._household = adjust, household
         self._bits: np.ndarray | None = None  # every row's contributions, made on first reading
         self._made: dict[bytes, list[dict[str, Any]]] = {}
 
@@ -48,18 +70,23 @@ class _Explained:
             if self._bits is None:  # all at once: a run reads every row
                 self._bits = contributions(self._model, self._gamma)
             made = self._made[key] = explain(row, self._bits[k])
-        return list(made)
+        if self._adjust is None:
+            return list(made)
+        extra = adjustment_entries(self._adjust[k], self._household)
+        return sorted([*made, *extra], key=lambda e: -abs(e["weight"])) if extra else list(made)
 
 
 class Evidence(Mapping[int, list[dict[str, Any]]]):
     """Lead id → its strongest link inside its case: the other lead, the probability, the fields."""
 
     def __init__(self, leads: np.ndarray, others: np.ndarray, prob: np.ndarray,
-                 gamma: np.ndarray, model: MatchModel) -> None:
+                 gamma: np.ndarray, model: MatchModel, adjust: np.ndarray | None = None,
+                 household: int = 3) -> None:
         order = np.argsort(leads, kind="stable")
         self._leads, self._others = leads[order], others[order]
         self._prob = prob[order]
-        self._explained = _Explained(gamma[order], model)
+        self._explained = _Explained(gamma[order], model,
+                                     None if adjust is None else adjust[order], household)
 
     def _at(self, lead: object) -> int:
         if not isinstance(lead, (int, np.integer)):
@@ -104,9 +131,10 @@ class ReviewPairs(Sequence[dict[str, Any]]):
     """
 
     def __init__(self, lead_a: np.ndarray, lead_b: np.ndarray, prob: np.ndarray,
-                 gamma: np.ndarray, model: MatchModel) -> None:
+                 gamma: np.ndarray, model: MatchModel, adjust: np.ndarray | None = None,
+                 household: int = 3) -> None:
         self._a, self._b, self._prob = lead_a, lead_b, prob
-        self._explained = _Explained(gamma, model)
+        self._explained = _Explained(gamma, model, adjust, household)
 
     def __len__(self) -> int:
         return len(self._a)
