@@ -18,6 +18,7 @@ from samples.synthetic import generate
 from triage.link import LinkConfig, link
 from triage.link.blocking import candidate_pairs, lead_keys
 from triage.link.compare import FIELD_INDEX, FIELDS, compare_pairs
+from triage.link.factors import FACTORS
 from triage.link.encode import CorpusStats, encode, house_parts
 from triage.link.features import (
     NO_SUBJECTS,
@@ -571,6 +572,35 @@ def test_one_reporter_in_another_quarrel_is_another_case() -> None:
     assert result.case_of[1] != result.case_of[2]
     assert result.case_of[1] == result.case_of[3]
     assert result.person_of[1] == result.person_of[2] == result.person_of[3]
+
+
+def test_another_address_does_not_count_against_ones_own_number() -> None:
+    """The same phone gives home (东三旗村) one time and the town's hall the next: the other
+    place takes nothing from the pair, and the evidence says so; an address shared still
+    counts, and two people's different phones keep their places' full weight."""
+    from triage.link.evidence import adjustment_entries
+    from triage.link.model import contributions, whereabouts_adjustment
+
+    own = dict(reporter_name="马红梅", phones=["13910457781"], dispute_type="婚姻家庭")
+    rows = [*background(300),
+            lead(1, 0, **own, address="东三旗村东街24号", description="其丈夫酒后砸东西，双方争吵"),
+            lead(2, 9, **own, village="前锋村", village_code="110114115201",
+                 address="北七家镇政府附近", description="丈夫又喝酒闹事，要求调解")]
+    result = link(frame(rows), {}, jieba.lcut, CONFIG)
+    model = result.model
+    gamma = np.full((4, len(FIELDS)), -1, dtype=np.int8)
+    gamma[:, FIELD_INDEX["place"]] = [1, 0, 2, 1]
+    gamma[:, FIELD_INDEX["phone"]] = [2, 2, 2, 0]
+    back = whereabouts_adjustment(model, gamma)
+    place = [f.name for f in FACTORS].index("place")
+    against = contributions(model, gamma)[:, place]
+    assert against[0] < 0 and against[1] < 0 and against[2] > 0  # the fitted weights as they are
+    assert back.tolist() == pytest.approx([-against[0], -against[1], 0.0, 0.0])
+    fields = [f for e in result.evidence[2] for f in e["fields"]]
+    assert {"field": "own_number_address", "label": "地点", "level": "本人号码：住址不同不计",
+            "weight": round(-float(against[0]), 2)} in fields  # 同镇街, given back
+    assert result.case_of[1] == result.case_of[2]
+    assert adjustment_entries(np.zeros(4), 3) == []
 
 
 def test_the_repeat_model_is_learned_and_kept() -> None:

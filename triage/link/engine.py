@@ -28,6 +28,7 @@ from triage.link.model import (
     level_counts,
     level_frequencies,
     match_probability,
+    whereabouts_adjustment,
 )
 from triage.link.persons import group_persons
 from triage.link.repeat import VETO
@@ -258,7 +259,7 @@ def link(
         references = _references(enc, rpairs, rgamma, rshared)
         model = MatchModel.initial()
         model.surname_reference, model.village_reference = references
-        extra = _adjustment_parts(enc, pairs, gamma, shared, model).sum(axis=1)
+        extra = _adjustment_parts(enc, pairs, gamma, shared, model, fitted=False).sum(axis=1)
         model = estimate_anchored(gamma, level_frequencies(rgamma), n * (n - 1) / 2,
                                   iterations=config.em_iterations, extra=extra,
                                   repeat_veto=config.repeat_veto, u_count=level_counts(rgamma))
@@ -341,14 +342,17 @@ def _adjustments(enc: Encoded, pairs: np.ndarray, gamma: np.ndarray, shared: np.
 
 
 def _adjustment_parts(enc: Encoded, pairs: np.ndarray, gamma: np.ndarray, shared: np.ndarray,
-                      model: MatchModel) -> np.ndarray:
+                      model: MatchModel, fitted: bool = True) -> np.ndarray:
     """Extra bits per pair (columns as ``evidence.ADJUSTMENTS``): how rare the shared
-    surname and the shared village are, and a shared house that is no home (``crowded``)."""
+    surname and the shared village are, a shared house that is no home (``crowded``),
+    and, once ``model`` is ``fitted``, another address of one person's own number."""
     return np.stack([
         frequency_adjustment(shared, enc.surname_freq, model.surname_reference),
         frequency_adjustment(_shared_village(enc, pairs, gamma), enc.village_freq,
                              model.village_reference),
-        crowd_adjustment(gamma, pairs, enc.home_reporters, enc.household)], axis=1)
+        crowd_adjustment(gamma, pairs, enc.home_reporters, enc.household),
+        whereabouts_adjustment(model, gamma) if fitted
+        else np.zeros(len(pairs), dtype=np.float32)], axis=1)
 
 
 class _Rows:

@@ -16,7 +16,7 @@ from triage.link.factors import FACTORS, UNKNOWN
 from triage.link.model import MatchModel, contributions
 
 # Columns of the engine's extra bits per pair, as a coordinator reads them.
-ADJUSTMENTS = ("surname_rarity", "village_rarity", "crowded_address")
+ADJUSTMENTS = ("surname_rarity", "village_rarity", "crowded_address", "own_number_address")
 SHOWN = 0.05  # bits: an adjustment smaller than this is not worth a line
 
 
@@ -30,8 +30,10 @@ def adjustment_entries(bits: np.ndarray, household: int) -> list[dict[str, Any]]
             label, level = "姓氏", "共同姓氏少见" if w > 0 else "共同姓氏常见"
         elif name == "village_rarity":
             label, level = "村/社区", "纠纷少的村/社区" if w > 0 else "纠纷多的村/社区"
-        else:  # bits = -log2(reporters / household), capped: the count it stands for
+        elif name == "crowded_address":  # bits = -log2(reporters / household), capped
             label, level = "门牌/楼号", f"常用地址（约{round(household * 2 ** -w)}名报告人）"
+        else:
+            label, level = "地点", "本人号码：住址不同不计"
         out.append({"field": name, "label": label, "level": level, "weight": round(w, 2)})
     return out
 

@@ -103,6 +103,25 @@ def contributions(model: MatchModel, gamma: np.ndarray) -> np.ndarray:
     return np.stack([t[_lookup(f, gamma)] for f, t in zip(FACTORS, tables, strict=True)], axis=1)
 
 
+WHEREABOUTS = ("place", "house")  # factors that say where a reporter was, not what about
+
+
+def whereabouts_adjustment(model: MatchModel, gamma: np.ndarray) -> np.ndarray:
+    """Bits given back to a pair of one person's own full number (phone or valid ID) whose
+    place or house disagree: the person gives home one time, work or a landmark the next,
+    so another address says nothing against them; an address they share still counts.
+
+    Only at scoring, after the weights are fitted: the fields' m still come from every pair."""
+    out = np.zeros(len(gamma), dtype=np.float32)
+    own = np.flatnonzero((gamma[:, FIELD_INDEX["phone"]] == 2) | (gamma[:, FIELD_INDEX["id_number"]] == 2))
+    if len(own):
+        names = [f.name for f in FACTORS]
+        cols = [names.index(n) for n in WHEREABOUTS]
+        against = contributions(model, gamma[own])[:, cols].sum(axis=1)
+        out[own] = np.maximum(-against, 0.0)
+    return out
+
+
 def match_probability(model: MatchModel, gamma: np.ndarray,
                       extra: np.ndarray | None = None, step: int = 4_000_000) -> np.ndarray:
     """Posterior probability that each pair is one case (in slices: bounded temporaries)."""
