@@ -29,19 +29,19 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from link import _leads, scores  # noqa: E402
+from link import _leads, scores
 
-import triage.link.engine as engine  # noqa: E402
-from connectors.config import load_config  # noqa: E402
-from connectors.settings import REPO_DATA  # noqa: E402
-from connectors.tokenizer import cut, word_tags  # noqa: E402
-from triage.link import link  # noqa: E402
-from triage.link.blocking import candidate_pairs, lead_keys  # noqa: E402
-from triage.link.compare import compare_pairs  # noqa: E402
-from triage.link.crowded import home_reporters  # noqa: E402
-from triage.link.encode import encode  # noqa: E402
-from triage.link.features import UNKEYED  # noqa: E402
-from triage.link.persons import group_persons  # noqa: E402
+import triage.link.engine as engine
+from connectors.config import load_config
+from connectors.settings import REPO_DATA
+from connectors.tokenizer import cut, word_tags
+from triage.link import link
+from triage.link.blocking import candidate_pairs, lead_keys
+from triage.link.compare import compare_pairs
+from triage.link.crowded import home_reporters
+from triage.link.encode import encode
+from triage.link.features import UNKEYED
+from triage.link.persons import group_persons
 
 
 def pattern_shares(frame: pd.DataFrame, truth: pd.Series, cfg: Any, words: Any,

@@ -18,8 +18,8 @@ from samples.synthetic import generate
 from triage.link import LinkConfig, link
 from triage.link.blocking import candidate_pairs, lead_keys
 from triage.link.compare import FIELD_INDEX, FIELDS, compare_pairs
-from triage.link.factors import FACTORS
 from triage.link.encode import CorpusStats, encode, house_parts
+from triage.link.factors import FACTORS
 from triage.link.features import (
     NO_SUBJECTS,
     UNKEYED,
@@ -578,7 +578,7 @@ def test_another_address_does_not_count_against_ones_own_number() -> None:
     """The same phone gives home (东三旗村) one time and the town's hall the next: the other
     place takes nothing from the pair, and the evidence says so; an address shared still
     counts, and two people's different phones keep their places' full weight."""
-    from triage.link.evidence import adjustment_entries
+    from triage.link.evidence import ADJUSTMENTS, adjustment_entries
     from triage.link.model import contributions, whereabouts_adjustment
 
     own = dict(reporter_name="马红梅", phones=["13910457781"], dispute_type="婚姻家庭")
@@ -600,7 +600,7 @@ def test_another_address_does_not_count_against_ones_own_number() -> None:
     assert {"field": "own_number_address", "label": "地点", "level": "本人号码：住址不同不计",
             "weight": round(-float(against[0]), 2)} in fields  # 同镇街, given back
     assert result.case_of[1] == result.case_of[2]
-    assert adjustment_entries(np.zeros(4), 3) == []
+    assert adjustment_entries(np.zeros(len(ADJUSTMENTS)), 3) == []
 
 
 def test_the_repeat_model_is_learned_and_kept() -> None:
@@ -731,6 +731,55 @@ def test_an_address_many_reporters_give_counts_less() -> None:
     # the coordinator reads why the link counts less: twelve reporters give that door
     assert crowding(crowded) == {("常用地址（约12名报告人）", round(-np.log2(12 / 3), 2))}
     assert crowding(plain) == set()
+
+
+def test_a_person_many_reporters_name_ties_them_less() -> None:
+    """Eight workers each name their boss 马云亮 in full: what ties two of them is a third
+    person eight reporters name, which counts log2(8/3) bits less; a wife and her
+    mother-in-law who both name 李建军 keep the full weight, and so does a worker's pair
+    with the boss's own report (one names the other)."""
+    from triage.link.crowded import counterpart_adjustment, named_reporters
+    from triage.link.persons import group_persons
+
+    names = ["赵刚", "钱芳", "孙立", "吴敏", "郑强", "冯雪", "陈晨", "褚亮"]
+    rows = [lead(i + 1, 5 * i, reporter_name=n, phones=[f"1360000{i:04d}"], dispute_type="劳资/欠薪",
+                 description=f"在鑫达保安公司干活，老板马云亮拖欠工资{3000 + 700 * i}元不给")
+            for i, n in enumerate(names)]
+    rows += [lead(9, 2, reporter_name="马云亮", phones=["13911112222"], dispute_type="劳资/欠薪",
+                  description="工人赵刚上门讨要工资，双方争吵"),
+             lead(10, 1, reporter_name="王秀英", dispute_type="婚姻家庭", description="丈夫李建军酒后打人"),
+             lead(11, 3, reporter_name="张桂兰", dispute_type="婚姻家庭", description="儿子李建军喝酒闹事")]
+    vocabs = Vocabularies()
+    table = FeatureTable.coded(lead_features(frame(rows), jieba.lcut), vocabs)
+    enc = encode(table, CorpusStats.of(table, vocabs), vocabs)
+    pairs = np.array([[0, 1], [2, 7], [0, 8], [9, 10]])
+    gamma, _ = compare_pairs(enc, pairs)
+    party = FIELDS[FIELD_INDEX["party"]].levels
+    assert [party[g] for g in gamma[:, FIELD_INDEX["party"]]] == ["提及对方全名"] * 4
+    reporters = named_reporters(table, group_persons(table))
+    bits = counterpart_adjustment(gamma, pairs, enc.named_exact, enc.cands, enc.name_py, reporters, 3)
+    assert bits.tolist() == pytest.approx([-np.log2(8 / 3)] * 2 + [0.0, 0.0])
+    assert counterpart_adjustment(gamma, pairs, enc.named_exact, enc.cands, enc.name_py,
+                                  reporters, 8).tolist() == [0.0] * 4
+
+
+def test_combined_evidence_keeps_a_crowded_doors_cost() -> None:
+    """Lead 0 shares a crowded door with lead 1 and a quiet village with lead 2 (one case):
+    taken together, the door's cost counts as well as the village's bonus."""
+    from triage.link.cluster import ClusterRules, merge_on_combined_evidence
+
+    rules = ClusterRules(accept=0.97, review=0.6, certain=0.999, floor=0.05, reporters=6)
+    pairs = np.array([[0, 1], [0, 2], [1, 2]], dtype=np.int64)
+    gamma = np.zeros((3, len(FIELDS)), dtype=np.int8)
+    parts = np.array([[0.0, -3.0], [1.0, 0.0], [0.0, 0.0]], dtype=np.float32)  # village, door
+
+    def score(g: np.ndarray, bonus: np.ndarray) -> np.ndarray:
+        return 1 / (1 + 2.0 ** -(np.asarray(bonus, dtype=float) + 5.5))
+
+    root = [0, 1, 1]
+    kept = merge_on_combined_evidence(root, pairs, gamma, parts, score, rules, worst=[1])
+    joined = merge_on_combined_evidence(root, pairs, gamma, parts, score, rules)
+    assert kept[0] != kept[1] and joined[0] == joined[1]
 
 
 def test_crowding_counts_distinct_reporters_and_spares_one_reporter() -> None:

@@ -10,7 +10,7 @@ unrelated disputes. Pairs in the uncertain band that end up apart go to review.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -126,7 +126,7 @@ def merge_on_combined_evidence(
     root: list[int], pairs: np.ndarray, gamma: np.ndarray, extra: np.ndarray,
     score: Callable[[np.ndarray, np.ndarray], np.ndarray], rules: ClusterRules,
     cannot: Iterable[tuple[int, int]] = (), rounds: int = 3, prob: np.ndarray | None = None,
-    floor: float = 0.05, person: np.ndarray | None = None,
+    floor: float = 0.05, person: np.ndarray | None = None, worst: Sequence[int] = (),
 ) -> list[int]:
     """Join clusters whose leads, taken together, agree strongly enough.
 
@@ -138,6 +138,10 @@ def merge_on_combined_evidence(
     (each row's reporter), two clusters that would hold more than ``rules.reporters``
     distinct reporters are not joined on combined evidence: the best of many pairs is no
     evidence that many people's complaints are one dispute.
+
+    ``extra`` is each pair's extra bits, or a column per kind of them; the best of each
+    column counts, except the ``worst`` columns, whose worst counts: a door many reporters
+    give takes its bits from the house that agrees, whichever pair the agreement came from.
     """
     roots = np.asarray(root, dtype=np.int64)
     width = np.int64(len(roots) + 1)
@@ -160,7 +164,7 @@ def merge_on_combined_evidence(
         cross, code = cross[order], code[order]
         starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
         best = np.maximum.reduceat(gamma[cross], starts, axis=0)
-        bonus = np.maximum.reduceat(extra[cross], starts)
+        bonus = _combined_bonus(extra[cross], starts, worst)
         merged_prob = score(best.astype(np.int8), bonus)
         first = code[starts]
         size = np.bincount(roots, minlength=len(roots))
@@ -193,3 +197,15 @@ def merge_on_combined_evidence(
             break
         roots = np.array([find(int(r)) for r in roots.tolist()], dtype=np.int64)
     return roots.tolist()
+
+
+def _combined_bonus(extra: np.ndarray, starts: np.ndarray, worst: Sequence[int]) -> np.ndarray:
+    """Per group of pairs (``starts``), the best extra bits of each column (the worst of the
+    ``worst`` ones), summed."""
+    if extra.ndim == 1:
+        return np.maximum.reduceat(extra, starts)
+    out = np.zeros(len(starts), dtype=np.float64)
+    for c in range(extra.shape[1]):
+        reduce = np.minimum if c in worst else np.maximum
+        out += reduce.reduceat(extra[:, c], starts)
+    return out

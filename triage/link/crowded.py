@@ -1,20 +1,23 @@
-"""Crowded addresses: a door many people give is a workplace, a shop or an office.
+"""Crowded addresses and counterparts: what many reporters share is an employer, not a quarrel.
 
 Two reporters of different families who give one house number in one village are
 usually one household in one quarrel. When a dozen reporters give it, it is a
 factory's gate or a training school's shop front, and sharing it says little
 more than sharing the street: dozens of workers' separate wage complaints against
-one employer would otherwise look like one case.
+one employer would otherwise look like one case. So it is with a person two leads
+both name: a husband named by his wife and her mother is one quarrel; a boss named
+in full by a dozen workers is a dozen quarrels.
 """
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 import pandas as pd
 
-from triage.link.compare import FIELD_INDEX
+from triage.link.compare import FIELD_INDEX, _contains
 from triage.link.repeat import same_reporter
-from triage.link.table import FeatureTable
+from triage.link.table import FeatureTable, Ragged
 
 CAP = 8.0  # bits a crowded address may take away at most
 
@@ -41,5 +44,52 @@ def crowd_adjustment(gamma: np.ndarray, pairs: np.ndarray, reporters: np.ndarray
         return out
     n = np.maximum(reporters[pairs[:, 0]], reporters[pairs[:, 1]]).astype(np.float64)
     hit = (gamma[:, FIELD_INDEX["house"]] == 2) & (n > household) & ~same_reporter(gamma)
+    out[hit] = -np.minimum(np.log2(n[hit] / household), CAP)
+    return out
+
+
+def named_reporters(table: FeatureTable, person: np.ndarray) -> np.ndarray:
+    """Per name-span code, how many distinct reporters' leads name it (0: none)."""
+    spans = table.sets["spans"]
+    if not len(spans.values):
+        return np.zeros(1, dtype=np.int64)
+    who = pd.DataFrame({"c": spans.values, "p": person[spans.owner]}).drop_duplicates()
+    return np.bincount(who["c"].to_numpy(), minlength=int(spans.values.max()) + 1).astype(np.int64)
+
+
+@numba.njit(cache=True, nogil=True)
+def _shared_named(pa: np.ndarray, pb: np.ndarray, party: np.ndarray, ne_o: np.ndarray,
+                  ne_v: np.ndarray, cd_o: np.ndarray, cd_v: np.ndarray, name_py: np.ndarray,
+                  reporters: np.ndarray, out: np.ndarray) -> None:
+    for k in range(len(pa)):
+        if party[k] != 7 and party[k] != 8:
+            continue
+        i, j = pa[k], pb[k]
+        if (name_py[j] > 0 and _contains(cd_o, cd_v, i, name_py[j])) or (
+                name_py[i] > 0 and _contains(cd_o, cd_v, j, name_py[i])):
+            continue  # one names the other: no third person in between
+        least = -1
+        for x in range(ne_o[i], ne_o[i + 1]):
+            v = ne_v[x]
+            if _contains(ne_o, ne_v, j, v):
+                n = reporters[v] if v < len(reporters) else 0
+                if least < 0 or n < least:
+                    least = n
+        out[k] = max(least, 0)
+
+
+def counterpart_adjustment(gamma: np.ndarray, pairs: np.ndarray, named: Ragged | None,
+                           cands: Ragged | None, name_py: np.ndarray | None,
+                           reporters: np.ndarray | None, household: int) -> np.ndarray:
+    """Bits taken from pairs of two reporters whose only tie of persons is a third person both
+    name in full, named by more than ``household`` reporters: log2(reporters / household),
+    at most ``CAP`` (the least-named person they share counts)."""
+    out = np.zeros(len(pairs), dtype=np.float32)
+    if not len(pairs) or reporters is None or named is None or cands is None or name_py is None:
+        return out
+    n = np.zeros(len(pairs), dtype=np.int64)
+    _shared_named(pairs[:, 0], pairs[:, 1], gamma[:, FIELD_INDEX["party"]].astype(np.int64),
+                  named.offsets, named.values, cands.offsets, cands.values, name_py, reporters, n)
+    hit = (n > household) & ~same_reporter(gamma)
     out[hit] = -np.minimum(np.log2(n[hit] / household), CAP)
     return out

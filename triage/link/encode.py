@@ -63,6 +63,8 @@ class Encoded:
     # counted), and how many one household has: a house given by more is no home
     home_reporters: np.ndarray | None = None
     household: int = 3
+    # per name-span code, distinct reporters naming it (``crowded``; None: not counted)
+    named_reporters: np.ndarray | None = None
 
 
 def _grown(counts: np.ndarray, size: int) -> np.ndarray:

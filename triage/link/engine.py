@@ -16,9 +16,14 @@ from triage.link.blocking import BlockingRules, candidate_pairs, lead_keys
 from triage.link.cases import assign_case_ids
 from triage.link.cluster import ClusterRules, cluster, merge_on_combined_evidence
 from triage.link.compare import FIELD_INDEX, compare_pairs, id_conflicts
-from triage.link.crowded import crowd_adjustment, home_reporters
+from triage.link.crowded import (
+    counterpart_adjustment,
+    crowd_adjustment,
+    home_reporters,
+    named_reporters,
+)
 from triage.link.encode import CorpusStats, Encoded, encode
-from triage.link.evidence import Evidence, ReviewPairs, strongest_links
+from triage.link.evidence import ADJUSTMENTS, Evidence, ReviewPairs, strongest_links
 from triage.link.features import UNKEYED, Pseudonyms, Subjects, lead_features, same_version
 from triage.link.index import LinkIndex
 from triage.link.model import (
@@ -201,13 +206,14 @@ def link(
     table, stats, vocabs = _refresh(leads, cut, lexicons, pseudonyms, index, stale, chunks)
     person_rows = group_persons(table)
     crowd = home_reporters(table, person_rows)
+    namers = named_reporters(table, person_rows)
     mark("features")
 
     def encoded(rows: np.ndarray | None = None) -> Encoded:
         part = table if rows is None else table.take(rows)
         return replace(encode(part, stats, vocabs, config.stopwords, config.max_df, words),
                        home_reporters=crowd if rows is None else crowd[rows],
-                       household=config.household)
+                       household=config.household, named_reporters=namers)
 
     def strong(touching: np.ndarray) -> np.ndarray:
         """The pairs a night's leads make that are evidence at all (scored at the floor or more)."""
@@ -272,7 +278,7 @@ def link(
     n_pairs = len(pairs)
     # Pairs below the floor are no evidence at all: dropped before clustering (most of them).
     useful = prob >= config.floor
-    pairs, gamma, extra, prob = pairs[useful], gamma[useful], extra[useful], prob[useful]
+    pairs, gamma, prob = pairs[useful], gamma[useful], prob[useful]
     parts = parts[useful]
     del shared, useful, enc  # the rest reads pairs, levels and probabilities only
     cannot = [(int(a), int(b)) for a, b in conflicts.tolist()]
@@ -292,8 +298,9 @@ def link(
     reporter = person_rows[work]
     clusters = cluster(len(work), pairs, prob, config.clusters, cannot, must, person=reporter)
     clusters.root = merge_on_combined_evidence(
-        clusters.root, pairs, gamma, extra, lambda g, x: match_probability(model, g, x),
-        config.clusters, cannot, person=reporter)  # pairs under the floor are already gone
+        clusters.root, pairs, gamma, parts, lambda g, x: match_probability(model, g, x),
+        config.clusters, cannot, person=reporter,  # pairs under the floor are already gone
+        worst=[ADJUSTMENTS.index("crowded_address"), ADJUSTMENTS.index("crowded_counterpart")])
 
     mark("clusters")
     comps: dict[int, list[int]] = {}
@@ -344,13 +351,16 @@ def _adjustments(enc: Encoded, pairs: np.ndarray, gamma: np.ndarray, shared: np.
 def _adjustment_parts(enc: Encoded, pairs: np.ndarray, gamma: np.ndarray, shared: np.ndarray,
                       model: MatchModel, fitted: bool = True) -> np.ndarray:
     """Extra bits per pair (columns as ``evidence.ADJUSTMENTS``): how rare the shared
-    surname and the shared village are, a shared house that is no home (``crowded``),
-    and, once ``model`` is ``fitted``, another address of one person's own number."""
+    surname and the shared village are, a shared house that is no home and a person many
+    reporters name (``crowded``), and, once ``model`` is ``fitted``, another address of
+    one person's own number."""
     return np.stack([
         frequency_adjustment(shared, enc.surname_freq, model.surname_reference),
         frequency_adjustment(_shared_village(enc, pairs, gamma), enc.village_freq,
                              model.village_reference),
         crowd_adjustment(gamma, pairs, enc.home_reporters, enc.household),
+        counterpart_adjustment(gamma, pairs, enc.named_exact, enc.cands, enc.name_py,
+                               enc.named_reporters, enc.household),
         whereabouts_adjustment(model, gamma) if fitted
         else np.zeros(len(pairs), dtype=np.float32)], axis=1)
 

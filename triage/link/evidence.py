@@ -16,7 +16,8 @@ from triage.link.factors import FACTORS, UNKNOWN
 from triage.link.model import MatchModel, contributions
 
 # Columns of the engine's extra bits per pair, as a coordinator reads them.
-ADJUSTMENTS = ("surname_rarity", "village_rarity", "crowded_address", "own_number_address")
+ADJUSTMENTS = ("surname_rarity", "village_rarity", "crowded_address", "crowded_counterpart",
+               "own_number_address")
 SHOWN = 0.05  # bits: an adjustment smaller than this is not worth a line
 
 
@@ -32,6 +33,8 @@ def adjustment_entries(bits: np.ndarray, household: int) -> list[dict[str, Any]]
             label, level = "村/社区", "纠纷少的村/社区" if w > 0 else "纠纷多的村/社区"
         elif name == "crowded_address":  # bits = -log2(reporters / household), capped
             label, level = "门牌/楼号", f"常用地址（约{round(household * 2 ** -w)}名报告人）"
+        elif name == "crowded_counterpart":
+            label, level = "当事人", f"双方都提到的人被约{round(household * 2 ** -w)}名报告人提到"
         else:
             label, level = "地点", "本人号码：住址不同不计"
         out.append({"field": name, "label": label, "level": level, "weight": round(w, 2)})
