@@ -734,11 +734,11 @@ def test_an_address_many_reporters_give_counts_less() -> None:
 
 
 def test_a_person_many_reporters_name_ties_them_less() -> None:
-    """Eight workers each name their boss 马云亮 in full: what ties two of them is a third
-    person eight reporters name, which counts log2(8/3) bits less; a wife and her
-    mother-in-law who both name 李建军 keep the full weight, and so does a worker's pair
-    with the boss's own report (one names the other)."""
-    from triage.link.crowded import counterpart_adjustment, named_reporters
+    """Eight workers each name their boss 马云亮 in full: what ties two of them, or one of
+    them to the boss's own report, is a person eight reporters name, which counts
+    log2(8/3) bits less; a wife and her mother-in-law who both name 李建军 keep the full
+    weight."""
+    from triage.link.crowded import counterpart_adjustment, named_reporters, reporter_named
     from triage.link.persons import group_persons
 
     names = ["赵刚", "钱芳", "孙立", "吴敏", "郑强", "冯雪", "陈晨", "褚亮"]
@@ -757,10 +757,16 @@ def test_a_person_many_reporters_name_ties_them_less() -> None:
     party = FIELDS[FIELD_INDEX["party"]].levels
     assert [party[g] for g in gamma[:, FIELD_INDEX["party"]]] == ["提及对方全名"] * 4
     reporters = named_reporters(table, group_persons(table))
-    bits = counterpart_adjustment(gamma, pairs, enc.named_exact, enc.cands, enc.name_py, reporters, 3)
-    assert bits.tolist() == pytest.approx([-np.log2(8 / 3)] * 2 + [0.0, 0.0])
-    assert counterpart_adjustment(gamma, pairs, enc.named_exact, enc.cands, enc.name_py,
-                                  reporters, 8).tolist() == [0.0] * 4
+    named_as = reporter_named(table, vocabs, reporters)
+    assert named_as[8] == 8 and named_as[9] == 0  # the boss by every worker; the wife by nobody
+
+    def bits(household: int) -> list[float]:
+        return counterpart_adjustment(gamma, pairs, enc.named_exact, enc.cands, enc.name_py,
+                                      reporters, named_as, household).tolist()
+
+    # the boss's own report and a worker who names him: as many name him as name him anywhere
+    assert bits(3) == pytest.approx([-np.log2(8 / 3)] * 3 + [0.0])
+    assert bits(8) == [0.0] * 4
 
 
 def test_combined_evidence_keeps_a_crowded_doors_cost() -> None:

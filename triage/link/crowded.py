@@ -17,7 +17,7 @@ import pandas as pd
 
 from triage.link.compare import FIELD_INDEX, _contains
 from triage.link.repeat import same_reporter
-from triage.link.table import FeatureTable, Ragged
+from triage.link.table import FeatureTable, Ragged, Vocabularies
 
 CAP = 8.0  # bits a crowded address may take away at most
 
@@ -57,17 +57,30 @@ def named_reporters(table: FeatureTable, person: np.ndarray) -> np.ndarray:
     return np.bincount(who["c"].to_numpy(), minlength=int(spans.values.max()) + 1).astype(np.int64)
 
 
+def reporter_named(table: FeatureTable, vocabs: Vocabularies, named: np.ndarray) -> np.ndarray:
+    """Per row, how many distinct reporters name its reporter in full (``named_reporters``):
+    a boss a dozen workers name is named by a dozen, whoever reports."""
+    names = vocabs["name"].strings
+    span = vocabs["span"].index
+    code = np.array([span.get(n, 0) if n else 0 for n in names], dtype=np.int64)
+    per_name = np.where(code < len(named), named[np.minimum(code, len(named) - 1)], 0)
+    per_name[code == 0] = 0
+    return per_name[table.scalars["name"].astype(np.int64)]
+
+
 @numba.njit(cache=True, nogil=True)
 def _shared_named(pa: np.ndarray, pb: np.ndarray, party: np.ndarray, ne_o: np.ndarray,
                   ne_v: np.ndarray, cd_o: np.ndarray, cd_v: np.ndarray, name_py: np.ndarray,
-                  reporters: np.ndarray, out: np.ndarray) -> None:
+                  reporters: np.ndarray, named_as: np.ndarray, out: np.ndarray) -> None:
     for k in range(len(pa)):
         if party[k] != 7 and party[k] != 8:
             continue
         i, j = pa[k], pb[k]
-        if (name_py[j] > 0 and _contains(cd_o, cd_v, i, name_py[j])) or (
-                name_py[i] > 0 and _contains(cd_o, cd_v, j, name_py[i])):
-            continue  # one names the other: no third person in between
+        ij = name_py[j] > 0 and _contains(cd_o, cd_v, i, name_py[j])
+        ji = name_py[i] > 0 and _contains(cd_o, cd_v, j, name_py[i])
+        if ij or ji:  # one names the other: as many as name that reporter
+            out[k] = max(named_as[j] if ij else 0, named_as[i] if ji else 0)
+            continue
         least = -1
         for x in range(ne_o[i], ne_o[i + 1]):
             v = ne_v[x]
@@ -80,16 +93,19 @@ def _shared_named(pa: np.ndarray, pb: np.ndarray, party: np.ndarray, ne_o: np.nd
 
 def counterpart_adjustment(gamma: np.ndarray, pairs: np.ndarray, named: Ragged | None,
                            cands: Ragged | None, name_py: np.ndarray | None,
-                           reporters: np.ndarray | None, household: int) -> np.ndarray:
-    """Bits taken from pairs of two reporters whose only tie of persons is a third person both
-    name in full, named by more than ``household`` reporters: log2(reporters / household),
-    at most ``CAP`` (the least-named person they share counts)."""
+                           reporters: np.ndarray | None, named_as: np.ndarray | None,
+                           household: int) -> np.ndarray:
+    """Bits taken from pairs of two reporters tied by a person named in full by more than
+    ``household`` reporters (a third person both name, the least named of them, or one's
+    reporter whom the other names): log2(reporters / household), at most ``CAP``."""
     out = np.zeros(len(pairs), dtype=np.float32)
-    if not len(pairs) or reporters is None or named is None or cands is None or name_py is None:
+    if (not len(pairs) or reporters is None or named is None or cands is None or name_py is None
+            or named_as is None):
         return out
     n = np.zeros(len(pairs), dtype=np.int64)
     _shared_named(pairs[:, 0], pairs[:, 1], gamma[:, FIELD_INDEX["party"]].astype(np.int64),
-                  named.offsets, named.values, cands.offsets, cands.values, name_py, reporters, n)
+                  named.offsets, named.values, cands.offsets, cands.values, name_py, reporters,
+                  named_as, n)
     hit = (n > household) & ~same_reporter(gamma)
     out[hit] = -np.minimum(np.log2(n[hit] / household), CAP)
     return out

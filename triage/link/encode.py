@@ -65,6 +65,7 @@ class Encoded:
     household: int = 3
     # per name-span code, distinct reporters naming it (``crowded``; None: not counted)
     named_reporters: np.ndarray | None = None
+    reporter_named: np.ndarray | None = None  # per row, distinct reporters naming its reporter
 
 
 def _grown(counts: np.ndarray, size: int) -> np.ndarray:

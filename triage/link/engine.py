@@ -21,6 +21,7 @@ from triage.link.crowded import (
     crowd_adjustment,
     home_reporters,
     named_reporters,
+    reporter_named,
 )
 from triage.link.encode import CorpusStats, Encoded, encode
 from triage.link.evidence import ADJUSTMENTS, Evidence, ReviewPairs, strongest_links
@@ -207,13 +208,15 @@ def link(
     person_rows = group_persons(table)
     crowd = home_reporters(table, person_rows)
     namers = named_reporters(table, person_rows)
+    named_as = reporter_named(table, vocabs, namers)
     mark("features")
 
     def encoded(rows: np.ndarray | None = None) -> Encoded:
         part = table if rows is None else table.take(rows)
         return replace(encode(part, stats, vocabs, config.stopwords, config.max_df, words),
                        home_reporters=crowd if rows is None else crowd[rows],
-                       household=config.household, named_reporters=namers)
+                       household=config.household, named_reporters=namers,
+                       reporter_named=named_as if rows is None else named_as[rows])
 
     def strong(touching: np.ndarray) -> np.ndarray:
         """The pairs a night's leads make that are evidence at all (scored at the floor or more)."""
@@ -360,7 +363,7 @@ def _adjustment_parts(enc: Encoded, pairs: np.ndarray, gamma: np.ndarray, shared
                              model.village_reference),
         crowd_adjustment(gamma, pairs, enc.home_reporters, enc.household),
         counterpart_adjustment(gamma, pairs, enc.named_exact, enc.cands, enc.name_py,
-                               enc.named_reporters, enc.household),
+                               enc.named_reporters, enc.reporter_named, enc.household),
         whereabouts_adjustment(model, gamma) if fitted
         else np.zeros(len(pairs), dtype=np.float32)], axis=1)
 
