@@ -738,7 +738,7 @@ def test_a_person_many_reporters_name_ties_them_less() -> None:
     them to the boss's own report, is a person eight reporters name, which counts
     log2(8/3) bits less; a wife and her mother-in-law who both name 李建军 keep the full
     weight."""
-    from triage.link.crowded import counterpart_adjustment, named_reporters, reporter_named
+    from triage.link.crowded import counterpart_adjustment, named_reporters
     from triage.link.persons import group_persons
 
     names = ["赵刚", "钱芳", "孙立", "吴敏", "郑强", "冯雪", "陈晨", "褚亮"]
@@ -756,17 +756,27 @@ def test_a_person_many_reporters_name_ties_them_less() -> None:
     gamma, _ = compare_pairs(enc, pairs)
     party = FIELDS[FIELD_INDEX["party"]].levels
     assert [party[g] for g in gamma[:, FIELD_INDEX["party"]]] == ["提及对方全名"] * 4
-    reporters = named_reporters(table, group_persons(table))
-    named_as = reporter_named(table, vocabs, reporters)
+    reporters, named_as = named_reporters(table, vocabs, group_persons(table))
     assert named_as[8] == 8 and named_as[9] == 0  # the boss by every worker; the wife by nobody
 
     def bits(household: int) -> list[float]:
         return counterpart_adjustment(gamma, pairs, enc.named_exact, enc.cands, enc.name_py,
-                                      reporters, named_as, household).tolist()
+                                      enc.town, reporters, named_as, household).tolist()
 
     # the boss's own report and a worker who names him: as many name him as name him anywhere
     assert bits(3) == pytest.approx([-np.log2(8 / 3)] * 3 + [0.0])
     assert bits(8) == [0.0] * 4
+    # eight reporters across eight towns who name a 马云亮 are eight people's quarrels with
+    # as many men of that name: counted per town, none is crowded
+    apart = [{**r, "village_code": f"1101141{k:02d}001"} for k, r in enumerate(rows[:8])]
+    vocabs = Vocabularies()
+    table = FeatureTable.coded(lead_features(frame(apart), jieba.lcut), vocabs)
+    enc = encode(table, CorpusStats.of(table, vocabs), vocabs)
+    gamma, _ = compare_pairs(enc, pairs[:2])
+    assert [party[g] for g in gamma[:, FIELD_INDEX["party"]]] == ["提及对方全名"] * 2
+    reporters, named_as = named_reporters(table, vocabs, group_persons(table))
+    assert counterpart_adjustment(gamma, pairs[:2], enc.named_exact, enc.cands, enc.name_py,
+                                  enc.town, reporters, named_as, 3).tolist() == [0.0, 0.0]
 
 
 def test_combined_evidence_keeps_a_crowded_doors_cost() -> None:

@@ -84,7 +84,6 @@ def lead_keys(enc: Encoded, rules: BlockingRules, rows: np.ndarray | None = None
     scalar(3, enc.id_full, long=True)
     scalar(4, enc.id_sig, long=True)
     scalar(5, enc.name_py)  # a name, whether the reporter's or one a text mentions
-    scalar(5, enc.name_near)  # and as a clerk may have misheard it (刘敏, 刘明)
     each(5, enc.cands)
     each(5, enc.named)
     place = np.where(enc.village > 0, enc.village, enc.town)

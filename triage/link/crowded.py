@@ -11,6 +11,8 @@ in full by a dozen workers is a dozen quarrels.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numba
 import numpy as np
 import pandas as pd
@@ -48,30 +50,57 @@ def crowd_adjustment(gamma: np.ndarray, pairs: np.ndarray, reporters: np.ndarray
     return out
 
 
-def named_reporters(table: FeatureTable, person: np.ndarray) -> np.ndarray:
-    """Per name-span code, how many distinct reporters' leads name it (0: none)."""
-    spans = table.sets["spans"]
-    if not len(spans.values):
-        return np.zeros(1, dtype=np.int64)
-    who = pd.DataFrame({"c": spans.values, "p": person[spans.owner]}).drop_duplicates()
-    return np.bincount(who["c"].to_numpy(), minlength=int(spans.values.max()) + 1).astype(np.int64)
+@dataclass(frozen=True)
+class Named:
+    """How many distinct reporters of a town name each person in full (a name span in its
+    own characters): per town, because 王秀英 named across a district is many women."""
+
+    keys: np.ndarray  # span code * width + town code, sorted
+    counts: np.ndarray  # distinct reporters, per key
+    width: int
+
+    def lookup(self, span: np.ndarray, town: np.ndarray) -> np.ndarray:
+        return _lookup(self.keys, self.counts, span.astype(np.int64) * self.width + town)
 
 
-def reporter_named(table: FeatureTable, vocabs: Vocabularies, named: np.ndarray) -> np.ndarray:
-    """Per row, how many distinct reporters name its reporter in full (``named_reporters``):
-    a boss a dozen workers name is named by a dozen, whoever reports."""
-    names = vocabs["name"].strings
-    span = vocabs["span"].index
-    code = np.array([span.get(n, 0) if n else 0 for n in names], dtype=np.int64)
-    per_name = np.where(code < len(named), named[np.minimum(code, len(named) - 1)], 0)
-    per_name[code == 0] = 0
-    return per_name[table.scalars["name"].astype(np.int64)]
+@numba.njit(cache=True, nogil=True)
+def _count(keys: np.ndarray, counts: np.ndarray, key: int) -> int:
+    at = np.searchsorted(keys, key)
+    return counts[at] if at < len(keys) and keys[at] == key else 0
+
+
+@numba.njit(cache=True, nogil=True)
+def _lookup(keys: np.ndarray, counts: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(wanted), dtype=np.int64)
+    for k in range(len(wanted)):
+        out[k] = _count(keys, counts, wanted[k])
+    return out
+
+
+def named_reporters(table: FeatureTable, vocabs: Vocabularies, person: np.ndarray
+                    ) -> tuple[Named, np.ndarray]:
+    """Distinct reporters naming each person per town, and per row how many of its town's
+    reporters name its own reporter in full (a boss a dozen workers name, whoever reports)."""
+    spans, town = table.sets["spans"], table.scalars["town"].astype(np.int64)
+    width = int(town.max(initial=0)) + 1
+    key = spans.values.astype(np.int64) * width + town[spans.owner]
+    who = pd.DataFrame({"k": key, "p": person[spans.owner]}).drop_duplicates()
+    counts = who.groupby("k").size()
+    named = Named(counts.index.to_numpy(dtype=np.int64), counts.to_numpy(dtype=np.int64), width)
+    index = vocabs["span"].index
+    span_of_name = np.array([index.get(n, 0) if n else 0 for n in vocabs["name"].strings],
+                            dtype=np.int64)
+    own = span_of_name[table.scalars["name"].astype(np.int64)]
+    per_row = named.lookup(own, town)
+    per_row[own == 0] = 0
+    return named, per_row
 
 
 @numba.njit(cache=True, nogil=True)
 def _shared_named(pa: np.ndarray, pb: np.ndarray, party: np.ndarray, ne_o: np.ndarray,
                   ne_v: np.ndarray, cd_o: np.ndarray, cd_v: np.ndarray, name_py: np.ndarray,
-                  reporters: np.ndarray, named_as: np.ndarray, out: np.ndarray) -> None:
+                  town: np.ndarray, keys: np.ndarray, counts: np.ndarray, width: int,
+                  named_as: np.ndarray, out: np.ndarray) -> None:
     for k in range(len(pa)):
         if party[k] != 7 and party[k] != 8:
             continue
@@ -84,27 +113,29 @@ def _shared_named(pa: np.ndarray, pb: np.ndarray, party: np.ndarray, ne_o: np.nd
         least = -1
         for x in range(ne_o[i], ne_o[i + 1]):
             v = ne_v[x]
-            if _contains(ne_o, ne_v, j, v):
-                n = reporters[v] if v < len(reporters) else 0
+            if _contains(ne_o, ne_v, j, v):  # named in either's town by so many
+                n = max(_count(keys, counts, v * width + town[i]),
+                        _count(keys, counts, v * width + town[j]))
                 if least < 0 or n < least:
                     least = n
         out[k] = max(least, 0)
 
 
 def counterpart_adjustment(gamma: np.ndarray, pairs: np.ndarray, named: Ragged | None,
-                           cands: Ragged | None, name_py: np.ndarray | None,
-                           reporters: np.ndarray | None, named_as: np.ndarray | None,
+                           cands: Ragged | None, name_py: np.ndarray | None, town: np.ndarray,
+                           reporters: Named | None, named_as: np.ndarray | None,
                            household: int) -> np.ndarray:
     """Bits taken from pairs of two reporters tied by a person named in full by more than
-    ``household`` reporters (a third person both name, the least named of them, or one's
-    reporter whom the other names): log2(reporters / household), at most ``CAP``."""
+    ``household`` reporters of a town (a third person both name, the least named of them,
+    or one's reporter whom the other names): log2(reporters / household), at most ``CAP``."""
     out = np.zeros(len(pairs), dtype=np.float32)
     if (not len(pairs) or reporters is None or named is None or cands is None or name_py is None
             or named_as is None):
         return out
     n = np.zeros(len(pairs), dtype=np.int64)
     _shared_named(pairs[:, 0], pairs[:, 1], gamma[:, FIELD_INDEX["party"]].astype(np.int64),
-                  named.offsets, named.values, cands.offsets, cands.values, name_py, reporters,
+                  named.offsets, named.values, cands.offsets, cands.values, name_py,
+                  town.astype(np.int64), reporters.keys, reporters.counts, reporters.width,
                   named_as, n)
     hit = (n > household) & ~same_reporter(gamma)
     out[hit] = -np.minimum(np.log2(n[hit] / household), CAP)

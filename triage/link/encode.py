@@ -11,11 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from triage.link.features import TOPIC, is_word, pinyin_key, surname_of, text_hash
 from triage.link.table import SET_VOCAB, FeatureTable, Ragged, Vocabularies
+
+if TYPE_CHECKING:
+    from triage.link.crowded import Named
 
 COUNTED = ("words", "cands", "spans", "places")
 
@@ -63,8 +67,8 @@ class Encoded:
     # counted), and how many one household has: a house given by more is no home
     home_reporters: np.ndarray | None = None
     household: int = 3
-    # per name-span code, distinct reporters naming it (``crowded``; None: not counted)
-    named_reporters: np.ndarray | None = None
+    # distinct reporters of a town naming each person (``crowded.Named``; None: not counted)
+    named_reporters: Named | None = None
     reporter_named: np.ndarray | None = None  # per row, distinct reporters naming its reporter
 
 

@@ -21,7 +21,6 @@ from triage.link.crowded import (
     crowd_adjustment,
     home_reporters,
     named_reporters,
-    reporter_named,
 )
 from triage.link.encode import CorpusStats, Encoded, encode
 from triage.link.evidence import ADJUSTMENTS, Evidence, ReviewPairs, strongest_links
@@ -207,8 +206,7 @@ def link(
     table, stats, vocabs = _refresh(leads, cut, lexicons, pseudonyms, index, stale, chunks)
     person_rows = group_persons(table)
     crowd = home_reporters(table, person_rows)
-    namers = named_reporters(table, person_rows)
-    named_as = reporter_named(table, vocabs, namers)
+    namers, named_as = named_reporters(table, vocabs, person_rows)
     mark("features")
 
     def encoded(rows: np.ndarray | None = None) -> Encoded:
@@ -268,21 +266,20 @@ def link(
         references = _references(enc, rpairs, rgamma, rshared)
         model = MatchModel.initial()
         model.surname_reference, model.village_reference = references
-        extra = _adjustment_parts(enc, pairs, gamma, shared, model, fitted=False).sum(axis=1)
+        extra = _adjustments(enc, pairs, gamma, shared, model, fitted=False)
         model = estimate_anchored(gamma, level_frequencies(rgamma), n * (n - 1) / 2,
                                   iterations=config.em_iterations, extra=extra,
                                   repeat_veto=config.repeat_veto, u_count=level_counts(rgamma))
         model.surname_reference, model.village_reference = references
-    parts = _adjustment_parts(enc, pairs, gamma, shared, model)  # shown in the evidence too
-    extra = parts.sum(axis=1)
-    prob = match_probability(model, gamma, extra)
+    prob = match_probability(model, gamma, _adjustments(enc, pairs, gamma, shared, model))
     mark("weights")
     conflicts = pairs[id_conflicts(enc, pairs)]
     n_pairs = len(pairs)
     # Pairs below the floor are no evidence at all: dropped before clustering (most of them).
     useful = prob >= config.floor
     pairs, gamma, prob = pairs[useful], gamma[useful], prob[useful]
-    parts = parts[useful]
+    # the extra bits kind by kind, for the evidence and for weighing several pairs together
+    parts = _adjustment_parts(enc, pairs, gamma, shared[useful], model)
     del shared, useful, enc  # the rest reads pairs, levels and probabilities only
     cannot = [(int(a), int(b)) for a, b in conflicts.tolist()]
     cannot += local.pairs(splits)
@@ -346,9 +343,13 @@ def _references(enc: Encoded, pairs: np.ndarray, gamma: np.ndarray,
 
 
 def _adjustments(enc: Encoded, pairs: np.ndarray, gamma: np.ndarray, shared: np.ndarray,
-                 model: MatchModel) -> np.ndarray:
-    """Extra bits per pair: the sum of ``_adjustment_parts``."""
-    return _adjustment_parts(enc, pairs, gamma, shared, model).sum(axis=1)
+                 model: MatchModel, fitted: bool = True) -> np.ndarray:
+    """Extra bits per pair: the sum of ``_adjustment_parts``, one kind at a time (a full run
+    scores tens of millions of pairs)."""
+    out = np.zeros(len(pairs), dtype=np.float32)
+    for part in _adjustment_kinds(enc, pairs, gamma, shared, model, fitted):
+        out += part()
+    return out
 
 
 def _adjustment_parts(enc: Encoded, pairs: np.ndarray, gamma: np.ndarray, shared: np.ndarray,
@@ -357,15 +358,23 @@ def _adjustment_parts(enc: Encoded, pairs: np.ndarray, gamma: np.ndarray, shared
     surname and the shared village are, a shared house that is no home and a person many
     reporters name (``crowded``), and, once ``model`` is ``fitted``, another address of
     one person's own number."""
-    return np.stack([
-        frequency_adjustment(shared, enc.surname_freq, model.surname_reference),
-        frequency_adjustment(_shared_village(enc, pairs, gamma), enc.village_freq,
-                             model.village_reference),
-        crowd_adjustment(gamma, pairs, enc.home_reporters, enc.household),
-        counterpart_adjustment(gamma, pairs, enc.named_exact, enc.cands, enc.name_py,
-                               enc.named_reporters, enc.reporter_named, enc.household),
-        whereabouts_adjustment(model, gamma) if fitted
-        else np.zeros(len(pairs), dtype=np.float32)], axis=1)
+    return np.stack([part() for part in _adjustment_kinds(enc, pairs, gamma, shared, model, fitted)],
+                    axis=1)
+
+
+def _adjustment_kinds(enc: Encoded, pairs: np.ndarray, gamma: np.ndarray, shared: np.ndarray,
+                      model: MatchModel, fitted: bool) -> list[Callable[[], np.ndarray]]:
+    """Each kind of extra bits (columns as ``evidence.ADJUSTMENTS``), computed when called."""
+    return [
+        lambda: frequency_adjustment(shared, enc.surname_freq, model.surname_reference),
+        lambda: frequency_adjustment(_shared_village(enc, pairs, gamma), enc.village_freq,
+                                     model.village_reference),
+        lambda: crowd_adjustment(gamma, pairs, enc.home_reporters, enc.household),
+        lambda: counterpart_adjustment(gamma, pairs, enc.named_exact, enc.cands, enc.name_py,
+                                       enc.town, enc.named_reporters, enc.reporter_named,
+                                       enc.household),
+        lambda: whereabouts_adjustment(model, gamma) if fitted
+        else np.zeros(len(pairs), dtype=np.float32)]
 
 
 class _Rows:

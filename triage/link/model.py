@@ -115,9 +115,12 @@ def whereabouts_adjustment(model: MatchModel, gamma: np.ndarray) -> np.ndarray:
     out = np.zeros(len(gamma), dtype=np.float32)
     own = np.flatnonzero((gamma[:, FIELD_INDEX["phone"]] == 2) | (gamma[:, FIELD_INDEX["id_number"]] == 2))
     if len(own):
-        names = [f.name for f in FACTORS]
-        cols = [names.index(n) for n in WHEREABOUTS]
-        against = contributions(model, gamma[own])[:, cols].sum(axis=1)
+        tables = _tables(model)
+        g = gamma[own]
+        against = np.zeros(len(own))
+        for k, f in enumerate(FACTORS):
+            if f.name in WHEREABOUTS:
+                against += tables[k][_lookup(f, g)]
         out[own] = np.maximum(-against, 0.0)
     return out
 
