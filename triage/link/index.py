@@ -58,7 +58,7 @@ class LinkIndex:
     vocabs: Vocabularies
     keys: pd.DataFrame  # key (hash), id (lead), from the last run
     revision: int = FEATURES_REVISION  # of the features it holds
-    subjects: str = ""  # fingerprint of the subject lexicon its features were made with
+    subjects: str = ""  # fingerprint of the lexicons its features were made with (subjects, names)
     keyed: str = ""  # fingerprint of the pseudonymization key
 
     def current(self, subjects: str | None = None, keyed: str | None = None) -> bool:
