@@ -109,3 +109,45 @@ def test_a_stored_model_keeps_its_smallest_u() -> None:
     m.u[0] = [1 - 3e-8] + [3e-8 / (len(m.u[0]) - 1)] * (len(m.u[0]) - 1)
     back = MatchModel.from_dict(m.to_dict())
     assert back.weights()[0][1:] == pytest.approx(m.weights()[0][1:], rel=1e-4)
+
+
+@given(st.floats(1e-9, 1e-3), st.floats(1e-9, 1e-3), st.integers(1, 40), st.integers(1, 40))
+def test_a_shared_number_weighs_its_exact_share_of_pairs(phone: float, ident: float,
+                                                          same_name: int, other_name: int) -> None:
+    """Whatever random pairs saw, a shared full phone's levels get the exact share of all pairs
+    that share one, spread over the party levels as the compared pairs sharing it are, and
+    u still sums to one per factor."""
+    from triage.link.compare import FIELD_INDEX, FIELDS
+    from triage.link.model import identity_shares
+
+    gamma = np.full((same_name + other_name + 5, len(FIELDS)), -1, dtype=np.int8)
+    gamma[:same_name, FIELD_INDEX["phone"]] = 2
+    gamma[:same_name, FIELD_INDEX["party"]] = 9
+    gamma[same_name:same_name + other_name, FIELD_INDEX["phone"]] = 2
+    gamma[same_name:same_name + other_name, FIELD_INDEX["party"]] = 3
+    gamma[-5:, FIELD_INDEX["id_number"]] = 2
+    u = identity_shares(MatchModel.initial().u, gamma, phone, ident)
+    phone_party = FACTORS[0]
+    levels = phone_party.levels
+    total = same_name + other_name
+    assert u[0][levels.index("号码相同 / 同名同音")] == pytest.approx(phone * same_name / total)
+    assert u[0][levels.index("号码相同 / 一人同姓")] == pytest.approx(phone * other_name / total)
+    assert u[FACTORS.index(ID)][ID.levels.index("号码相同")] == pytest.approx(ident)
+    assert all(sum(row) == pytest.approx(1.0) for row in u)
+
+
+def test_the_share_of_pairs_sharing_a_number_follows_the_pool() -> None:
+    """The prior falls with the pool (pairs grow as its square); the share of pairs sharing one
+    person's phone falls with it, counted exactly, so a shared phone weighs more in a larger
+    pool and one reporter's leads stay one case (random pairs once held too few of them to
+    tell, and the weight stayed flat)."""
+    from triage.link.engine import _shared_share
+    from triage.link.table import Ragged
+
+    def pool(people: int) -> float:  # each person calls twice from one phone
+        values = np.repeat(np.arange(1, people + 1, dtype=np.int64), 2)
+        return _shared_share(Ragged(np.arange(len(values) + 1, dtype=np.int64), values), len(values))
+
+    assert pool(250) == pytest.approx(250 / (500 * 499 / 2))
+    # ten times the people, a hundred times the pairs: a tenth of the share
+    assert pool(2500) / pool(250) == pytest.approx(10 * (500 * 499) / (5000 * 4999))

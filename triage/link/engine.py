@@ -30,6 +30,7 @@ from triage.link.model import (
     MatchModel,
     estimate_anchored,
     frequency_adjustment,
+    identity_shares,
     level_counts,
     level_frequencies,
     match_probability,
@@ -41,6 +42,7 @@ from triage.link.sounds import NameLexicon, Sounds
 from triage.link.table import (
     FeatureTable,
     LeadChunk,
+    Ragged,
     Vocabularies,
     distinct,
 )
@@ -267,7 +269,10 @@ def link(
         model = MatchModel.initial()
         model.surname_reference, model.village_reference = references
         extra = _adjustments(enc, pairs, gamma, shared, model, fitted=False)
-        model = estimate_anchored(gamma, level_frequencies(rgamma), n * (n - 1) / 2,
+        u = identity_shares(level_frequencies(rgamma), gamma, _shared_share(enc.phones, n),
+                            _shared_share(Ragged(np.arange(n + 1, dtype=np.int64),
+                                                 enc.id_full.astype(np.int64)), n))
+        model = estimate_anchored(gamma, u, n * (n - 1) / 2,
                                   iterations=config.em_iterations, extra=extra,
                                   repeat_veto=config.repeat_veto, u_count=level_counts(rgamma))
         model.surname_reference, model.village_reference = references
@@ -326,6 +331,15 @@ def link(
                  "seconds": seconds}
     mark("persons")
     return LinkResult(case_of, evidence, events, review, person_of, model, stats_out, index_out)
+
+
+def _shared_share(values: Ragged, n: int) -> float:
+    """Share of all n(n-1)/2 pairs of leads that share a value (a phone, an ID number)."""
+    v = values.values[values.values > 0]
+    if n < 2 or not len(v):
+        return 0.0
+    c = np.bincount(v).astype(float)
+    return float((c * (c - 1) / 2).sum() / (n * (n - 1) / 2))
 
 
 def _shared_village(enc: Encoded, pairs: np.ndarray, gamma: np.ndarray) -> np.ndarray:
