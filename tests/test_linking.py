@@ -821,3 +821,11 @@ def test_crowding_counts_distinct_reporters_and_spares_one_reporter() -> None:
 
     counts = home_reporters(table, group_persons(table))
     assert counts.tolist() == [1] * 10 + [4] * 4
+
+
+def test_a_masked_number_fits_a_full_one_but_two_full_numbers_alike_are_two() -> None:
+    """138****5678 may be 13812345678; 13899995678 is not, though it shares the first three
+    and the last four digits (at 100,000 leads such pairs outnumber real masked matches)."""
+    rows = [lead(1, 0, phones=["13812345678"]), lead(2, 1, phones=["138****5678"]),
+            lead(3, 2, phones=["13899995678"])]
+    assert _levels(rows, [[0, 1], [1, 2], [0, 2]], "phone") == ["脱敏号码相符", "脱敏号码相符", "不同"]

@@ -82,6 +82,16 @@ def _overlap(ao: np.ndarray, av: np.ndarray, i: int, j: int) -> tuple[int, int]:
 
 
 @numba.njit(cache=True, nogil=True)
+def _shared_across(ao: np.ndarray, av: np.ndarray, bo: np.ndarray, bv: np.ndarray, i: int,
+                   j: int) -> bool:
+    """Whether a value of ``i``'s run in ``a`` is in ``j``'s run in ``b``."""
+    for x in range(ao[i], ao[i + 1]):  # noqa: SIM110 (numba compiles loops, not generators)
+        if _contains(bo, bv, j, av[x]):
+            return True
+    return False
+
+
+@numba.njit(cache=True, nogil=True)
 def _rarest_shared(ao: np.ndarray, av: np.ndarray, freq: np.ndarray, i: int, j: int) -> int:
     """The value two sorted runs share that is rarest by ``freq`` (0 if none); runs are a
     lead's few surnames, so each of ``i``'s is looked up in ``j``'s."""
@@ -155,6 +165,7 @@ def _next_door(a: int, b: int, rooms: bool) -> bool:
 @numba.njit(cache=True, nogil=True)
 def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
             ph_o: np.ndarray, ph_v: np.ndarray, sg_o: np.ndarray, sg_v: np.ndarray,
+            ms_o: np.ndarray, ms_v: np.ndarray,
             id_full: np.ndarray, id_sig: np.ndarray, name: np.ndarray, name_py: np.ndarray,
             name_near: np.ndarray, name_hash: np.ndarray,
             cd_o: np.ndarray, cd_v: np.ndarray, fu_o: np.ndarray, fu_v: np.ndarray, nm_o: np.ndarray, nm_v: np.ndarray,
@@ -172,8 +183,9 @@ def _kernel(pa: np.ndarray, pb: np.ndarray, t: np.ndarray,
         # phone: exact full number, masked-compatible, different, unknown
         if _overlap(ph_o, ph_v, i, j)[0] > 0:
             gamma[k, 0] = 2
-        elif _overlap(sg_o, sg_v, i, j)[0] > 0:
-            gamma[k, 0] = 1
+        elif _shared_across(ms_o, ms_v, sg_o, sg_v, i, j) or _shared_across(ms_o, ms_v, sg_o, sg_v, j, i):
+            gamma[k, 0] = 1  # a masked number fits the other's: two full numbers that merely share
+            # their first three and last four digits are two numbers
         elif (ph_o[i + 1] > ph_o[i] or sg_o[i + 1] > sg_o[i]) and (
                 ph_o[j + 1] > ph_o[j] or sg_o[j + 1] > sg_o[j]):
             gamma[k, 0] = 0
@@ -300,7 +312,8 @@ def compare_pairs(enc: Encoded, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarr
         pa = np.ascontiguousarray(pairs[s:e, 0], dtype=np.int64)
         pb = np.ascontiguousarray(pairs[s:e, 1], dtype=np.int64)
         _kernel(pa, pb, enc.t, enc.phones.offsets, enc.phones.values, enc.sigs.offsets,
-                enc.sigs.values, enc.id_full, enc.id_sig, enc.name, enc.name_py, enc.name_near, enc.name_hash,
+                enc.sigs.values, enc.msigs.offsets, enc.msigs.values, enc.id_full, enc.id_sig,
+                enc.name, enc.name_py, enc.name_near, enc.name_hash,
                 enc.cands.offsets, enc.cands.values, enc.fulls.offsets, enc.fulls.values,
                 enc.named.offsets, enc.named.values,
                 enc.reporter_surname, enc.mentioned.offsets, enc.mentioned.values,

@@ -30,7 +30,8 @@ class Encoded:
 
     t: np.ndarray
     phones: Ragged
-    sigs: Ragged
+    sigs: Ragged  # each mobile's first three and last four digits, masked or not
+    msigs: Ragged  # the same of the masked mobiles only (138****5678)
     id_full: np.ndarray
     id_sig: np.ndarray
     name: np.ndarray
@@ -241,6 +242,7 @@ def encode(table: FeatureTable, stats: CorpusStats, vocabs: Vocabularies,
     dtype = np.where(table.scalars["dtype"] == other, -1, table.scalars["dtype"])
     return Encoded(
         t=table.t, phones=table.sets["phones"], sigs=table.sets["sigs"],
+        msigs=table.sets["msigs"],
         id_full=table.scalars["id_full"], id_sig=table.scalars["id_sig"],
         name=table.scalars["name"], name_py=table.scalars["name_py"],
         name_near=table.scalars["name_near"], cands=cands,

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 # Raised whenever what a feature means changes (not only which features there are), so an
 # index kept by an earlier version is recomputed instead of mixed with new features.
-FEATURES_REVISION = 15
+FEATURES_REVISION = 16
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 DIGITS = re.compile(r"\d+")
 MASKED_MENTION = re.compile(r"([\u4e00-\u9fff]{1,2}?)(?:某某|某|女士|先生|大爷|大妈|阿姨|师傅)")
@@ -375,6 +375,8 @@ def lead_features(leads: pd.DataFrame, cut: Any, subjects: Subjects = NO_SUBJECT
             scalars[column].append(value)
         put("phones", {pseudonyms(p) for p in phones if "*" not in p})
         put("sigs", {pseudonyms(p[:3] + p[-4:]) for p in phones if len(p) == 11 and p[0] == "1"})
+        put("msigs", {pseudonyms(p[:3] + p[-4:]) for p in phones  # masked: 138****5678
+                      if "*" in p and len(p) == 11 and p[0] == "1"})
         put("mentions", masked_mentions(others))
         names = name_candidates(others)
         put("cands", {pinyin_key(c) for c in names})

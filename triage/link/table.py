@@ -19,7 +19,7 @@ import pandas as pd
 SCALAR_VOCAB = {"village": "place", "town": "place", "dtype": "dtype", "id_full": "id",
                 "id_sig": "id_sig", "name": "name", "name_py": "pinyin", "name_near": "pinyin",
                 "surname": "surname", "house": "house", "street": "street", "proxy": "flag"}
-SET_VOCAB = {"phones": "phone", "sigs": "sig", "mentions": "surname", "cands": "pinyin",
+SET_VOCAB = {"phones": "phone", "sigs": "sig", "msigs": "sig", "mentions": "surname", "cands": "pinyin",
              "spans": "span", "places": "pinyin", "words": "word", "amounts": "amount"}
 # Sets whose values are already integers (31-bit hashes): too many distinct strings for a
 # vocabulary, and only ever tested for equality.
