@@ -79,20 +79,32 @@ def pinyin_key(text: str) -> str:
     pypinyin's reading, character by character where no part of the text is a word its
     phrase table knows (a word such as 重庆 reads its own way): the same keys, seven
     times faster over a year's name candidates."""
-    return "".join(syllables(text))
+    if _whole(text):
+        return "".join(lazy_pinyin(text))
+    return "".join(map(_char_key, text))
 
 
 def syllables(text: str) -> tuple[str, ...]:
     """The toneless syllables of ``text`` as ``pinyin_key`` reads them."""
-    n = len(text)  # names are 2-4 characters; a longer text goes to pypinyin whole
-    if n > 8 or any(text[i:j] in PHRASES_DICT for i in range(n) for j in range(i + 2, n + 1)):
+    if _whole(text):
         return tuple(lazy_pinyin(text))
     return tuple(s for c in text for s in _char_pinyin(c))
+
+
+def _whole(text: str) -> bool:
+    """Whether pypinyin must read ``text`` whole: long, or holding a word of its phrase table."""
+    n = len(text)  # names are 2-4 characters
+    return n > 8 or any(text[i:j] in PHRASES_DICT for i in range(n) for j in range(i + 2, n + 1))
 
 
 @lru_cache(maxsize=1 << 16)
 def _char_pinyin(char: str) -> tuple[str, ...]:
     return tuple(lazy_pinyin(char))
+
+
+@lru_cache(maxsize=1 << 16)
+def _char_key(char: str) -> str:  # a name is keyed in every lead: the join stays on strings
+    return "".join(_char_pinyin(char))
 
 
 def text_hash(text: str) -> int:
