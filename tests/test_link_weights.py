@@ -142,11 +142,10 @@ def test_the_share_of_pairs_sharing_a_number_follows_the_pool() -> None:
     pool and one reporter's leads stay one case (random pairs once held too few of them to
     tell, and the weight stayed flat)."""
     from triage.link.engine import _shared_share
-    from triage.link.table import Ragged
 
     def pool(people: int) -> float:  # each person calls twice from one phone
         values = np.repeat(np.arange(1, people + 1, dtype=np.int64), 2)
-        return _shared_share(Ragged(np.arange(len(values) + 1, dtype=np.int64), values), len(values))
+        return _shared_share(values, len(values))
 
     assert pool(250) == pytest.approx(250 / (500 * 499 / 2))
     # ten times the people, a hundred times the pairs: a tenth of the share

@@ -44,9 +44,16 @@ def crowd_adjustment(gamma: np.ndarray, pairs: np.ndarray, reporters: np.ndarray
     out = np.zeros(len(pairs), dtype=np.float32)
     if not len(pairs) or reporters is None:
         return out
-    n = np.maximum(reporters[pairs[:, 0]], reporters[pairs[:, 1]]).astype(np.float64)
-    hit = (gamma[:, FIELD_INDEX["house"]] == 2) & (n > household) & ~same_reporter(gamma)
-    out[hit] = -np.minimum(np.log2(n[hit] / household), CAP)
+    n = np.maximum(reporters[pairs[:, 0]], reporters[pairs[:, 1]])
+    return _crowding_bits(np.where(gamma[:, FIELD_INDEX["house"]] == 2, n, 0), gamma, household)
+
+
+def _crowding_bits(reporters: np.ndarray, gamma: np.ndarray, household: int) -> np.ndarray:
+    """-log2(reporters / household), at most ``CAP`` bits, for pairs of two reporters tied by
+    something more than ``household`` reporters share; 0 for the rest."""
+    out = np.zeros(len(gamma), dtype=np.float32)
+    hit = (reporters > household) & ~same_reporter(gamma)
+    out[hit] = -np.minimum(np.log2(reporters[hit].astype(np.float64) / household), CAP)
     return out
 
 
@@ -91,9 +98,7 @@ def named_reporters(table: FeatureTable, vocabs: Vocabularies, person: np.ndarra
     span_of_name = np.array([index.get(n, 0) if n else 0 for n in vocabs["name"].strings],
                             dtype=np.int64)
     own = span_of_name[table.scalars["name"].astype(np.int64)]
-    per_row = named.lookup(own, town)
-    per_row[own == 0] = 0
-    return named, per_row
+    return named, named.lookup(own, town)  # no span has code 0: a reporter never named counts 0
 
 
 @numba.njit(cache=True, nogil=True)
@@ -137,6 +142,4 @@ def counterpart_adjustment(gamma: np.ndarray, pairs: np.ndarray, named: Ragged |
                   named.offsets, named.values, cands.offsets, cands.values, name_py,
                   town.astype(np.int64), reporters.keys, reporters.counts, reporters.width,
                   named_as, n)
-    hit = (n > household) & ~same_reporter(gamma)
-    out[hit] = -np.minimum(np.log2(n[hit] / household), CAP)
-    return out
+    return _crowding_bits(n, gamma, household)

@@ -42,7 +42,6 @@ from triage.link.sounds import NameLexicon, Sounds
 from triage.link.table import (
     FeatureTable,
     LeadChunk,
-    Ragged,
     Vocabularies,
     distinct,
 )
@@ -269,9 +268,8 @@ def link(
         model = MatchModel.initial()
         model.surname_reference, model.village_reference = references
         extra = _adjustments(enc, pairs, gamma, shared, model, fitted=False)
-        u = identity_shares(level_frequencies(rgamma), gamma, _shared_share(enc.phones, n),
-                            _shared_share(Ragged(np.arange(n + 1, dtype=np.int64),
-                                                 enc.id_full.astype(np.int64)), n))
+        u = identity_shares(level_frequencies(rgamma), gamma, _shared_share(enc.phones.values, n),
+                            _shared_share(enc.id_full, n))
         model = estimate_anchored(gamma, u, n * (n - 1) / 2,
                                   iterations=config.em_iterations, extra=extra,
                                   repeat_veto=config.repeat_veto, u_count=level_counts(rgamma))
@@ -333,9 +331,10 @@ def link(
     return LinkResult(case_of, evidence, events, review, person_of, model, stats_out, index_out)
 
 
-def _shared_share(values: Ragged, n: int) -> float:
-    """Share of all n(n-1)/2 pairs of leads that share a value (a phone, an ID number)."""
-    v = values.values[values.values > 0]
+def _shared_share(values: np.ndarray, n: int) -> float:
+    """Share of all n(n-1)/2 pairs of ``n`` leads that share a value (a phone, an ID number):
+    ``values`` holds every lead's codes, 0 for none."""
+    v = values[values > 0].astype(np.int64)
     if n < 2 or not len(v):
         return 0.0
     c = np.bincount(v).astype(float)

@@ -31,10 +31,10 @@ def adjustment_entries(bits: np.ndarray, household: int) -> list[dict[str, Any]]
             label, level = "姓氏", "共同姓氏少见" if w > 0 else "共同姓氏常见"
         elif name == "village_rarity":
             label, level = "村/社区", "纠纷少的村/社区" if w > 0 else "纠纷多的村/社区"
-        elif name == "crowded_address":  # bits = -log2(reporters / household), capped
-            label, level = "门牌/楼号", f"常用地址（约{round(household * 2 ** -w)}名报告人）"
-        elif name == "crowded_counterpart":
-            label, level = "当事人", f"双方都提到的人被约{round(household * 2 ** -w)}名报告人提到"
+        elif name in ("crowded_address", "crowded_counterpart"):
+            reporters = round(household * 2 ** -w)  # bits = -log2(reporters / household), capped
+            label, level = (("门牌/楼号", f"常用地址（约{reporters}名报告人）") if name == "crowded_address"
+                            else ("当事人", f"双方都提到的人被约{reporters}名报告人提到"))
         else:
             label, level = "地点", "本人号码：住址不同不计"
         out.append({"field": name, "label": label, "level": level, "weight": round(w, 2)})
